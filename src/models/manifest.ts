@@ -1,0 +1,346 @@
+/**
+ * The model-pack manifest (docs/model-pack.md, formatVersion 1): its types and the one parser that
+ * every reader (browser worker, CLI, tests) goes through. Whatever passes `parseManifest` is safe to
+ * use: paths cannot escape the pack, sizes are bounded, and every size and frame count it allows
+ * maps onto a whole number of latent patches.
+ */
+import { describeValue, ManifestError } from './manifestError';
+import {
+  array,
+  boolean,
+  child,
+  field,
+  integer,
+  integerValue,
+  number,
+  numberValue,
+  object,
+  oneOf,
+  string,
+  type Node,
+} from './manifestReader';
+
+export { ManifestError, type ManifestErrorCode } from './manifestError';
+
+/** The only format version this reader knows. */
+export const MANIFEST_FORMAT_VERSION = 1;
+/** Largest single file a pack may list: far above any browser model, far below a typo. */
+export const MAX_FILE_BYTES = 16 * 1024 ** 3;
+
+export const MODEL_ROLES = ['textEncoder', 'dit', 'vaeDecoder', 'vaeEncoder'] as const;
+/** A graph the pipeline runs. */
+export type ModelRole = (typeof MODEL_ROLES)[number];
+export const DTYPES = ['int8', 'fp32', 'fp16'] as const;
+export type Dtype = (typeof DTYPES)[number];
+
+/** One file of the pack. `url` is set when the manifest was parsed with a base URL. */
+export interface ManifestFile {
+  readonly role: ModelRole | 'externalData';
+  /** For `externalData`: the graph whose weights this file holds. */
+  readonly of?: ModelRole;
+  readonly path: string;
+  readonly bytes: number;
+  /** Lower-case hex. */
+  readonly sha256: string;
+  readonly url?: string;
+}
+
+export interface TokenizerSpec {
+  readonly type: 'word';
+  readonly vocab: readonly string[];
+  readonly maxLength: number;
+  readonly padId: number;
+  readonly unkId: number;
+  readonly lowercase: boolean;
+}
+
+export interface LatentSpec {
+  readonly channels: number;
+  readonly temporalCompression: number;
+  readonly spatialCompression: number;
+  readonly causalFirstFrame: true;
+}
+
+export interface PatchSpec {
+  readonly t: number;
+  readonly h: number;
+  readonly w: number;
+}
+
+export interface VideoSize {
+  readonly width: number;
+  readonly height: number;
+}
+
+export interface VideoSpec {
+  readonly fps: number;
+  /** Keyed by aspect ratio, e.g. "16:9". */
+  readonly sizes: Readonly<Record<string, VideoSize>>;
+  /** Ascending; each is 1 + temporalCompression * k. */
+  readonly frameCounts: readonly number[];
+}
+
+export interface SchedulerSpec {
+  readonly type: 'flow-match-euler';
+  readonly steps: number;
+  readonly shift: number;
+  readonly guidance: number;
+}
+
+/** Linear latent → RGB projection for cheap previews: rgb = Σ_c latent[c] * weights[c] + bias. */
+export interface PreviewSpec {
+  readonly weights: readonly (readonly [number, number, number])[];
+  readonly bias: readonly [number, number, number];
+}
+
+export interface Requirements {
+  readonly totalBytes: number;
+  readonly largestBufferBytes: number;
+  readonly shaderF16: boolean;
+}
+
+/** A validated model-pack manifest. */
+export interface Manifest {
+  readonly format: 'tessera-model-pack';
+  readonly formatVersion: 1;
+  readonly name: string;
+  readonly version: string;
+  readonly description: string;
+  readonly dtype: Dtype;
+  readonly files: readonly ManifestFile[];
+  readonly tokenizer: TokenizerSpec;
+  readonly text: { readonly embedDim: number };
+  readonly latent: LatentSpec;
+  readonly patch: PatchSpec;
+  readonly video: VideoSpec;
+  readonly scheduler: SchedulerSpec;
+  readonly preview: PreviewSpec;
+  readonly requirements: Requirements;
+}
+
+const NAME = /^[a-z0-9-]{1,64}$/;
+const SEMVER = /^\d{1,9}\.\d{1,9}\.\d{1,9}(?:[-+][0-9A-Za-z.-]{1,64})?$/;
+const SHA256 = /^[0-9a-fA-F]{64}$/;
+const ASPECT = /^[1-9]\d{0,2}:[1-9]\d{0,2}$/;
+/** Relative path of plain segments: no scheme, no leading slash, no backslash, no query. */
+const SAFE_PATH = /^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*$/;
+
+/**
+ * Validates a parsed manifest.json against docs/model-pack.md.
+ * @param json the result of `JSON.parse` (anything)
+ * @param baseUrl where the pack lives; when given, each file gets an absolute `url`
+ * @throws ManifestError and nothing else, naming the field, the value and what is allowed
+ */
+export function parseManifest(json: unknown, baseUrl?: string): Manifest {
+  const root = object(json, '');
+  if (field(root, 'format') !== 'tessera-model-pack') {
+    throw new ManifestError('wrong-format', 'format', `got ${describeValue(root.value.format)}, expected "tessera-model-pack"`);
+  }
+  const formatVersion = field(root, 'formatVersion');
+  if (formatVersion !== MANIFEST_FORMAT_VERSION) {
+    throw new ManifestError(
+      'unsupported-version',
+      'formatVersion',
+      `got ${describeValue(formatVersion)}, this reader knows only ${MANIFEST_FORMAT_VERSION}`,
+    );
+  }
+  const latent = parseLatent(child(root, 'latent'));
+  const patch = parsePatch(child(root, 'patch'));
+  const tokenizer = parseTokenizer(child(root, 'tokenizer'));
+  return {
+    format: 'tessera-model-pack',
+    formatVersion: MANIFEST_FORMAT_VERSION,
+    name: string(root, 'name', NAME, 'a name of 1-64 characters from [a-z0-9-]'),
+    version: string(root, 'version', SEMVER, 'a semantic version such as "1.0.0"'),
+    description: Object.hasOwn(root.value, 'description') ? string(root, 'description') : '',
+    dtype: oneOf(root, 'dtype', DTYPES),
+    files: parseFiles(root, baseUrl),
+    tokenizer,
+    text: { embedDim: integer(child(root, 'text'), 'embedDim', 1, 65536) },
+    latent,
+    patch,
+    video: parseVideo(child(root, 'video'), latent, patch),
+    scheduler: parseScheduler(child(root, 'scheduler')),
+    preview: parsePreview(child(root, 'preview'), latent.channels),
+    requirements: parseRequirements(child(root, 'requirements')),
+  };
+}
+
+/** The file entry of a graph. Every role is present in a parsed manifest. */
+export function fileFor(manifest: Manifest, role: ModelRole): ManifestFile {
+  const file = manifest.files.find((f) => f.role === role);
+  if (!file) throw new ManifestError('missing-role', 'files', `no file with role "${role}"`);
+  return file;
+}
+
+function parseFiles(root: Node, baseUrl: string | undefined): ManifestFile[] {
+  const files = array(root, 'files', MODEL_ROLES.length, 64).map(({ value, path }) => parseFile(object(value, path), baseUrl));
+  const paths = new Set<string>();
+  files.forEach((file, i) => {
+    if (paths.has(file.path)) throw new ManifestError('duplicate', `files[${i}].path`, `"${file.path}" is listed twice`);
+    paths.add(file.path);
+  });
+  for (const role of MODEL_ROLES) {
+    const count = files.filter((f) => f.role === role).length;
+    if (count === 0) throw new ManifestError('missing-role', 'files', `no file with role "${role}"; every pack needs ${MODEL_ROLES.join(', ')}`);
+    if (count > 1) throw new ManifestError('duplicate', 'files', `${count} files with role "${role}", expected one`);
+  }
+  return files;
+}
+
+function parseFile(node: Node, baseUrl: string | undefined): ManifestFile {
+  const role = oneOf(node, 'role', [...MODEL_ROLES, 'externalData'] as const);
+  const of = role === 'externalData' ? oneOf(node, 'of', MODEL_ROLES) : undefined;
+  const path = parsePath(node);
+  const bytes = field(node, 'bytes');
+  if (typeof bytes === 'number' && Number.isInteger(bytes) && bytes > MAX_FILE_BYTES) {
+    throw new ManifestError('too-large', `${node.path}.bytes`, `got ${bytes}, the most a file may have is ${MAX_FILE_BYTES} (16 GiB)`);
+  }
+  integer(node, 'bytes', 1, MAX_FILE_BYTES);
+  const sha256 = field(node, 'sha256');
+  if (typeof sha256 !== 'string' || !SHA256.test(sha256)) {
+    throw new ManifestError('bad-sha256', `${node.path}.sha256`, `got ${describeValue(sha256)}, expected 64 hex digits`);
+  }
+  const file: ManifestFile = { role, path, bytes: bytes as number, sha256: sha256.toLowerCase() };
+  return {
+    ...file,
+    ...(of ? { of } : {}),
+    ...(baseUrl !== undefined ? { url: resolveUrl(path, baseUrl) } : {}),
+  };
+}
+
+/** Resolves a pack path against the pack's folder; a relative base is taken against the page. */
+function resolveUrl(path: string, baseUrl: string): string {
+  const folder = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
+  const page = (globalThis as { location?: { href?: string } }).location?.href;
+  try {
+    return new URL(path, page === undefined ? folder : new URL(folder, page)).href;
+  } catch {
+    throw new ManifestError('invalid-value', '(baseUrl)', `got ${describeValue(baseUrl)}, expected an absolute URL of the pack's folder`);
+  }
+}
+
+/** A pack's files must stay inside the pack: no scheme, no absolute path, no "." or ".." segment. */
+function parsePath(node: Node): string {
+  const path = string(node, 'path');
+  const where = `${node.path}.path`;
+  if (path.length === 0 || path.length > 255 || !SAFE_PATH.test(path) || path.split('/').some((s) => s === '.' || s === '..')) {
+    throw new ManifestError(
+      'unsafe-path',
+      where,
+      `got ${describeValue(path)}, expected a relative path inside the pack (segments of [A-Za-z0-9_.-], no "..", no "/" at the start, no scheme)`,
+    );
+  }
+  return path;
+}
+
+function parseTokenizer(node: Node): TokenizerSpec {
+  oneOf(node, 'type', ['word'] as const);
+  const entries = array(node, 'vocab', 2, 1_000_000);
+  const vocab = entries.map(({ value, path }) => {
+    if (typeof value !== 'string' || value.length === 0 || value.length > 64) {
+      throw new ManifestError('invalid-value', path, `got ${describeValue(value)}, expected a word of 1-64 characters`);
+    }
+    return value;
+  });
+  const seen = new Set<string>();
+  vocab.forEach((word, i) => {
+    if (seen.has(word)) throw new ManifestError('duplicate', `${node.path}.vocab[${i}]`, `"${word}" appears twice`);
+    seen.add(word);
+  });
+  const padId = integer(node, 'padId', 0, vocab.length - 1);
+  const unkId = integer(node, 'unkId', 0, vocab.length - 1);
+  if (padId === unkId) throw new ManifestError('invalid-value', `${node.path}.unkId`, `got ${unkId}, the same id as padId`);
+  return { type: 'word', vocab, maxLength: integer(node, 'maxLength', 1, 4096), padId, unkId, lowercase: boolean(node, 'lowercase') };
+}
+
+function parseLatent(node: Node): LatentSpec {
+  const latent = {
+    channels: integer(node, 'channels', 1, 1024),
+    temporalCompression: integer(node, 'temporalCompression', 1, 64),
+    spatialCompression: integer(node, 'spatialCompression', 1, 64),
+  };
+  // Format 1 defines frame counts only for causal packs (F = 1 + temporalCompression * (T - 1)).
+  if (field(node, 'causalFirstFrame') !== true) {
+    throw new ManifestError('invalid-value', `${node.path}.causalFirstFrame`, `got ${describeValue(node.value.causalFirstFrame)}, formatVersion 1 requires true`);
+  }
+  return { ...latent, causalFirstFrame: true };
+}
+
+function parsePatch(node: Node): PatchSpec {
+  return { t: integer(node, 't', 1, 64), h: integer(node, 'h', 1, 64), w: integer(node, 'w', 1, 64) };
+}
+
+function parseVideo(node: Node, latent: LatentSpec, patch: PatchSpec): VideoSpec {
+  const fps = number(node, 'fps', 1, 240);
+  const sizesNode = child(node, 'sizes');
+  const aspects = Object.keys(sizesNode.value);
+  if (aspects.length === 0 || aspects.length > 32) {
+    throw new ManifestError('invalid-value', sizesNode.path, `has ${aspects.length} sizes, expected 1 to 32`);
+  }
+  const sizes: Record<string, VideoSize> = {};
+  for (const aspect of aspects) {
+    const where = `${sizesNode.path}.${aspect}`;
+    if (!ASPECT.test(aspect)) throw new ManifestError('invalid-value', where, `"${aspect}" is not an aspect ratio such as "16:9"`);
+    const size = child(sizesNode, aspect);
+    const width = integer(size, 'width', 1, 8192);
+    const height = integer(size, 'height', 1, 8192);
+    const stepW = latent.spatialCompression * patch.w;
+    const stepH = latent.spatialCompression * patch.h;
+    if (width % stepW !== 0 || height % stepH !== 0) {
+      throw new ManifestError(
+        'invalid-size',
+        where,
+        `got ${width}x${height}, width must be a multiple of ${stepW} and height of ${stepH} (spatialCompression × patch)`,
+      );
+    }
+    sizes[aspect] = { width, height };
+  }
+  const frameCounts = array(node, 'frameCounts', 1, 1024).map(({ value, path }) => {
+    const frames = integerValue(value, path, 1, 100_000);
+    const latentFrames = (frames - 1) / latent.temporalCompression + 1;
+    if (!Number.isInteger(latentFrames) || latentFrames % patch.t !== 0) {
+      throw new ManifestError(
+        'invalid-frame-count',
+        path,
+        `got ${frames}, expected 1 + ${latent.temporalCompression}·k frames whose latent length is a multiple of patch.t = ${patch.t}`,
+      );
+    }
+    return frames;
+  });
+  frameCounts.forEach((frames, i) => {
+    if (i > 0 && frames <= frameCounts[i - 1]!) {
+      throw new ManifestError('invalid-frame-count', `${node.path}.frameCounts[${i}]`, `got ${frames}, frame counts must be strictly ascending`);
+    }
+  });
+  return { fps, sizes, frameCounts };
+}
+
+function parseScheduler(node: Node): SchedulerSpec {
+  oneOf(node, 'type', ['flow-match-euler'] as const);
+  return {
+    type: 'flow-match-euler',
+    steps: integer(node, 'steps', 1, 1000),
+    shift: number(node, 'shift', 1e-3, 1000),
+    guidance: number(node, 'guidance', 0, 100),
+  };
+}
+
+function parsePreview(node: Node, channels: number): PreviewSpec {
+  const rgb = (value: unknown, path: string): [number, number, number] => {
+    if (!Array.isArray(value) || value.length !== 3) {
+      throw new ManifestError('invalid-value', path, `got ${describeValue(value)}, expected [r, g, b]`);
+    }
+    return [0, 1, 2].map((i) => numberValue(value[i], `${path}[${i}]`, -1e6, 1e6)) as [number, number, number];
+  };
+  const weights = array(node, 'weights', channels, channels).map(({ value, path }) => rgb(value, path));
+  return { weights, bias: rgb(field(node, 'bias'), `${node.path}.bias`) };
+}
+
+function parseRequirements(node: Node): Requirements {
+  return {
+    totalBytes: integer(node, 'totalBytes', 0, Number.MAX_SAFE_INTEGER),
+    largestBufferBytes: integer(node, 'largestBufferBytes', 0, Number.MAX_SAFE_INTEGER),
+    shaderF16: boolean(node, 'shaderF16'),
+  };
+}
