@@ -1,0 +1,302 @@
+"""Train Tessera's built-in model from scratch in one command, within a wall-clock budget.
+
+    /usr/bin/python3 training/train.py                 # default: ~55 min on a 2-core CPU, then export
+    /usr/bin/python3 training/train.py --minutes 120   # a longer budget
+    /usr/bin/python3 training/train.py --device cuda   # same script on a GPU
+
+Phases: (1) the video autoencoder, (2) the text encoder + DiT with flow matching on mixed sizes and
+durations, (3) export of the model pack. Every phase is time-budgeted (the learning-rate schedule
+follows elapsed time), logs its losses, and checkpoints so an interrupted run resumes where it was.
+"""
+import argparse
+import copy
+import json
+import math
+import os
+import random
+import time
+
+import torch
+import torch.nn.functional as F
+
+import world
+from models import (DiT, LATENT_CHANNELS, PATCH, TEXT_LENGTH, TextEncoder, VideoAutoencoder,
+                    patchify)
+
+AE_FRAMES = [(1, 0.2), (5, 0.5), (9, 0.3)]
+DIT_FRAME_WEIGHTS = [0.12, 0.25, 0.28, 0.15, 0.2]  # over world.FRAME_COUNTS
+TOKEN_BUDGET = 3072  # tokens per DiT batch: short clips get large batches, long ones small
+CAPTION_DROPOUT = 0.1
+EMA_DECAY = 0.998
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--minutes", type=float, default=55.0, help="total training budget (both phases)")
+    p.add_argument("--ae-share", type=float, default=0.25, help="share of the budget for the autoencoder")
+    p.add_argument("--run", default="training/runs/default", help="checkpoint and log folder")
+    p.add_argument("--out", default="public/models/tessera-tiny", help="where the model pack goes")
+    p.add_argument("--seed", type=int, default=1234)
+    p.add_argument("--device", default="cpu")
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--no-export", action="store_true")
+    return p.parse_args()
+
+
+class Run:
+    """Checkpointing, logging and the time budget of one training run."""
+
+    def __init__(self, folder, budget_s):
+        self.folder = folder
+        os.makedirs(folder, exist_ok=True)
+        self.path = os.path.join(folder, "checkpoint.pt")
+        self.log_file = open(os.path.join(folder, "log.txt"), "a")
+        self.budget_s = budget_s
+        self.state = torch.load(self.path) if os.path.exists(self.path) else {"phase": "ae", "elapsed": {}}
+        self.last_save = time.time()
+
+    def log(self, message):
+        line = f"{time.strftime('%H:%M:%S')} {message}"
+        print(line, flush=True)
+        self.log_file.write(line + "\n")
+        self.log_file.flush()
+
+    def save(self, rng=None, **parts):
+        self.state.update(parts)
+        if rng is not None:
+            self.state["rng"] = rng.getstate()
+        tmp = self.path + ".tmp"
+        torch.save(self.state, tmp)
+        os.replace(tmp, self.path)  # atomic: a kill mid-save leaves the previous checkpoint intact
+        self.last_save = time.time()
+
+
+def cosine_lr(base, progress, warmup=0.03):
+    if progress < warmup:
+        return base * progress / warmup
+    return base * 0.5 * (1 + math.cos(math.pi * min(1.0, (progress - warmup) / (1 - warmup))))
+
+
+# ---------------------------------------------------------------- phase 1: autoencoder
+
+def edge_weight(clips):
+    """Extra loss weight on object edges, where corners (and so shapes) live."""
+    dx = (clips[..., :, 1:] - clips[..., :, :-1]).abs().amax(dim=1, keepdim=True)
+    dy = (clips[..., 1:, :] - clips[..., :-1, :]).abs().amax(dim=1, keepdim=True)
+    edges = torch.zeros_like(clips[:, :1])
+    edges[..., :, 1:] += dx
+    edges[..., :, :-1] += dx
+    edges[..., 1:, :] += dy
+    edges[..., :-1, :] += dy
+    b, _, f, h, w = edges.shape
+    flat = (edges > 0.05).float().transpose(1, 2).reshape(b * f, 1, h, w)
+    dilated = F.max_pool2d(flat, 3, stride=1, padding=1).reshape(b, f, 1, h, w).transpose(1, 2)
+    return 1.0 + 6.0 * dilated
+
+
+def train_autoencoder(run, ae, args, rng):
+    budget = run.budget_s * args.ae_share
+    opt = torch.optim.AdamW(ae.parameters(), lr=2e-3, weight_decay=1e-4)
+    if "ae_opt" in run.state:
+        opt.load_state_dict(run.state["ae_opt"])
+    elapsed = run.state["elapsed"].get("ae", 0.0)
+    step = run.state.get("ae_step", 0)
+    start = time.time() - elapsed
+    while (elapsed := time.time() - start) < budget:
+        frames = rng.choices([f for f, _ in AE_FRAMES], [w for _, w in AE_FRAMES])[0]
+        aspect = rng.choice(list(world.SIZES))
+        specs = [world.sample_training_spec(rng) for _ in range(max(2, 40 // frames))]
+        clips = world.render_batch(specs, aspect, frames, rng).to(args.device)
+        lr = cosine_lr(2e-3, elapsed / budget)
+        for group in opt.param_groups:
+            group["lr"] = lr
+        z = ae.encode_raw(clips)
+        recon = ae.decode_raw(z + 0.05 * torch.randn_like(z))
+        weight = edge_weight(clips)
+        err = recon - clips
+        loss = (weight * (err ** 2 + 0.5 * err.abs())).mean() + 1e-4 * (z ** 2).mean()
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(ae.parameters(), 1.0)
+        opt.step()
+        step += 1
+        if step % 50 == 0:
+            psnr = -10 * math.log10(max(1e-10, (err.detach() ** 2).mean().item()))
+            run.log(f"ae step {step} t={elapsed:.0f}s loss={loss.item():.4f} psnr={psnr:.2f}dB lr={lr:.2e}")
+        if time.time() - run.last_save > 120:
+            run.state["elapsed"]["ae"] = elapsed
+            run.save(rng, ae=ae.state_dict(), ae_opt=opt.state_dict(), ae_step=step)
+    set_latent_statistics(ae, rng, args.device)
+    run.state["elapsed"]["ae"] = budget
+    run.save(rng, ae=ae.state_dict(), ae_opt=opt.state_dict(), ae_step=step, phase="dit")
+    run.log(f"ae done after {step} steps; latent mean {ae.latent_mean.mean():.3f} std {ae.latent_std.mean():.3f}")
+
+
+@torch.no_grad()
+def set_latent_statistics(ae, rng, device):
+    zs = []
+    for aspect in world.SIZES:
+        specs = [world.sample_training_spec(rng) for _ in range(24)]
+        zs.append(ae.encode_raw(world.render_batch(specs, aspect, 9, rng).to(device)))
+    flat = torch.cat([z.transpose(0, 1).reshape(z.shape[1], -1) for z in zs], dim=1)
+    ae.latent_mean.copy_(flat.mean(dim=1))
+    ae.latent_std.copy_(flat.std(dim=1) + 1e-4)
+
+
+# ---------------------------------------------------------------- phase 2: text encoder + DiT
+
+def patch_dim():
+    return LATENT_CHANNELS * PATCH[0] * PATCH[1] * PATCH[2]
+
+
+def tokens_per_clip(aspect, frames):
+    width, height = world.SIZES[aspect]
+    t = (frames + 3) // 4
+    return t * (height // 8) * (width // 8)
+
+
+def sample_timesteps(n, device):
+    """Logit-normal times shifted toward noise: the coarse layout (colour, motion) is decided there."""
+    return torch.sigmoid(torch.randn(n, device=device) + 0.7)
+
+
+def train_dit(run, ae, text_encoder, dit, args, rng, vocab_index):
+    budget = run.budget_s * (1 - args.ae_share)
+    params = list(text_encoder.parameters()) + list(dit.parameters())
+    opt = torch.optim.AdamW(params, lr=1e-3, weight_decay=0.01)
+    ema = {"text": copy.deepcopy(text_encoder), "dit": copy.deepcopy(dit)}
+    if "dit" in run.state:
+        opt.load_state_dict(run.state["dit_opt"])
+        ema["text"].load_state_dict(run.state["ema_text"])
+        ema["dit"].load_state_dict(run.state["ema_dit"])
+    for model in ema.values():
+        model.requires_grad_(False)
+    elapsed = run.state["elapsed"].get("dit", 0.0)
+    step, seen = run.state.get("dit_step", 0), run.state.get("dit_seen", 0)
+    start = time.time() - elapsed
+    buckets = [(a, f) for a in world.SIZES for f in world.FRAME_COUNTS]
+    weights = [DIT_FRAME_WEIGHTS[world.FRAME_COUNTS.index(f)] for _, f in buckets]
+    running = None
+    pool = LatentPool(ae, rng, args.device)
+    while (elapsed := time.time() - start) < budget:
+        bucket = rng.choices(buckets, weights)[0]
+        batch = max(4, min(64, TOKEN_BUDGET // tokens_per_clip(*bucket)))
+        x0, specs = pool.batch(bucket, batch)
+        ids = torch.tensor([world.encode_caption(rng.choice(world.captions(s)), vocab_index, TEXT_LENGTH)
+                            if rng.random() >= CAPTION_DROPOUT else [0] * TEXT_LENGTH for s in specs],
+                           device=args.device)
+        tokens, positions = patchify(x0)
+        t = sample_timesteps(batch, args.device)
+        noise = torch.randn_like(tokens)
+        noisy = (1 - t[:, None, None]) * tokens + t[:, None, None] * noise
+        pred = dit(noisy, positions.to(args.device), t, text_encoder(ids))
+        loss = F.mse_loss(pred, noise - tokens)
+        lr = cosine_lr(1e-3, elapsed / budget)
+        for group in opt.param_groups:
+            group["lr"] = lr
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+        update_ema(ema["text"], text_encoder)
+        update_ema(ema["dit"], dit)
+        step += 1
+        seen += batch
+        running = loss.item() if running is None else 0.98 * running + 0.02 * loss.item()
+        if step % 50 == 0:
+            run.log(f"dit step {step} t={elapsed:.0f}s seen={seen} loss={running:.4f} lr={lr:.2e} "
+                    f"rate={seen / max(1.0, elapsed):.1f} clips/s")
+        if time.time() - run.last_save > 120:
+            run.state["elapsed"]["dit"] = elapsed
+            save_dit(run, rng, text_encoder, dit, ema, opt, step, seen)
+    run.state["elapsed"]["dit"] = budget
+    save_dit(run, rng, text_encoder, dit, ema, opt, step, seen, phase="export")
+    run.log(f"dit done after {step} steps, {seen} clips")
+
+
+class LatentPool:
+    """Encoded training clips per (aspect, frames) bucket, reused a few times each.
+
+    Encoding a batch costs about half a DiT step on this CPU, so most batches are drawn from
+    clips already encoded; a steady share of fresh clips keeps the data unlimited.
+    """
+
+    FRESH_SHARE = 0.35
+    CAPACITY = 1500
+
+    def __init__(self, ae, rng, device):
+        self.ae, self.rng, self.device = ae, rng, device
+        self.items = {}
+
+    def batch(self, bucket, size):
+        items = self.items.setdefault(bucket, [])
+        if len(items) < 3 * size or self.rng.random() < self.FRESH_SHARE:
+            return self._fresh(bucket, size, items)
+        picks = self.rng.sample(items, size)
+        return torch.stack([z for z, _ in picks]), [s for _, s in picks]
+
+    @torch.no_grad()
+    def _fresh(self, bucket, size, items):
+        specs = [world.sample_training_spec(self.rng) for _ in range(size)]
+        latents = self.ae.encode(world.render_batch(specs, *bucket, self.rng).to(self.device))
+        for z, spec in zip(latents, specs):
+            if len(items) < self.CAPACITY:
+                items.append((z, spec))
+            else:
+                items[self.rng.randrange(self.CAPACITY)] = (z, spec)
+        return latents, specs
+
+
+def update_ema(ema_model, model):
+    with torch.no_grad():
+        for e, p in zip(ema_model.parameters(), model.parameters()):
+            e.mul_(EMA_DECAY).add_(p.detach(), alpha=1 - EMA_DECAY)
+
+
+def save_dit(run, rng, text_encoder, dit, ema, opt, step, seen, **extra):
+    run.save(rng, text=text_encoder.state_dict(), dit=dit.state_dict(), ema_text=ema["text"].state_dict(),
+             ema_dit=ema["dit"].state_dict(), dit_opt=opt.state_dict(), dit_step=step, dit_seen=seen, **extra)
+
+
+# ---------------------------------------------------------------- main
+
+def build_models(vocab_size, device):
+    return (VideoAutoencoder().to(device), TextEncoder(vocab_size).to(device),
+            DiT(patch_dim()).to(device))
+
+
+def main():
+    args = parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    rng = random.Random(args.seed)
+    vocab = world.vocabulary()
+    vocab_index = {w: i for i, w in enumerate(vocab)}
+    run = Run(args.run, args.minutes * 60)
+    if "rng" in run.state:
+        rng.setstate(run.state["rng"])
+    ae, text_encoder, dit = build_models(len(vocab), args.device)
+    if "ae" in run.state:
+        ae.load_state_dict(run.state["ae"])
+    if "dit" in run.state:
+        text_encoder.load_state_dict(run.state["text"])
+        dit.load_state_dict(run.state["dit"])
+    counts = {name: sum(p.numel() for p in m.parameters()) for name, m in
+              (("autoencoder", ae), ("text_encoder", text_encoder), ("dit", dit))}
+    run.log(f"start: phase={run.state['phase']} budget={args.minutes} min params={json.dumps(counts)}")
+    if run.state["phase"] == "ae":
+        ae.train()
+        train_autoencoder(run, ae, args, rng)
+    ae.eval().requires_grad_(False)
+    if run.state["phase"] == "dit":
+        train_dit(run, ae, text_encoder, dit, args, rng, vocab_index)
+    run.state["param_counts"] = counts
+    run.save()
+    if not args.no_export:
+        import export
+        export.export_pack(run.path, args.out)
+        run.log(f"exported the model pack to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
