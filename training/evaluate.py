@@ -1,0 +1,149 @@
+"""Held-out evaluation of a checkpoint (torch) or of clips made by the shipped pipeline (y4m files).
+
+    /usr/bin/python3 training/evaluate.py --checkpoint training/runs/default/checkpoint.pt
+    /usr/bin/python3 training/evaluate.py --prompts-out /tmp/prompts.json    # the held-out prompts
+    /usr/bin/python3 training/evaluate.py --clips DIR                         # score DIR/<i>.y4m
+
+The held-out scenes (world.held_out_specs) are never used in training. Results go to stdout as JSON.
+"""
+import argparse
+import json
+import math
+import os
+import random
+
+import torch
+
+import scoring
+import world
+from models import TEXT_LENGTH, patchify, unpatchify
+from pngio import grid, write_png
+
+EVAL_ASPECT, EVAL_FRAMES = "1:1", 17
+
+
+def flow_schedule(steps, shift):
+    s = torch.linspace(1, 0, steps + 1)
+    return shift * s / (1 + (shift - 1) * s)
+
+
+@torch.no_grad()
+def sample(models, caption_list, aspect, frames, steps=20, guidance=4.0, shift=2.5, seed=0, negative=""):
+    """The same sampler as src/pipeline/textToVideo.ts: Euler over shifted flow-matching times, CFG."""
+    ae, text_encoder, dit, vocab = models
+    index = {w: i for i, w in enumerate(vocab)}
+    width, height = world.SIZES[aspect]
+    n = len(caption_list)
+    ids = torch.tensor([world.encode_caption(c, index, TEXT_LENGTH) for c in caption_list]
+                       + [world.encode_caption(negative, index, TEXT_LENGTH)] * n)
+    text = text_encoder(ids)
+    shape = (n, ae.latent_mean.shape[0], (frames + 3) // 4, height // 4, width // 4)
+    generator = torch.Generator().manual_seed(seed)
+    tokens, positions = patchify(torch.randn(shape, generator=generator))
+    times = flow_schedule(steps, shift)
+    for i in range(steps):
+        t = times[i].expand(2 * n)
+        v = dit(torch.cat([tokens, tokens]), positions, t, text)
+        v_cond, v_neg = v[:n], v[n:]
+        tokens = tokens + (times[i + 1] - times[i]) * (v_neg + guidance * (v_cond - v_neg))
+    return ae.decode(unpatchify(tokens, shape)).clamp(0, 1)
+
+
+def evaluate_models(models, steps, guidance, grid_path=None):
+    specs = world.held_out_specs()
+    results = {}
+    settings = [(EVAL_ASPECT, EVAL_FRAMES, specs), ("16:9", 33, specs[:20]), ("9:16", 33, specs[20:40]),
+                ("1:1", 1, specs[:40])]
+    for aspect, frames, chosen in settings:
+        clips = []
+        for start in range(0, len(chosen), 16):
+            batch = chosen[start:start + 16]
+            clips.append(sample(models, [world.canonical_caption(s) for s in batch], aspect, frames,
+                                steps, guidance, seed=start))
+        clips = torch.cat(clips)
+        key = f"{aspect} {frames}f"
+        results[key] = scoring.summarise([scoring.score(c, s) for c, s in zip(clips, chosen)])
+        if grid_path and frames == EVAL_FRAMES:
+            picture = grid(clips[:12])
+            write_png(grid_path, torch.nn.functional.interpolate(picture[None], scale_factor=3)[0])
+    return results
+
+
+@torch.no_grad()
+def evaluate_autoencoder(ae, count=48):
+    rng = random.Random(99)
+    specs = world.held_out_specs()[:count]
+    clips = world.render_batch(specs, EVAL_ASPECT, EVAL_FRAMES, rng)
+    recon = ae.decode(ae.encode(clips)).clamp(0, 1)
+    psnr = -10 * math.log10((recon - clips).pow(2).mean().item())
+    return {"psnr_db": round(psnr, 2),
+            "scores": scoring.summarise([scoring.score(c, s) for c, s in zip(recon, specs)])}
+
+
+def read_y4m(path):
+    """A clip [3, F, H, W] from a YUV 4:4:4 or 4:2:0 y4m file (BT.601 full range, as the CLI writes)."""
+    with open(path, "rb") as f:
+        data = f.read()
+    header, _, body = data.partition(b"\n")
+    fields = {p[:1]: p[1:] for p in header.split()[1:]}
+    width, height = int(fields[b"W"]), int(fields[b"H"])
+    chroma = fields.get(b"C", b"420").decode()
+    luma = width * height
+    side = luma if chroma.startswith("444") else luma // 4
+    frames, offset = [], 0
+    while offset < len(body):
+        offset = body.index(b"\n", offset) + 1
+        plane = torch.frombuffer(bytearray(body[offset:offset + luma + 2 * side]), dtype=torch.uint8).float()
+        offset += luma + 2 * side
+        y = plane[:luma].reshape(height, width)
+        cw, ch = (width, height) if side == luma else (width // 2, height // 2)
+        u = plane[luma:luma + side].reshape(ch, cw) - 128
+        v = plane[luma + side:].reshape(ch, cw) - 128
+        if side != luma:
+            u = u.repeat_interleave(2, 0).repeat_interleave(2, 1)
+            v = v.repeat_interleave(2, 0).repeat_interleave(2, 1)
+        rgb = torch.stack([y + 1.402 * v, y - 0.344136 * u - 0.714136 * v, y + 1.772 * u])
+        frames.append((rgb / 255).clamp(0, 1))
+    return torch.stack(frames, dim=1)
+
+
+def downscale_to(clip, aspect):
+    width, height = world.SIZES[aspect]
+    if clip.shape[-1] == width:
+        return clip
+    factor = clip.shape[-1] // width
+    return torch.nn.functional.avg_pool3d(clip[None], (1, factor, factor))[0]
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--checkpoint")
+    p.add_argument("--clips", help="folder of <index>.y4m made from --prompts-out's prompts")
+    p.add_argument("--prompts-out")
+    p.add_argument("--steps", type=int, default=20)
+    p.add_argument("--guidance", type=float, default=4.0)
+    p.add_argument("--grid", help="write a PNG grid of sample frames here")
+    args = p.parse_args()
+    torch.set_num_threads(2)
+    if args.prompts_out:
+        prompts = [{"prompt": world.canonical_caption(s), "aspect": EVAL_ASPECT, "frames": EVAL_FRAMES,
+                    "seed": i} for i, s in enumerate(world.held_out_specs())]
+        with open(args.prompts_out, "w") as f:
+            json.dump(prompts, f, indent=1)
+        return
+    if args.clips:
+        specs = world.held_out_specs()
+        clips = [downscale_to(read_y4m(os.path.join(args.clips, f"{i}.y4m")), EVAL_ASPECT)
+                 for i in range(len(specs))]
+        print(json.dumps({f"{EVAL_ASPECT} {EVAL_FRAMES}f": scoring.summarise(
+            [scoring.score(c, s) for c, s in zip(clips, specs)])}, indent=1))
+        return
+    from export import load_models
+    models = load_models(args.checkpoint)
+    report = {"autoencoder": evaluate_autoencoder(models[0]),
+              "generation": evaluate_models(models, args.steps, args.guidance, args.grid)}
+    print(json.dumps(report, indent=1))
+
+
+if __name__ == "__main__":
+    main()
