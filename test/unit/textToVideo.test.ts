@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { parseManifest } from '../../src/models/manifest';
+import type { PipelineError } from '../../src/pipeline/errors';
+import { gaussianNoise } from '../../src/pipeline/noise';
+import { textToVideo, type TextToVideoRequest } from '../../src/pipeline/textToVideo';
+import { fakeRunner } from '../fixtures/fakeRunner';
+import { validManifestJson } from '../fixtures/manifestFixture';
+
+const manifest = parseManifest(validManifestJson()); // 4 latent channels, /4 time and space, patch 1x2x2
+const fake = (frame?: (c: number, f: number, p: number) => number) =>
+  fakeRunner({ embedDim: 16, velocity: 0.25, temporalCompression: 4, spatialCompression: 4, ...(frame ? { frame } : {}) });
+const request: TextToVideoRequest = { prompt: 'a red circle moving left', seed: 7, aspect: '16:9', frames: 9, steps: 5, guidance: 3 };
+
+async function errorCode(promise: Promise<unknown>): Promise<string> {
+  return promise.then(
+    () => 'resolved',
+    (error: PipelineError) => error.code,
+  );
+}
+
+describe('textToVideo', () => {
+  it('runs cond and negative in one batch of 2 per step and ends at noise − guidance·v', async () => {
+    const { runner, log } = fake();
+    const video = await textToVideo(runner, manifest, request);
+
+    expect(log.textEncoderDims).toEqual([[2, 8]]);
+    expect(log.dit).toHaveLength(5);
+    // latent 4 × 3 × 8 × 14 → 3·4·7 = 84 tokens of 4·2·2 = 16 values
+    expect(log.dit[0]).toMatchObject({ tokensDims: [2, 84, 16], positionsDims: [84, 3], timestep: [1, 1] });
+    // shift 2.5: s = 1, .8, .6, .4, .2 → 2.5/2.5, 2/2.2, 1.5/1.9, 1/1.6, .5/1.3
+    const expected = [1, 2 / 2.2, 1.5 / 1.9, 1 / 1.6, 0.5 / 1.3];
+    log.dit.forEach((d, i) => expect(d.timestep[0]).toBeCloseTo(expected[i]!, 6));
+
+    const [latents] = log.decodedLatents;
+    expect(latents!.dims).toEqual([1, 4, 3, 8, 14]);
+    const noise = gaussianNoise(4 * 3 * 8 * 14, 7);
+    latents!.data.forEach((v, i) => expect(v).toBeCloseTo(noise[i]! - 3 * 0.25, 5));
+
+    expect(video).toMatchObject({ width: 56, height: 32, fps: 8, seed: 7, steps: 5, guidance: 3, caption: request.prompt });
+    expect(video.frames).toHaveLength(9);
+    expect(video.frames[0]).toHaveLength(56 * 32 * 4);
+  });
+
+  it('takes steps and guidance from the pack when not given', async () => {
+    const { runner, log } = fake();
+    const { steps, guidance, ...rest } = request;
+    const video = await textToVideo(runner, manifest, rest);
+    expect(video.steps).toBe(20);
+    expect(video.guidance).toBe(4);
+    expect(log.dit).toHaveLength(20);
+  });
+
+  it('uses the negative prompt as the second batch row', async () => {
+    const { runner, log } = fake();
+    // A non-empty negative prompt makes both rows "conditioned" in the fake, so guidance cancels out.
+    await textToVideo(runner, manifest, { ...request, negativePrompt: 'blue' });
+    const noise = gaussianNoise(4 * 3 * 8 * 14, 7);
+    log.decodedLatents[0]!.data.forEach((v, i) => expect(v).toBeCloseTo(noise[i]! - 0.25, 5));
+  });
+
+  it('reports every step with the current latents', async () => {
+    const { runner } = fake();
+    const events: { step: number; total: number; t: number; first: number }[] = [];
+    await textToVideo(runner, manifest, request, { onStepEnd: (e) => events.push({ step: e.step, total: e.total, t: e.t, first: e.latents.data[0]! }) });
+    expect(events.map((e) => [e.step, e.total])).toEqual([[1, 5], [2, 5], [3, 5], [4, 5], [5, 5]]);
+    expect(events[0]!.t).toBe(1);
+    expect(events[4]!.first).toBeCloseTo(gaussianNoise(1, 7)[0]! - 0.75, 5);
+  });
+
+  it('stops within one step when cancelled, and says so with code "aborted"', async () => {
+    const { runner, log } = fake();
+    const controller = new AbortController();
+    const stages: string[] = [];
+    const result = textToVideo(runner, manifest, request, {
+      signal: controller.signal,
+      onStage: (s) => stages.push(s),
+      onStepEnd: (e) => e.step === 2 && controller.abort(),
+    });
+    expect(await errorCode(result)).toBe('aborted');
+    expect(log.dit).toHaveLength(2);
+    expect(log.decodedLatents).toHaveLength(0);
+    expect(stages).toEqual(['encode', 'denoise']);
+  });
+
+  it('converts planar RGB in [0, 1] to clamped RGBA frames', async () => {
+    // Frame f, channel c: value (c + 1)·0.25 + f·0.01, except pixel 0 of channel 0 out of range.
+    const { runner } = fake((c, f, p) => (c === 0 && p === 0 ? (f === 0 ? 1.7 : -0.3) : (c + 1) * 0.25 + f * 0.01));
+    const video = await textToVideo(runner, manifest, request);
+    expect([...video.frames[0]!.subarray(0, 8)]).toEqual([255, 128, 191, 255, 64, 128, 191, 255]);
+    expect([...video.frames[1]!.subarray(0, 8)]).toEqual([0, 130, 194, 255, 66, 130, 194, 255]);
+  });
+
+  it('expands the prompt when asked and reports the caption used', async () => {
+    const { runner } = fake();
+    const video = await textToVideo(runner, manifest, { ...request, prompt: 'crimson ball goes left', expandPrompt: true });
+    expect(video.caption).toBe('a red circle moving left on a black background');
+    expect(video.expansion?.changes.length).toBeGreaterThan(0);
+    // The fixture vocabulary lacks "black": the model would see <unk>.
+    expect(video.unknownWords).toEqual(['black']);
+  });
+
+  it.each([
+    [{ prompt: '  ' }, 'invalid-prompt'],
+    [{ seed: -1 }, 'invalid-seed'],
+    [{ seed: 2 ** 32 }, 'invalid-seed'],
+    [{ steps: 0 }, 'invalid-steps'],
+    [{ steps: 2.5 }, 'invalid-steps'],
+    [{ guidance: Number.NaN }, 'invalid-guidance'],
+    [{ guidance: -1 }, 'invalid-guidance'],
+    [{ aspect: '4:3' }, 'invalid-aspect'],
+    [{ frames: 10 }, 'invalid-frames'],
+  ])('refuses %o with code %s before running any graph', async (change, code) => {
+    const { runner, log } = fake();
+    expect(await errorCode(textToVideo(runner, manifest, { ...request, ...change }))).toBe(code);
+    expect(log.textEncoderDims).toHaveLength(0);
+  });
+
+  it('names the graph when a model returns the wrong shape', async () => {
+    const { runner } = fake();
+    const broken = { ...runner, runDit: async () => ({ data: new Float32Array(3), dims: [3] }) };
+    const error = await textToVideo(broken, manifest, request).catch((e: PipelineError) => e);
+    expect(error).toMatchObject({ code: 'model-output', message: expect.stringContaining('DiT returned [3]') });
+  });
+});
