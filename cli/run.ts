@@ -1,0 +1,109 @@
+/**
+ * `npm run generate`: the browser's pipeline (src/pipeline/textToVideo.ts) on onnxruntime-node,
+ * written to .mp4, .y4m or .png. Errors end as one line on stderr: status 2 for a wrong command
+ * line or setting, 1 for a broken pack or a failed write.
+ */
+import { randomInt } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { ManifestError } from '../src/models/manifest';
+import { PipelineError } from '../src/pipeline/errors';
+import { frameCountForSeconds } from '../src/pipeline/latents';
+import { textToVideo } from '../src/pipeline/textToVideo';
+import { ModelLoadError } from '../src/runtime/errors';
+import { readManifestFile } from '../src/runtime/nodePack';
+import { createNodeRunner } from '../src/runtime/nodeRunner';
+import { parseCliArgs, USAGE, UsageError, type CliOptions } from './args';
+import { contactSheet, upscaleNearest, type Frames } from './frames';
+import { writeMp4 } from './mp4';
+import { encodePng } from './png';
+import { encodeY4m } from './y4m';
+
+/** Where the CLI writes its messages (injectable for tests). */
+export interface CliIo {
+  readonly stdout: (line: string) => void;
+  readonly stderr: (line: string) => void;
+}
+
+/** The pack shipped with the repository. */
+export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../public/models/tessera-tiny', import.meta.url));
+
+/** Clip length when neither --frames nor --seconds is given (a .png defaults to one frame). */
+const DEFAULT_SECONDS = 2;
+
+/** Runs the CLI; resolves to the process exit status. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    const options = parseCliArgs(argv);
+    if (options === 'help') {
+      io.stdout(USAGE);
+      return 0;
+    }
+    await generate(options, io);
+    return 0;
+  } catch (error) {
+    io.stderr(`error: ${oneLine(error)}`);
+    return isUsageError(error) ? 2 : 1;
+  }
+}
+
+async function generate(options: CliOptions, io: CliIo): Promise<void> {
+  const dir = options.model ?? DEFAULT_MODEL_DIR;
+  const manifest = await readManifestFile(dir);
+  const frames = options.frames ?? frameCountForSeconds(manifest.video, options.seconds ?? (options.format === 'png' ? 0 : DEFAULT_SECONDS));
+  const seed = options.seed ?? randomInt(0, 2 ** 32 - 1);
+  const runner = await createNodeRunner(dir, manifest);
+  const started = performance.now();
+  try {
+    const video = await textToVideo(runner, manifest, {
+      prompt: options.prompt,
+      negativePrompt: options.negative,
+      seed,
+      aspect: options.aspect,
+      frames,
+      ...(options.steps !== undefined ? { steps: options.steps } : {}),
+      ...(options.guidance !== undefined ? { guidance: options.guidance } : {}),
+      expandPrompt: options.expand,
+    });
+    const seconds = (performance.now() - started) / 1000;
+    if (video.expansion) {
+      io.stderr(`caption: ${video.caption}`);
+      if (video.expansion.unknownWords.length > 0) io.stderr(`not understood: ${video.expansion.unknownWords.join(', ')}`);
+    }
+    if (video.unknownWords.length > 0) io.stderr(`warning: the model does not know: ${video.unknownWords.join(', ')} (try --expand)`);
+    const scaled = upscaleNearest(video, options.scale);
+    await write(options, scaled, video.fps);
+    io.stdout(
+      `wrote ${options.out}: ${video.frames.length} frame${video.frames.length === 1 ? '' : 's'} of ${video.width}x${video.height} ×${options.scale} at ${video.fps} fps, ` +
+        `seed ${seed}, ${video.steps} steps, guidance ${video.guidance}, ${seconds.toFixed(2)} s`,
+    );
+  } finally {
+    await runner.release();
+  }
+}
+
+async function write(options: CliOptions, video: Frames, fps: number): Promise<void> {
+  switch (options.format) {
+    case 'png': {
+      const sheet = video.frames.length === 1 ? { width: video.width, height: video.height, rgba: video.frames[0]! } : contactSheet(video);
+      return writeFile(options.out, encodePng(sheet.width, sheet.height, sheet.rgba));
+    }
+    case 'y4m':
+      return writeFile(options.out, encodeY4m(video, fps));
+    case 'mp4':
+      return writeMp4(options.out, video, fps);
+  }
+}
+
+/** Mistakes in what was asked (flags, settings, a model folder that is not there), not in the pack. */
+function isUsageError(error: unknown): boolean {
+  if (error instanceof UsageError) return true;
+  if (error instanceof PipelineError) return error.code.startsWith('invalid-');
+  return error instanceof ModelLoadError && error.code === 'missing-pack';
+}
+
+function oneLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const first = message.split('\n').find((line) => line.trim().length > 0) ?? 'unknown error';
+  return error instanceof ManifestError ? `model pack: ${first}` : first;
+}

@@ -1,0 +1,70 @@
+/**
+ * The shipped pack on onnxruntime-node: graph names and shapes as docs/model-pack.md states them,
+ * and the pipeline end to end. The pack is committed, so a missing pack fails here, never skips.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileFor, type Manifest } from '../../src/models/manifest';
+import type { ModelRunner } from '../../src/pipeline/modelRunner';
+import { textToVideo } from '../../src/pipeline/textToVideo';
+import { readManifestFile } from '../../src/runtime/nodePack';
+import { createNodeRunner } from '../../src/runtime/nodeRunner';
+import { DEFAULT_MODEL_DIR } from '../../cli/run';
+
+let manifest: Manifest;
+let runner: ModelRunner;
+
+beforeAll(async () => {
+  manifest = await readManifestFile(DEFAULT_MODEL_DIR);
+  runner = await createNodeRunner(DEFAULT_MODEL_DIR, manifest, { threads: 1 });
+});
+afterAll(() => runner?.release());
+
+describe('the shipped pack on onnxruntime-node', () => {
+  it('has a valid manifest whose files exist', () => {
+    expect(manifest.name).toBe('tessera-tiny');
+    expect(join(DEFAULT_MODEL_DIR, fileFor(manifest, 'dit').path)).toMatch(/dit\.onnx$/);
+  });
+
+  it('runs each graph with the documented names and shapes', async () => {
+    const { maxLength } = manifest.tokenizer;
+    const { embedDim } = manifest.text;
+    const text = await runner.runTextEncoder(new BigInt64Array(2 * maxLength), [2, maxLength]);
+    expect(text.dims).toEqual([2, maxLength, embedDim]);
+
+    const { channels, temporalCompression: tc, spatialCompression: sc } = manifest.latent;
+    const p = channels * manifest.patch.t * manifest.patch.h * manifest.patch.w;
+    const n = 6;
+    const velocity = await runner.runDit({
+      tokens: { data: new Float32Array(2 * n * p), dims: [2, n, p] },
+      positions: { data: Float32Array.from({ length: n * 3 }, (_, i) => (i % 3 === 2 ? Math.floor(i / 3) : 0)), dims: [n, 3] },
+      timestep: { data: Float32Array.of(1, 0.5), dims: [2] },
+      textEmbeds: text,
+    });
+    expect(velocity.dims).toEqual([2, n, p]);
+
+    const latents = { data: new Float32Array(channels * 3 * 2 * 4), dims: [1, channels, 3, 2, 4] };
+    const frames = await runner.runVaeDecoder(latents);
+    expect(frames.dims).toEqual([1, 3, 1 + tc * 2, 2 * sc, 4 * sc]);
+    const encoded = await runner.runVaeEncoder(frames);
+    expect(encoded.dims).toEqual(latents.dims);
+  });
+
+  it('serializes concurrent runs and answers each', async () => {
+    const { maxLength } = manifest.tokenizer;
+    const runs = [1, 2, 3].map((b) => runner.runTextEncoder(new BigInt64Array(b * maxLength), [b, maxLength]));
+    expect((await Promise.all(runs)).map((t) => t.dims[0])).toEqual([1, 2, 3]);
+  });
+
+  it('generates the same frames for the same seed and different ones for another', async () => {
+    const request = { prompt: 'a red circle moving left on a blue background', seed: 3, aspect: '1:1', frames: 9, steps: 3 };
+    const a = await textToVideo(runner, manifest, request);
+    const b = await textToVideo(runner, manifest, request);
+    const c = await textToVideo(runner, manifest, { ...request, seed: 4 });
+    expect(a.frames).toHaveLength(9);
+    expect(a.frames[0]).toHaveLength(32 * 32 * 4);
+    expect(a.frames).toEqual(b.frames);
+    expect(a.frames).not.toEqual(c.frames);
+    expect(new Set(a.frames[0]).size).toBeGreaterThan(8); // a picture, not a flat fill
+  });
+});
