@@ -1,0 +1,97 @@
+/** Types and constants of the model-pack manifest (docs/model-pack.md, formatVersion 1). */
+
+/** The only format version this reader knows. */
+export const MANIFEST_FORMAT_VERSION = 1;
+/** Largest single file a pack may list: far above any browser model, far below a typo. */
+export const MAX_FILE_BYTES = 16 * 1024 ** 3;
+
+export const MODEL_ROLES = ['textEncoder', 'dit', 'vaeDecoder', 'vaeEncoder'] as const;
+/** A graph the pipeline runs. */
+export type ModelRole = (typeof MODEL_ROLES)[number];
+export const DTYPES = ['int8', 'fp32', 'fp16'] as const;
+export type Dtype = (typeof DTYPES)[number];
+
+/** One file of the pack. `url` is set when the manifest was parsed with a base URL. */
+export interface ManifestFile {
+  readonly role: ModelRole | 'externalData';
+  /** For `externalData`: the graph whose weights this file holds. */
+  readonly of?: ModelRole;
+  readonly path: string;
+  readonly bytes: number;
+  /** Lower-case hex. */
+  readonly sha256: string;
+  readonly url?: string;
+}
+
+export interface TokenizerSpec {
+  readonly type: 'word';
+  readonly vocab: readonly string[];
+  readonly maxLength: number;
+  readonly padId: number;
+  readonly unkId: number;
+  readonly lowercase: boolean;
+}
+
+export interface LatentSpec {
+  readonly channels: number;
+  readonly temporalCompression: number;
+  readonly spatialCompression: number;
+  readonly causalFirstFrame: true;
+}
+
+export interface PatchSpec {
+  readonly t: number;
+  readonly h: number;
+  readonly w: number;
+}
+
+export interface VideoSize {
+  readonly width: number;
+  readonly height: number;
+}
+
+export interface VideoSpec {
+  readonly fps: number;
+  /** Keyed by aspect ratio, e.g. "16:9". */
+  readonly sizes: Readonly<Record<string, VideoSize>>;
+  /** Ascending; each is 1 + temporalCompression * k. */
+  readonly frameCounts: readonly number[];
+}
+
+export interface SchedulerSpec {
+  readonly type: 'flow-match-euler';
+  readonly steps: number;
+  readonly shift: number;
+  readonly guidance: number;
+}
+
+/** Linear latent → RGB projection for cheap previews: rgb = Σ_c latent[c] * weights[c] + bias. */
+export interface PreviewSpec {
+  readonly weights: readonly (readonly [number, number, number])[];
+  readonly bias: readonly [number, number, number];
+}
+
+export interface Requirements {
+  readonly totalBytes: number;
+  readonly largestBufferBytes: number;
+  readonly shaderF16: boolean;
+}
+
+/** A validated model-pack manifest. */
+export interface Manifest {
+  readonly format: 'tessera-model-pack';
+  readonly formatVersion: 1;
+  readonly name: string;
+  readonly version: string;
+  readonly description: string;
+  readonly dtype: Dtype;
+  readonly files: readonly ManifestFile[];
+  readonly tokenizer: TokenizerSpec;
+  readonly text: { readonly embedDim: number };
+  readonly latent: LatentSpec;
+  readonly patch: PatchSpec;
+  readonly video: VideoSpec;
+  readonly scheduler: SchedulerSpec;
+  readonly preview: PreviewSpec;
+  readonly requirements: Requirements;
+}
