@@ -1,5 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { startEngine, startOptionsFromUrl } from '../state/actions';
+import '../ui/styles.css';
 import { App } from './App';
 
 const root = document.getElementById('root');
@@ -9,3 +11,4 @@ createRoot(root).render(
     <App />
   </StrictMode>,
 );
+void startEngine(startOptionsFromUrl(location.href));

@@ -1,0 +1,49 @@
+/**
+ * The main-thread side of the engine: starts the worker and implements EngineApi over comlink.
+ * AbortSignals cannot cross to the worker, so an abort becomes `cancel(id)`; callbacks cross as
+ * comlink proxies.
+ */
+import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
+import { installErrorTransfer } from './errors';
+import type { EngineApi, EngineInfo, EngineInitOptions, EngineProgress, GenerateCallbacks, GenerateRequest, GenerateResult, PromptExpansion, WorkerEngineApi } from './protocol';
+
+export class EngineClient implements EngineApi {
+  private readonly worker: Worker;
+  private readonly remote: Remote<WorkerEngineApi>;
+
+  constructor() {
+    installErrorTransfer();
+    this.worker = new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), { type: 'module', name: 'tessera-engine' });
+    this.remote = wrap<WorkerEngineApi>(this.worker);
+  }
+
+  init(options: EngineInitOptions, onProgress?: (progress: EngineProgress) => void): Promise<EngineInfo> {
+    return this.remote.init(options, onProgress ? proxy(onProgress) : undefined);
+  }
+
+  expandPrompt(prompt: string): Promise<PromptExpansion> {
+    return this.remote.expandPrompt(prompt);
+  }
+
+  async generate(request: GenerateRequest, callbacks: GenerateCallbacks = {}, signal?: AbortSignal): Promise<GenerateResult> {
+    signal?.throwIfAborted();
+    const onAbort = () => void this.remote.cancel(request.id);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await this.remote.generate(request, proxy(callbacks));
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Test hook: makes the worker's GPU device lost. */
+  loseDeviceForTest(): Promise<boolean> {
+    return this.remote.loseDeviceForTest();
+  }
+
+  /** Stops the worker; the client is unusable afterwards. */
+  terminate(): void {
+    this.remote[releaseProxy]();
+    this.worker.terminate();
+  }
+}

@@ -1,0 +1,349 @@
+/**
+ * The worker side of the engine: owns the model pack, the onnxruntime sessions and the encoder, and
+ * runs one generation at a time. The pipeline does the sampling; this file adds what only the
+ * browser needs: backend choice and fallback, the safety policy, progress, previews, cancellation
+ * and muxing.
+ */
+import type { VideoCodec } from 'mediabunny';
+import type { ModelRole } from '../models/manifest';
+import { expandPrompt, type PromptExpansion } from '../pipeline/promptExpansion';
+import { latentPreview } from '../pipeline/preview';
+import { textToVideo, type GeneratedVideo, type StepEndEvent } from '../pipeline/textToVideo';
+import { chooseDevice, wasmChoice } from '../runtime/device';
+import { loadModelRole, loadPack, type ModelPack } from '../runtime/modelFiles';
+import { createWebRunner, type WebRunner } from '../runtime/webRunner';
+import { assertPromptsAllowed } from '../safety/promptPolicy';
+import { probeVideoCodec } from '../media/codecs';
+import { encodeMp4 } from '../media/mp4';
+import { encodePng } from '../media/png';
+import { MAX_UPSCALE, upscaleRgba } from '../media/upscale';
+import { EngineError, toEngineError } from './errors';
+import { applyWatermark, mp4Metadata, pngMetadata, type ProvenanceInfo } from './provenance';
+import type {
+  BackendFallback,
+  BackendInfo,
+  EngineInfo,
+  EngineInitOptions,
+  EngineProgress,
+  GenerateCallbacks,
+  GeneratedFile,
+  GenerateRequest,
+  GenerateResult,
+  PackInfo,
+  PreviewImage,
+  WorkerEngineApi,
+} from './protocol';
+
+/** Previews at most this often: cheap, but each one is a message to the main thread. */
+const PREVIEW_INTERVAL_MS = 100;
+
+interface Loaded {
+  readonly pack: ModelPack;
+  readonly info: PackInfo;
+  runner: WebRunner;
+  backend: BackendInfo;
+  readonly videoCodec: VideoCodec | null;
+  readonly videoCodecName: string | null;
+}
+
+export class Engine implements WorkerEngineApi {
+  private loaded: Loaded | null = null;
+  private readonly controllers = new Map<string, AbortController>();
+  /** The generation in flight, if any; a cancelled one is awaited before the next starts. */
+  private current: { id: string; done: Promise<unknown> } | null = null;
+  private onLoadProgress: ((progress: EngineProgress) => void) | undefined;
+
+  async init(options: EngineInitOptions, onProgress?: (progress: EngineProgress) => void): Promise<EngineInfo> {
+    this.onLoadProgress = onProgress;
+    // 1. Read and validate the pack's manifest
+    const pack = await loadPack(options.packUrl);
+    const { manifest } = pack;
+
+    // 2. Choose the backend from the adapter's features and limits
+    const choice = await chooseDevice(options.backend, manifest.requirements);
+
+    // 3. Create the sessions; a WebGPU failure falls back to WASM with the reason
+    if (this.loaded) await this.loaded.runner.release();
+    this.loaded = null;
+    let backend = choice.info;
+    let runner: WebRunner;
+    try {
+      runner = await this.createRunner(pack, backend, choice.adapter);
+    } catch (error) {
+      if (backend.backend !== 'webgpu') throw toEngineError(error);
+      const reason = toEngineError(error).detail ?? toEngineError(error).message;
+      backend = wasmChoice({ code: 'session-failed', message: `WebGPU could not run this model (${reason}), so Tessera runs on the CPU (WebAssembly).` }).info;
+      runner = await this.createRunner(pack, backend, null);
+    }
+
+    // 4. Probe the video encoder at the largest output size
+    const largest = Object.values(manifest.video.sizes).reduce((a, b) => (a.width * a.height >= b.width * b.height ? a : b));
+    const videoCodec = await probeVideoCodec(largest.width * 4, largest.height * 4, manifest.video.fps).catch(() => null);
+
+    const info: PackInfo = {
+      name: manifest.name,
+      version: manifest.version,
+      dtype: manifest.dtype,
+      description: manifest.description,
+      fps: manifest.video.fps,
+      sizes: manifest.video.sizes,
+      frameCounts: manifest.video.frameCounts,
+      defaultSteps: manifest.scheduler.steps,
+      defaultGuidance: manifest.scheduler.guidance,
+    };
+    this.loaded = { pack, info, runner, backend, videoCodec, videoCodecName: videoCodec };
+    return { pack: info, backend, videoCodec };
+  }
+
+  async expandPrompt(prompt: string): Promise<PromptExpansion> {
+    return expandPrompt(prompt);
+  }
+
+  async generate(request: GenerateRequest, callbacks: GenerateCallbacks = {}, signal?: AbortSignal): Promise<GenerateResult> {
+    const loaded = this.loaded;
+    if (!loaded) throw new EngineError('not-ready', 'The model is still loading; wait until it is ready.');
+    if (this.current) {
+      // A cancelled run stops within one step; anything else still running is a second click.
+      if (!this.controllers.get(this.current.id)?.signal.aborted) throw new EngineError('busy', 'A generation is already running; cancel it or wait for it to finish.');
+      await this.current.done.catch(() => undefined);
+    }
+    const controller = new AbortController();
+    if (signal) signal.addEventListener('abort', () => controller.abort(), { once: true });
+    this.controllers.set(request.id, controller);
+    const done = this.generateOnce(loaded, request, callbacks, controller.signal);
+    this.current = { id: request.id, done };
+    try {
+      return await done;
+    } catch (error) {
+      throw toEngineError(error);
+    } finally {
+      this.controllers.delete(request.id);
+      if (this.current?.id === request.id) this.current = null;
+    }
+  }
+
+  cancel(requestId: string): void {
+    this.controllers.get(requestId)?.abort();
+  }
+
+  async loseDeviceForTest(): Promise<boolean> {
+    return this.loaded?.runner.loseDevice() ?? false;
+  }
+
+  private async generateOnce(loaded: Loaded, request: GenerateRequest, callbacks: GenerateCallbacks, signal: AbortSignal): Promise<GenerateResult> {
+    const started = performance.now();
+    const { settings } = request;
+    const { manifest } = loaded.pack;
+
+    // 1. Check the request: safety policy on every text the model could see, then output options
+    const expansion = settings.expandPrompt ? expandPrompt(settings.prompt) : null;
+    const caption = expansion?.caption ?? settings.prompt;
+    assertPromptsAllowed({ prompt: settings.prompt, expandedPrompt: caption, negativePrompt: settings.negativePrompt });
+    const upscale = request.upscale ?? 1;
+    if (!Number.isInteger(upscale) || upscale < 1 || upscale > MAX_UPSCALE) {
+      throw new EngineError('bad-settings', `Upscale factor ${upscale} is not offered; choose a whole number from 1 to ${MAX_UPSCALE}.`, { field: 'upscale' });
+    }
+    if (settings.frames > 1 && !loaded.videoCodec) {
+      throw new EngineError('encoder-unavailable', 'This browser cannot encode video (no H.264, VP9 or AV1 encoder in WebCodecs). Choose the image duration, or use a recent Chrome, Edge or Safari.');
+    }
+
+    // 2. Sample; a lost GPU switches to WASM and the same request runs again
+    let timings = { encodeMs: 0, denoiseMs: 0, decodeMs: 0 };
+    let video: GeneratedVideo;
+    try {
+      ({ video, timings } = await this.sample(loaded, request, callbacks, signal));
+    } catch (error) {
+      if (loaded.backend.backend !== 'webgpu' || !(loaded.runner.deviceLost || toEngineError(error).code === 'device-lost')) throw error;
+      await this.fallBackToWasm(loaded, {
+        code: 'device-lost',
+        message: 'The GPU stopped responding (device lost), so Tessera switched to the CPU (WebAssembly) and ran your request again.',
+      });
+      ({ video, timings } = await this.sample(loaded, request, callbacks, signal));
+    }
+
+    // 3. Upscale, watermark and encode (MP4, or PNG for a single frame)
+    const muxStarted = performance.now();
+    const width = video.width * upscale;
+    const height = video.height * upscale;
+    const frames = applyWatermark(
+      video.frames.map((frame) => upscaleRgba(frame, video.width, video.height, upscale, request.upscaleFilter ?? 'nearest')),
+      width,
+      height,
+    );
+    const provenance: ProvenanceInfo = {
+      settings,
+      expandedPrompt: caption,
+      packName: manifest.name,
+      packVersion: manifest.version,
+      width,
+      height,
+      fps: manifest.video.fps,
+    };
+    const file = await this.encode(loaded, frames, provenance, (frame, total) => emit(callbacks.onProgress, { stage: 'mux', frame, total }));
+    const muxMs = performance.now() - muxStarted;
+
+    return {
+      id: request.id,
+      kind: settings.frames === 1 ? 'image' : 'video',
+      file,
+      settings,
+      expandedPrompt: video.caption,
+      expansion,
+      width,
+      height,
+      modelWidth: video.width,
+      modelHeight: video.height,
+      frames: video.frames.length,
+      fps: video.fps,
+      packName: manifest.name,
+      backend: loaded.backend,
+      timings: { loadMs: 0, ...timings, muxMs, totalMs: performance.now() - started },
+      ...(request.includeRawFrames ? { rawFrames: toRgb(video.frames) } : {}),
+    };
+  }
+
+  /** Runs the pipeline with stage timings, progress with an ETA, and throttled previews. */
+  private async sample(
+    loaded: Loaded,
+    request: GenerateRequest,
+    callbacks: GenerateCallbacks,
+    signal: AbortSignal,
+  ): Promise<{ video: GeneratedVideo; timings: { encodeMs: number; denoiseMs: number; decodeMs: number } }> {
+    const { settings } = request;
+    const marks: Record<string, number> = { start: performance.now() };
+    let lastPreview = 0;
+    const onStepEnd = (event: StepEndEvent) => {
+      const now = performance.now();
+      const elapsedMs = now - marks.denoise!;
+      emit(callbacks.onProgress, {
+        stage: 'denoise',
+        step: event.step,
+        total: event.total,
+        t: event.t,
+        elapsedMs,
+        etaMs: (elapsedMs / event.step) * (event.total - event.step),
+      });
+      if (callbacks.onPreview && (now - lastPreview >= PREVIEW_INTERVAL_MS || event.step === event.total)) {
+        lastPreview = now;
+        emit(callbacks.onPreview, previewImage(event, loaded));
+      }
+    };
+    const video = await textToVideo(
+      loaded.runner,
+      loaded.pack.manifest,
+      {
+        prompt: settings.prompt,
+        negativePrompt: settings.negativePrompt,
+        seed: settings.seed,
+        aspect: settings.aspect,
+        frames: settings.frames,
+        steps: settings.steps,
+        guidance: settings.guidance,
+        expandPrompt: settings.expandPrompt,
+      },
+      {
+        signal,
+        onStage: (stage) => {
+          marks[stage] = performance.now();
+          emit(callbacks.onProgress, stage === 'denoise' ? { stage, step: 0, total: settings.steps, t: 1, elapsedMs: 0, etaMs: 0 } : { stage });
+        },
+        onStepEnd,
+      },
+    );
+    const end = performance.now();
+    return {
+      video,
+      timings: {
+        encodeMs: (marks.denoise ?? end) - (marks.encode ?? end),
+        denoiseMs: (marks.decode ?? end) - (marks.denoise ?? end),
+        decodeMs: end - (marks.decode ?? end),
+      },
+    };
+  }
+
+  private async encode(loaded: Loaded, frames: Uint8ClampedArray[], info: ProvenanceInfo, onFrame: (frame: number, total: number) => void): Promise<GeneratedFile> {
+    const base = fileBaseName(info.settings.prompt, info.settings.seed);
+    if (frames.length === 1) {
+      const bytes = await encodePng(frames[0]!, info.width, info.height, await pngMetadata(info));
+      onFrame(1, 1);
+      return { bytes, mimeType: 'image/png', fileName: `${base}.png` };
+    }
+    const codec = loaded.videoCodec!;
+    const video = await encodeMp4(frames, { width: info.width, height: info.height, fps: info.fps, codec, metadata: await mp4Metadata(info), onFrame });
+    return { bytes: video.bytes, mimeType: 'video/mp4', fileName: `${base}.mp4`, codec: video.codec };
+  }
+
+  private createRunner(pack: ModelPack, backend: BackendInfo, adapter: GPUAdapter | null): Promise<WebRunner> {
+    const onProgress = this.onLoadProgress;
+    const started = performance.now();
+    return createWebRunner({
+      backend: backend.backend,
+      threads: backend.threads,
+      adapter,
+      loadBytes: (role: ModelRole) =>
+        loadModelRole(pack, role, (file, loaded, total) => {
+          const seconds = (performance.now() - started) / 1000;
+          const rate = seconds > 0 ? loaded / seconds : 0;
+          emit(onProgress, { stage: 'download', file, source: 'network', loaded, total, rate, eta: rate > 0 ? (total - loaded) / rate : null });
+        }),
+      onLoaded: (role, index, total) => emit(onProgress, { stage: 'load', file: role, loaded: index, total }),
+    });
+  }
+
+  private async fallBackToWasm(loaded: Loaded, fallback: BackendFallback): Promise<void> {
+    await loaded.runner.release().catch(() => undefined);
+    const backend = wasmChoice(fallback).info;
+    loaded.runner = await this.createRunner(loaded.pack, backend, null);
+    loaded.backend = backend;
+  }
+}
+
+/** Calls a (possibly remote) callback without letting its failure or its promise affect the run. */
+function emit<T>(callback: ((value: T) => unknown) | undefined, value: T): void {
+  if (!callback) return;
+  try {
+    const result = callback(value);
+    if (result instanceof Promise) result.catch(() => undefined);
+  } catch {
+    // A closed page cannot receive progress; generation goes on regardless.
+  }
+}
+
+/** Every latent frame's RGB projection side by side. */
+function previewImage(event: StepEndEvent, loaded: Loaded): PreviewImage {
+  const preview = latentPreview(event.latents, loaded.pack.manifest.preview);
+  const count = preview.frames.length;
+  const width = preview.width * count;
+  const rgba = new Uint8ClampedArray(width * preview.height * 4);
+  preview.frames.forEach((frame, f) => {
+    for (let y = 0; y < preview.height; y++) {
+      rgba.set(frame.subarray(y * preview.width * 4, (y + 1) * preview.width * 4), (y * width + f * preview.width) * 4);
+    }
+  });
+  return { step: event.step, width, height: preview.height, rgba };
+}
+
+/** RGBA frames → one RGB buffer, frame-major. */
+function toRgb(frames: readonly Uint8ClampedArray[]): Uint8Array {
+  const plane = (frames[0]?.length ?? 0) / 4;
+  const out = new Uint8Array(frames.length * plane * 3);
+  frames.forEach((frame, f) => {
+    for (let p = 0; p < plane; p++) {
+      out[(f * plane + p) * 3] = frame[p * 4]!;
+      out[(f * plane + p) * 3 + 1] = frame[p * 4 + 1]!;
+      out[(f * plane + p) * 3 + 2] = frame[p * 4 + 2]!;
+    }
+  });
+  return out;
+}
+
+/** "tessera-a-red-circle-moving-left-1234" */
+function fileBaseName(prompt: string, seed: number): string {
+  const slug = prompt
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 48)
+    .replace(/-$/, '');
+  return `tessera-${slug || 'clip'}-${seed}`;
+}

@@ -1,0 +1,211 @@
+/**
+ * The engine's contract, shared by the worker engine (engine.ts) and the main-thread client
+ * (client.ts): types only. Everything here is plain, structured-cloneable data.
+ */
+import type { PromptExpansion } from '../pipeline/promptExpansion';
+import type { EngineErrorCode, EngineErrorData } from './errors';
+
+export type { EngineErrorCode, EngineErrorData };
+export type { PromptExpansion };
+
+/** Where sessions run. */
+export type Backend = 'webgpu' | 'wasm';
+/** What the user (or a URL flag) asked for; `auto` = WebGPU when a suitable adapter exists. */
+export type BackendPreference = 'auto' | Backend;
+
+/** Why the engine is not on WebGPU although `auto` (or `webgpu`) was asked for. */
+export type FallbackCode =
+  | 'no-webgpu-api'
+  | 'no-adapter'
+  | 'needs-shader-f16'
+  | 'limits-too-small'
+  | 'session-failed'
+  | 'device-lost'
+  | 'user-choice';
+
+export interface BackendFallback {
+  readonly code: FallbackCode;
+  /** One sentence for the notice in the UI. */
+  readonly message: string;
+}
+
+/** The backend in use and why; shown as a badge (and a notice when `fallback` is set). */
+export interface BackendInfo {
+  readonly backend: Backend;
+  /** e.g. "google swiftshader (SwiftShader Device (Subzero))"; null on WASM. */
+  readonly adapter: string | null;
+  /** A software adapter (SwiftShader, WARP): correct but slow. */
+  readonly isFallbackAdapter: boolean;
+  readonly shaderF16: boolean;
+  /** WASM threads (1 when the page is not cross-origin isolated). */
+  readonly threads: number;
+  readonly crossOriginIsolated: boolean;
+  /** Why this backend, in words. */
+  readonly reason: string;
+  readonly fallback: BackendFallback | null;
+}
+
+/** What the UI needs to know of the loaded model pack. */
+export interface PackInfo {
+  readonly name: string;
+  readonly version: string;
+  readonly dtype: string;
+  readonly description: string;
+  readonly fps: number;
+  /** Keyed by aspect ratio, e.g. "16:9". */
+  readonly sizes: Readonly<Record<string, { readonly width: number; readonly height: number }>>;
+  /** Ascending; 1 = an image. */
+  readonly frameCounts: readonly number[];
+  readonly defaultSteps: number;
+  readonly defaultGuidance: number;
+}
+
+export interface EngineInfo {
+  readonly pack: PackInfo;
+  readonly backend: BackendInfo;
+  /** The video codec the browser can encode (probed H.264 → VP9 → AV1), or null when none. */
+  readonly videoCodec: string | null;
+}
+
+export interface EngineInitOptions {
+  /** Folder of the model pack (holding manifest.json), absolute or relative to the page. */
+  readonly packUrl: string;
+  readonly backend: BackendPreference;
+}
+
+/** The settings of one generation, as chosen in the form. */
+export interface GenerateSettings {
+  readonly prompt: string;
+  /** Empty = unconditional (the all-`<pad>` sequence). */
+  readonly negativePrompt: string;
+  /** A key of the pack's `video.sizes`. */
+  readonly aspect: string;
+  /** One of the pack's `video.frameCounts`; 1 = an image. */
+  readonly frames: number;
+  readonly steps: number;
+  readonly guidance: number;
+  /** uint32. The client draws a random one when the user asked for "random", so it is always known. */
+  readonly seed: number;
+  /** Rewrite the prompt into the caption style the model was trained on (shown to the user). */
+  readonly expandPrompt: boolean;
+}
+
+export interface GenerateRequest {
+  /** Identifies the request for cancellation. */
+  readonly id: string;
+  readonly settings: GenerateSettings;
+  /** Integer factor applied to the model's tiny frames before encoding (1 = none). */
+  readonly upscale?: number;
+  /** `nearest` keeps the pixel look; `smooth` is bilinear. */
+  readonly upscaleFilter?: 'nearest' | 'smooth';
+  /** Return the decoded frames as raw RGB (tests compare backends with them). */
+  readonly includeRawFrames?: boolean;
+}
+
+/** One progress union for downloads, loads and the generation stages. */
+export type EngineProgress =
+  | {
+      readonly stage: 'download';
+      readonly file: string;
+      /** `cache`: read from installed files rather than the network. */
+      readonly source: 'network' | 'cache';
+      readonly loaded: number;
+      readonly total: number;
+      /** Bytes per second; 0 until measurable. */
+      readonly rate: number;
+      /** Seconds left; null while unknown. */
+      readonly eta: number | null;
+    }
+  /** Sessions being created: `loaded` of `total` graphs. */
+  | { readonly stage: 'load'; readonly file: string; readonly loaded: number; readonly total: number }
+  | { readonly stage: 'encode' }
+  | {
+      readonly stage: 'denoise';
+      /** 1-based: `step` of `total` done. */
+      readonly step: number;
+      readonly total: number;
+      /** Flow-matching time of the step just taken. */
+      readonly t: number;
+      readonly elapsedMs: number;
+      /** Estimated time left for the denoising loop. */
+      readonly etaMs: number;
+    }
+  | { readonly stage: 'decode' }
+  | { readonly stage: 'mux'; readonly frame: number; readonly total: number };
+
+export type ProgressStage = EngineProgress['stage'];
+
+/** A cheap RGB look at the latent while denoising: every latent frame side by side, RGBA. */
+export interface PreviewImage {
+  readonly step: number;
+  readonly width: number;
+  readonly height: number;
+  readonly rgba: Uint8ClampedArray;
+}
+
+export interface GenerateCallbacks {
+  onProgress?(progress: EngineProgress): void;
+  /** Throttled (about 10 a second). */
+  onPreview?(preview: PreviewImage): void;
+}
+
+export interface StageTimings {
+  readonly loadMs: number;
+  readonly encodeMs: number;
+  readonly denoiseMs: number;
+  readonly decodeMs: number;
+  readonly muxMs: number;
+  readonly totalMs: number;
+}
+
+export interface GeneratedFile {
+  readonly bytes: ArrayBuffer;
+  readonly mimeType: 'video/mp4' | 'image/png';
+  readonly fileName: string;
+  /** e.g. "avc1.64001f"; absent for PNG. */
+  readonly codec?: string;
+}
+
+export interface GenerateResult {
+  readonly id: string;
+  readonly kind: 'video' | 'image';
+  readonly file: GeneratedFile;
+  readonly settings: GenerateSettings;
+  /** The caption the model saw (the prompt itself when expansion is off). */
+  readonly expandedPrompt: string;
+  readonly expansion: PromptExpansion | null;
+  /** Output pixels (after upscaling). */
+  readonly width: number;
+  readonly height: number;
+  /** The model's pixels. */
+  readonly modelWidth: number;
+  readonly modelHeight: number;
+  readonly frames: number;
+  readonly fps: number;
+  readonly packName: string;
+  readonly backend: BackendInfo;
+  readonly timings: StageTimings;
+  /** frames × modelHeight × modelWidth × 3 bytes, when `includeRawFrames` was set. */
+  readonly rawFrames?: Uint8Array;
+}
+
+/**
+ * The engine's interface, implemented by the worker engine and by the main-thread client.
+ * `signal` aborts a generation within one denoising step; the engine is ready again at once.
+ */
+export interface EngineApi {
+  init(options: EngineInitOptions, onProgress?: (progress: EngineProgress) => void): Promise<EngineInfo>;
+  expandPrompt(prompt: string): Promise<PromptExpansion>;
+  generate(request: GenerateRequest, callbacks?: GenerateCallbacks, signal?: AbortSignal): Promise<GenerateResult>;
+}
+
+/**
+ * What the worker exposes over comlink: the same methods, with cancellation by request id because
+ * an AbortSignal cannot cross the boundary (the client turns its signal into `cancel`).
+ */
+export interface WorkerEngineApi extends Omit<EngineApi, 'generate'> {
+  generate(request: GenerateRequest, callbacks?: GenerateCallbacks): Promise<GenerateResult>;
+  cancel(requestId: string): void;
+  /** Test hook: destroys the WebGPU device to exercise the device-lost fallback. */
+  loseDeviceForTest(): Promise<boolean>;
+}

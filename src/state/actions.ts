@@ -1,0 +1,215 @@
+/**
+ * The bridge between the UI and the engine: the only caller of the engine client. Module-level
+ * functions (no hooks) that read and update the store.
+ */
+import { EngineClient } from '../engine/client';
+import { isEngineError, toEngineError } from '../engine/errors';
+import type { BackendInfo, BackendPreference, EngineProgress, GenerateResult, GenerateSettings, StageTimings } from '../engine/protocol';
+import { publishPreview } from './previewChannel';
+import { useStore } from './store';
+
+/** Store updates from progress at most this often (about 10 a second); the last one always lands. */
+const PROGRESS_INTERVAL_MS = 100;
+const EXPANSION_DEBOUNCE_MS = 200;
+
+let client: EngineClient | null = null;
+let controller: AbortController | null = null;
+let lastRawFrames: Uint8Array | null = null;
+let expansionTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** Options read from the page's URL: `?backend=wasm|webgpu|auto&pack=name&testHooks=1`. */
+export interface StartOptions {
+  readonly backend: BackendPreference;
+  readonly packUrl: string;
+  readonly testHooks: boolean;
+}
+
+export function startOptionsFromUrl(url: string): StartOptions {
+  const params = new URL(url).searchParams;
+  const backend = params.get('backend');
+  const pack = params.get('pack') ?? 'tessera-tiny';
+  return {
+    backend: backend === 'wasm' || backend === 'webgpu' ? backend : 'auto',
+    packUrl: `${import.meta.env.BASE_URL}models/${/^[a-z0-9-]{1,64}$/.test(pack) ? pack : 'tessera-tiny'}/`,
+    testHooks: params.has('testHooks'),
+  };
+}
+
+let options: StartOptions | null = null;
+
+/** Starts the worker and loads the model pack. */
+export async function startEngine(start: StartOptions): Promise<void> {
+  options = start;
+  client ??= new EngineClient();
+  if (start.testHooks) installTestHooks();
+  useStore.setState({ engineStatus: 'starting', engineError: null, loadProgress: null });
+  try {
+    const info = await client.init({ packUrl: start.packUrl, backend: start.backend }, (progress) => {
+      if (progress.stage === 'download' || progress.stage === 'load') {
+        useStore.setState({ loadProgress: { stage: progress.stage, file: progress.file, loaded: progress.loaded, total: progress.total } });
+      }
+    });
+    const { frames, aspect, steps, guidance } = useStore.getState();
+    useStore.setState({
+      engineStatus: 'ready',
+      pack: info.pack,
+      backend: info.backend,
+      videoCodec: info.videoCodec,
+      loadProgress: null,
+      // Keep the form's choices when the pack offers them, else take the pack's.
+      frames: info.pack.frameCounts.includes(frames) ? frames : (info.pack.frameCounts[Math.min(2, info.pack.frameCounts.length - 1)] ?? 1),
+      aspect: aspect in info.pack.sizes ? aspect : (Object.keys(info.pack.sizes)[0] ?? aspect),
+      steps: steps === 20 ? info.pack.defaultSteps : steps,
+      guidance: guidance === 4 ? info.pack.defaultGuidance : guidance,
+    });
+  } catch (error) {
+    useStore.setState({ engineStatus: 'failed', engineError: toEngineError(error).toData(), loadProgress: null });
+  }
+}
+
+/** Updates the prompt and, shortly after typing stops, the expanded prompt shown under it. */
+export function setPrompt(prompt: string): void {
+  useStore.setState({ prompt });
+  clearTimeout(expansionTimer);
+  expansionTimer = setTimeout(() => void refreshExpansion(prompt), EXPANSION_DEBOUNCE_MS);
+}
+
+async function refreshExpansion(prompt: string): Promise<void> {
+  if (!client || prompt.trim().length === 0) {
+    useStore.setState({ expansion: null });
+    return;
+  }
+  const expansion = await client.expandPrompt(prompt).catch(() => null);
+  if (useStore.getState().prompt === prompt) useStore.setState({ expansion });
+}
+
+/** A uniformly random uint32 seed. */
+export function randomSeed(): number {
+  return crypto.getRandomValues(new Uint32Array(1))[0]!;
+}
+
+/** Generates with the form's settings; the seed is drawn here when random so it is always known. */
+export async function generate(): Promise<void> {
+  const state = useStore.getState();
+  if (!client || state.engineStatus !== 'ready' || state.status === 'running') return;
+  const settings: GenerateSettings = {
+    prompt: state.prompt,
+    negativePrompt: state.negativePrompt,
+    aspect: state.aspect,
+    frames: state.frames,
+    steps: state.steps,
+    guidance: state.guidance,
+    seed: state.seedMode === 'random' ? randomSeed() : state.seed,
+    expandPrompt: state.expandPrompt,
+  };
+  const id = crypto.randomUUID();
+  controller = new AbortController();
+  publishPreview(null);
+  useStore.setState({ status: 'running', requestId: id, activeSeed: settings.seed, error: null, progress: { stage: 'encode', step: 0, total: settings.steps, etaMs: null } });
+
+  let lastUpdate = 0;
+  const onProgress = (progress: EngineProgress) => {
+    if (useStore.getState().requestId !== id) return;
+    const now = performance.now();
+    const final = progress.stage === 'denoise' ? progress.step === progress.total : progress.stage !== 'mux' || progress.frame === progress.total;
+    if (now - lastUpdate < PROGRESS_INTERVAL_MS && !final && progress.stage === useStore.getState().progress?.stage) return;
+    lastUpdate = now;
+    useStore.setState({ progress: toProgressView(progress, settings.steps) });
+  };
+  try {
+    const result = await client.generate(
+      { id, settings, upscale: state.upscale, upscaleFilter: 'nearest', includeRawFrames: options?.testHooks ?? false },
+      { onProgress, onPreview: (preview) => useStore.getState().requestId === id && publishPreview(preview) },
+      controller.signal,
+    );
+    if (useStore.getState().requestId !== id) return;
+    showResult(result);
+  } catch (error) {
+    if (useStore.getState().requestId !== id) return;
+    const data = (isEngineError(error) ? error : toEngineError(error)).toData();
+    useStore.setState({ status: 'idle', requestId: null, progress: null, error: data.code === 'aborted' ? null : data });
+  }
+}
+
+/** Stops the running generation; the form is usable again at once. */
+export function cancel(): void {
+  controller?.abort();
+  controller = null;
+  publishPreview(null);
+  useStore.setState({ status: 'idle', requestId: null, progress: null });
+}
+
+/** Puts the seed of the last result into the form as a fixed seed. */
+export function reuseSeed(seed: number): void {
+  useStore.setState({ seedMode: 'fixed', seed });
+}
+
+export function dismissError(): void {
+  useStore.setState({ error: null });
+}
+
+function showResult(result: GenerateResult): void {
+  const previous = useStore.getState().result;
+  if (previous) URL.revokeObjectURL(previous.url);
+  lastRawFrames = result.rawFrames ?? null;
+  const url = URL.createObjectURL(new Blob([result.file.bytes], { type: result.file.mimeType }));
+  useStore.setState({
+    status: 'idle',
+    requestId: null,
+    progress: null,
+    backend: result.backend,
+    result: {
+      id: result.id,
+      kind: result.kind,
+      url,
+      fileName: result.file.fileName,
+      mimeType: result.file.mimeType,
+      codec: result.file.codec ?? null,
+      bytes: result.file.bytes.byteLength,
+      settings: result.settings,
+      expandedPrompt: result.expandedPrompt,
+      width: result.width,
+      height: result.height,
+      frames: result.frames,
+      fps: result.fps,
+      packName: result.packName,
+      backendLabel: backendLabel(result.backend),
+      timings: result.timings,
+    },
+  });
+}
+
+function toProgressView(progress: EngineProgress, steps: number): NonNullable<ReturnType<typeof useStore.getState>['progress']> {
+  switch (progress.stage) {
+    case 'denoise':
+      return { stage: 'denoise', step: progress.step, total: progress.total, etaMs: progress.step > 0 ? progress.etaMs : null };
+    case 'mux':
+      return { stage: 'mux', step: steps, total: steps, etaMs: null };
+    default:
+      return { stage: progress.stage, step: progress.stage === 'decode' ? steps : 0, total: steps, etaMs: null };
+  }
+}
+
+/** "WebGPU · SwiftShader" or "WASM · 2 threads". */
+export function backendLabel(backend: BackendInfo): string {
+  if (backend.backend === 'webgpu') return `WebGPU · ${backend.adapter ?? 'unknown adapter'}`;
+  return `WASM · ${backend.threads} thread${backend.threads === 1 ? '' : 's'}`;
+}
+
+/** What e2e tests read through `window.__tessera` (only with `?testHooks`). */
+export interface TestHooks {
+  /** RGB bytes of the last result at model resolution, as plain numbers (structured-clone friendly). */
+  lastRawFrames(): number[] | null;
+  loseDevice(): Promise<boolean>;
+  /** Stage timings of the last result. */
+  lastTimings(): StageTimings | null;
+}
+
+function installTestHooks(): void {
+  const hooks: TestHooks = {
+    lastRawFrames: () => (lastRawFrames ? Array.from(lastRawFrames) : null),
+    loseDevice: () => client?.loseDeviceForTest() ?? Promise.resolve(false),
+    lastTimings: () => useStore.getState().result?.timings ?? null,
+  };
+  (globalThis as { __tessera?: TestHooks }).__tessera = hooks;
+}

@@ -1,0 +1,47 @@
+/** Derived values for the UI, computed from plain store data. */
+import type { PackInfo } from '../engine/protocol';
+import type { GenerationProgress } from './slices/generationSlice';
+
+export interface DurationOption {
+  readonly frames: number;
+  readonly label: string;
+}
+
+/** The pack's frame counts as durations: "Image" for one frame, else seconds at the pack's fps. */
+export function durationOptions(pack: PackInfo | null): DurationOption[] {
+  if (!pack) return [];
+  return pack.frameCounts.map((frames) => ({
+    frames,
+    label: frames === 1 ? 'Image (1 frame)' : `${(frames / pack.fps).toFixed(1)} s (${frames} frames)`,
+  }));
+}
+
+const STAGE_WORDS: Record<GenerationProgress['stage'], string> = {
+  download: 'Downloading the model',
+  load: 'Loading the model',
+  encode: 'Reading the prompt',
+  denoise: 'Denoising',
+  decode: 'Decoding frames',
+  mux: 'Encoding the file',
+};
+
+/** "Step 3 of 20 · about 4 s left" while denoising, else the stage in words. */
+export function progressText(progress: GenerationProgress): string {
+  if (progress.stage !== 'denoise') return `${STAGE_WORDS[progress.stage]}…`;
+  const eta = progress.etaMs === null ? '' : ` · about ${formatDuration(progress.etaMs)} left`;
+  return `Step ${progress.step} of ${progress.total}${eta}`;
+}
+
+/** 0.4 s, 12 s, 2 min 5 s */
+export function formatDuration(ms: number): string {
+  const seconds = ms / 1000;
+  if (seconds < 10) return `${seconds.toFixed(1)} s`;
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
+}
+
+/** 1.2 MB, 340 kB */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
+  return `${Math.max(1, Math.round(bytes / 1e3))} kB`;
+}
