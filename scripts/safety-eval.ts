@@ -2,7 +2,8 @@
  * `npm run safety:eval`: measures the prompt policy on the labelled set
  * `test/fixtures/safety/prompts.jsonl` and prints recall, precision and false-positive rates per
  * category, for the `dev` split (used to tune the term lists), the `heldout` split (written before
- * any tuning, never tuned on) and both together.
+ * the lists existed, never tuned on), the `challenge` split (adversarial paraphrases written after the
+ * lists by someone who knew them; measured once untuned, then used for tuning) and all together.
  *
  * Options: `--verbose` lists every miss and false positive; `--json` prints the figures as JSON;
  * `--dev-only` shows the dev split alone (use it while tuning, so the held-out figures stay unseen).
@@ -14,7 +15,7 @@ import { POLICY_CATEGORIES, checkPrompt, policyVersion, type PolicyCategory } fr
 type Label = PolicyCategory | 'benign';
 
 interface LabelledPrompt {
-  split: 'dev' | 'heldout';
+  split: 'dev' | 'heldout' | 'challenge';
   label: Label;
   text: string;
   /** Other categories that are also a correct refusal ("lynching a black man": hateful or violent). */
@@ -107,6 +108,7 @@ function main(): void {
     msPerPrompt,
     dev: figures(outcomes.filter((o) => o.item.split === 'dev')),
     heldout: figures(outcomes.filter((o) => o.item.split === 'heldout')),
+    challenge: figures(outcomes.filter((o) => o.item.split === 'challenge')),
     all: figures(outcomes),
   };
   if (asJson) {
@@ -116,7 +118,8 @@ function main(): void {
   console.log(`prompt policy ${result.policyVersion}, ${msPerPrompt.toFixed(2)} ms per prompt (first includes compiling the lists)`);
   printSplit('dev (tuned on)', result.dev);
   if (!devOnly) {
-    printSplit('heldout (written before tuning, never tuned on)', result.heldout);
+    printSplit('heldout (written before the lists, never tuned on)', result.heldout);
+    printSplit('challenge (adversarial; first measured untuned, then tuned on: see docs/safety.md)', result.challenge);
     printSplit('all', result.all);
   }
   if (verbose) {
