@@ -22,9 +22,12 @@ import {
 import {
   DTYPES,
   MANIFEST_FORMAT_VERSION,
+  MAX_CHUNK_BYTES,
   MAX_FILE_BYTES,
+  MIN_CHUNK_BYTES,
   MODEL_ROLES,
   type ModelRole,
+  type ChunkHashes,
   type ManifestFile,
   type TokenizerSpec,
   type LatentSpec,
@@ -124,11 +127,27 @@ function parseFile(node: Node, baseUrl: string | undefined): ManifestFile {
     throw new ManifestError('bad-sha256', `${node.path}.sha256`, `got ${describeValue(sha256)}, expected 64 hex digits`);
   }
   const file: ManifestFile = { role, path, bytes: bytes as number, sha256: sha256.toLowerCase() };
+  const chunks = Object.hasOwn(node.value, 'chunks') ? parseChunks(child(node, 'chunks'), file.bytes) : undefined;
   return {
     ...file,
     ...(of ? { of } : {}),
+    ...(chunks ? { chunks } : {}),
     ...(baseUrl !== undefined ? { url: resolveUrl(path, baseUrl) } : {}),
   };
+}
+
+/** `chunks`: a chunk size that is a multiple of 64 bytes and one sha256 per chunk. */
+function parseChunks(node: Node, fileBytes: number): ChunkHashes {
+  const bytes = integer(node, 'bytes', MIN_CHUNK_BYTES, MAX_CHUNK_BYTES);
+  if (bytes % 64 !== 0) throw new ManifestError('invalid-value', `${node.path}.bytes`, `got ${bytes}, expected a multiple of 64`);
+  const count = Math.ceil(fileBytes / bytes);
+  const sha256 = array(node, 'sha256', count, count).map(({ value, path }) => {
+    if (typeof value !== 'string' || !SHA256.test(value)) {
+      throw new ManifestError('bad-sha256', path, `got ${describeValue(value)}, expected 64 hex digits`);
+    }
+    return value.toLowerCase();
+  });
+  return { bytes, sha256 };
 }
 
 /** Resolves a pack path against the pack's folder; a relative base is taken against the page. */

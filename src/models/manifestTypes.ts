@@ -11,6 +11,20 @@ export type ModelRole = (typeof MODEL_ROLES)[number];
 export const DTYPES = ['int8', 'fp32', 'fp16'] as const;
 export type Dtype = (typeof DTYPES)[number];
 
+/**
+ * Optional per-chunk hashes of a file split into `bytes`-sized chunks (the last may be shorter):
+ * the cache checks each chunk as it arrives and re-fetches only a bad one.
+ */
+export interface ChunkHashes {
+  readonly bytes: number;
+  /** Lower-case hex, one per chunk. */
+  readonly sha256: readonly string[];
+}
+
+/** Smallest and largest chunk a manifest may declare (the cache requests one chunk per Range request). */
+export const MIN_CHUNK_BYTES = 64 * 1024;
+export const MAX_CHUNK_BYTES = 64 * 1024 * 1024;
+
 /** One file of the pack. `url` is set when the manifest was parsed with a base URL. */
 export interface ManifestFile {
   readonly role: ModelRole | 'externalData';
@@ -20,6 +34,7 @@ export interface ManifestFile {
   readonly bytes: number;
   /** Lower-case hex. */
   readonly sha256: string;
+  readonly chunks?: ChunkHashes;
   readonly url?: string;
 }
 

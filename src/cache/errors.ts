@@ -1,0 +1,121 @@
+/**
+ * Why the weight cache refused or failed. The UI and the engine switch on `code` (never on the
+ * message or `instanceof`, which do not survive the worker boundary); messages name the file, the
+ * value seen and what a person can do about it.
+ */
+export type CacheErrorCode =
+  | 'invalid-url'
+  | 'fetch-failed'
+  | 'http-status'
+  | 'html-instead-of-file'
+  | 'not-json'
+  | 'size-mismatch'
+  | 'bad-range'
+  | 'integrity'
+  | 'quota'
+  | 'quota-exceeded'
+  | 'requirements'
+  | 'not-installed'
+  | 'corrupt'
+  | 'aborted'
+  | 'storage-unavailable';
+
+/** Base class of every error the cache throws. */
+export class CacheError extends Error {
+  override name = 'CacheError';
+
+  constructor(
+    readonly code: CacheErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The network, the server or CORS kept a file or manifest from arriving intact. */
+export class DownloadError extends CacheError {
+  override name = 'DownloadError';
+
+  constructor(
+    code: Extract<CacheErrorCode, 'invalid-url' | 'fetch-failed' | 'http-status' | 'html-instead-of-file' | 'not-json' | 'size-mismatch' | 'bad-range' | 'aborted'>,
+    message: string,
+    readonly url: string,
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, options);
+  }
+}
+
+/** Bytes that do not hash to the manifest's sha256, after the cache re-fetched what it could. */
+export class IntegrityError extends CacheError {
+  override name = 'IntegrityError';
+
+  constructor(
+    message: string,
+    readonly file: string,
+    readonly expected: string,
+    readonly actual: string,
+  ) {
+    super('integrity', message);
+  }
+}
+
+/** Not enough storage: before a download (`quota`) or while writing (`quota-exceeded`). */
+export class StorageQuotaError extends CacheError {
+  override name = 'StorageQuotaError';
+
+  constructor(
+    code: 'quota' | 'quota-exceeded' | 'storage-unavailable',
+    message: string,
+    readonly neededBytes: number,
+    readonly availableBytes: number | null,
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, options);
+  }
+}
+
+/** The pack asks for more than this device offers (buffer sizes, shader-f16, memory). */
+export class PackRequirementsError extends CacheError {
+  override name = 'PackRequirementsError';
+
+  constructor(readonly problems: readonly string[]) {
+    super('requirements', `This model pack cannot run on this device: ${problems.join(' ')}`);
+  }
+}
+
+/** A file was asked for that is not completely and verifiably in the cache. */
+export class PackNotInstalledError extends CacheError {
+  override name = 'PackNotInstalledError';
+
+  constructor(
+    code: 'not-installed' | 'corrupt',
+    message: string,
+    readonly pack: string,
+  ) {
+    super(code, message);
+  }
+}
+
+/** Formats a byte count for people: "1.6 MB", "2.10 GB". */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes)) return '? B';
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (Math.abs(value) >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  const digits = unit === 0 ? 0 : value < 10 ? 2 : value < 100 ? 1 : 0;
+  return `${value.toFixed(digits)} ${units[unit]}`;
+}
+
+/** True for the DOMException IndexedDB raises when the origin's quota is used up. */
+export function isQuotaExceeded(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const name = (error as { name?: unknown }).name;
+  const inner = (error as { cause?: unknown }).cause;
+  return name === 'QuotaExceededError' || (inner !== undefined && isQuotaExceeded(inner));
+}

@@ -1,0 +1,26 @@
+/**
+ * The weight cache: model packs downloaded once (chunked, resumable, verified) into IndexedDB and
+ * read back for onnxruntime. See docs/model-pack.md for the format and the cache's rules.
+ */
+export { ModelStore, defaultBackend, withPackLock, type InstallOptions, type PackInfo, type ReadOptions } from './modelStore';
+export { memoryBackend, type CacheBackend } from './backend';
+export { idbBackend, MODEL_DB_NAME, MODEL_STORE_NAME } from './idbBackend';
+export type { DownloadNote } from './downloader';
+export {
+  CacheError,
+  DownloadError,
+  IntegrityError,
+  PackNotInstalledError,
+  PackRequirementsError,
+  StorageQuotaError,
+  formatBytes,
+  type CacheErrorCode,
+} from './errors';
+export { fetchManifest, type FetchedManifest } from './manifestFetch';
+export { manifestUrlFor } from './http';
+export type { ModelProgress, ModelProgressStatus, ProgressCallback } from './progress';
+export { checkQuota, requestPersistence } from './quota';
+export { DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES, type PackStatus, type FileState } from './records';
+export { packProblems, probeDeviceLimits, type DeviceLimits } from './requirements';
+export { sessionSource, externalDataLocation, type SessionSource } from './sessionSource';
+export { measureCacheRead, measureColdWarmLoad, type CacheReadMeasurement, type LoadMeasurement } from './bench';

@@ -1,0 +1,347 @@
+/**
+ * The model store: installs packs (download, resume, verify), lists them with their status, reads
+ * complete files back for onnxruntime, and deletes them. One instance per context (page or worker);
+ * both see the same IndexedDB, and a Web Lock per pack keeps two contexts from writing one pack at
+ * once.
+ */
+import type { Manifest, ManifestFile } from '../models/manifest';
+import { memoryBackend, type CacheBackend } from './backend';
+import { downloadFile, toBytes, type DownloadNote } from './downloader';
+import { CacheError, DownloadError, PackNotInstalledError, PackRequirementsError } from './errors';
+import type { Fetch } from './http';
+import { hasIndexedDb, idbBackend } from './idbBackend';
+import { fetchManifest, parseFetchedManifest, type FetchedManifest } from './manifestFetch';
+import { FileProgress, type ProgressCallback } from './progress';
+import { checkQuota, requestPersistence } from './quota';
+import {
+  chunkKey,
+  DEFAULT_CHUNK_BYTES,
+  emptyFileRecord,
+  fileKey,
+  MAX_CHUNK_BYTES,
+  PACK_PREFIX,
+  packKey,
+  packStatus,
+  recordMatches,
+  storedBytes,
+  type FileRecord,
+  type FileState,
+  type PackRecord,
+  type PackStatus,
+} from './records';
+import { packProblems, type DeviceLimits } from './requirements';
+import { Sha256, sha256Hex } from './sha256';
+
+/** One installed (or partly installed) pack, as the Models panel shows it. */
+export interface PackInfo {
+  readonly name: string;
+  readonly version: string;
+  readonly description: string;
+  readonly sourceUrl: string;
+  readonly status: PackStatus;
+  readonly totalBytes: number;
+  readonly storedBytes: number;
+  readonly files: readonly { readonly path: string; readonly role: string; readonly bytes: number; readonly storedBytes: number; readonly state: FileState }[];
+}
+
+export interface InstallOptions {
+  readonly onProgress?: ProgressCallback;
+  readonly onNote?: (note: DownloadNote) => void;
+  readonly signal?: AbortSignal;
+  /** The device to check the pack's requirements against; null skips the check (CLI, tests). */
+  readonly limits?: DeviceLimits | null;
+  /** Check `navigator.storage.estimate()` first (default true). */
+  readonly checkQuota?: boolean;
+  /** Chunk size for files whose manifest entry has no per-chunk hashes (default 16 MiB, at most 64 MiB). */
+  readonly chunkBytes?: number;
+  readonly retries?: number;
+  readonly retryDelayMs?: number;
+}
+
+export interface ReadOptions {
+  readonly onProgress?: ProgressCallback;
+}
+
+export class ModelStore {
+  private readonly fetch: Fetch | undefined;
+
+  constructor(
+    readonly backend: CacheBackend = defaultBackend(),
+    options: { fetch?: Fetch } = {},
+  ) {
+    this.fetch = options.fetch;
+  }
+
+  /** Every pack with a record, complete or not, by name. */
+  async list(): Promise<PackInfo[]> {
+    const names = (await this.backend.keys()).filter((k) => k.startsWith(PACK_PREFIX)).map((k) => k.slice(PACK_PREFIX.length));
+    const infos = await Promise.all(names.sort().map((name) => this.info(name)));
+    return infos.filter((info): info is PackInfo => info !== null);
+  }
+
+  /** One pack's status, or null when nothing of it is stored. */
+  async info(name: string): Promise<PackInfo | null> {
+    const pack = await this.backend.get<PackRecord>(packKey(name));
+    if (!pack) return null;
+    const records = await this.fileRecords(pack);
+    return {
+      name: pack.name,
+      version: pack.version,
+      description: pack.description,
+      sourceUrl: pack.sourceUrl,
+      status: packStatus(records),
+      totalBytes: pack.totalBytes,
+      storedBytes: records.reduce((sum, r) => sum + (r ? storedBytes(r) : 0), 0),
+      files: pack.files.map((path, i) => {
+        const record = records[i];
+        return { path, role: record?.role ?? '?', bytes: record?.bytes ?? 0, storedBytes: record ? storedBytes(record) : 0, state: record?.state ?? 'partial' };
+      }),
+    };
+  }
+
+  /** The stored manifest of a pack (parsed again: the parser is the authority). */
+  async manifest(name: string): Promise<Manifest> {
+    const pack = await this.backend.get<PackRecord>(packKey(name));
+    if (!pack) throw new PackNotInstalledError('not-installed', `Model pack "${name}" is not installed.`, name);
+    return parseFetchedManifest(pack.manifestJson, pack.sourceUrl);
+  }
+
+  /** Downloads and validates a manifest without installing anything (for "Add model from URL"). */
+  fetchManifest(url: string, signal?: AbortSignal): Promise<FetchedManifest> {
+    return fetchManifest(url, { ...(this.fetch ? { fetch: this.fetch } : {}), ...(signal ? { signal } : {}) });
+  }
+
+  /**
+   * Installs the pack whose manifest is at `url`, or resumes it: files already complete are not
+   * fetched again, partial files continue from their stored chunks.
+   * @throws ManifestError, DownloadError, PackRequirementsError, StorageQuotaError, IntegrityError
+   */
+  async install(url: string, options: InstallOptions = {}): Promise<PackInfo> {
+    return this.installFetched(await this.fetchManifest(url, options.signal), options);
+  }
+
+  /** Continues a partial pack from its stored manifest (no manifest request). */
+  async resume(name: string, options: InstallOptions = {}): Promise<PackInfo> {
+    const pack = await this.backend.get<PackRecord>(packKey(name));
+    if (!pack) throw new PackNotInstalledError('not-installed', `Model pack "${name}" is not installed; add it from its URL.`, name);
+    const manifest = parseFetchedManifest(pack.manifestJson, pack.sourceUrl);
+    return this.installFetched({ manifest, json: pack.manifestJson, url: pack.sourceUrl }, options);
+  }
+
+  /**
+   * The pack at `url`, installed: network first for the manifest (to pick up a new version), but a
+   * complete pack installed from the same URL is used as it is when the network fails (offline).
+   */
+  async ensure(url: string, options: InstallOptions = {}): Promise<{ manifest: Manifest; info: PackInfo }> {
+    let fetched: FetchedManifest;
+    try {
+      fetched = await this.fetchManifest(url, options.signal);
+    } catch (error) {
+      const offline = error instanceof DownloadError && (error.code === 'fetch-failed' || error.code === 'http-status' || error.code === 'html-instead-of-file');
+      const installed = offline ? await this.findComplete(url) : null;
+      if (!installed) throw error;
+      options.onProgress?.({ status: 'ready', pack: installed.name, file: 'manifest.json', source: 'cache', loaded: installed.totalBytes, total: installed.totalBytes, rate: 0, eta: 0 });
+      return { manifest: await this.manifest(installed.name), info: installed };
+    }
+    const info = await this.installFetched(fetched, options);
+    return { manifest: fetched.manifest, info };
+  }
+
+  private async findComplete(url: string): Promise<PackInfo | null> {
+    const absolute = new URL(url, (globalThis as { location?: { href?: string } }).location?.href).href;
+    const packs = await this.list();
+    return packs.find((p) => p.status === 'complete' && (p.sourceUrl === absolute || p.sourceUrl === new URL('manifest.json', absolute.endsWith('.json') ? absolute : `${absolute.replace(/\/+$/, '')}/`).href)) ?? null;
+  }
+
+  private async installFetched({ manifest, json, url }: FetchedManifest, options: InstallOptions): Promise<PackInfo> {
+    const problems = packProblems(manifest, options.limits ?? null);
+    if (problems.length > 0) throw new PackRequirementsError(problems);
+    const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+    if (!(Number.isInteger(chunkBytes) && chunkBytes >= 64 && chunkBytes <= MAX_CHUNK_BYTES && chunkBytes % 64 === 0)) {
+      throw new CacheError('invalid-url', `chunkBytes must be a multiple of 64 up to ${MAX_CHUNK_BYTES}; got ${chunkBytes}`);
+    }
+    return withPackLock(manifest.name, async () => {
+      const records = await this.prepare(manifest, json, url, chunkBytes);
+      const needed = manifest.files.reduce((sum, f, i) => sum + f.bytes - storedBytes(records[i]!), 0);
+      if (options.checkQuota !== false) await checkQuota(needed, manifest.name);
+      if (needed > 0) await requestPersistence();
+      for (const [i, file] of manifest.files.entries()) {
+        await downloadFile(manifest.name, file as ManifestFile & { url: string }, records[i]!, {
+          backend: this.backend,
+          ...(this.fetch ? { fetch: this.fetch } : {}),
+          ...pick(options, ['signal', 'onProgress', 'onNote', 'retries', 'retryDelayMs']),
+        });
+      }
+      const info = (await this.info(manifest.name))!;
+      options.onProgress?.({ status: 'ready', pack: manifest.name, file: 'manifest.json', source: 'network', loaded: info.totalBytes, total: info.totalBytes, rate: 0, eta: 0 });
+      return info;
+    });
+  }
+
+  /** Writes the pack record and a record per file, keeping stored files that still match and dropping the rest. */
+  private async prepare(manifest: Manifest, json: unknown, url: string, chunkBytes: number): Promise<FileRecord[]> {
+    const old = await this.backend.get<PackRecord>(packKey(manifest.name));
+    const existing = await this.backend.getMany<FileRecord>(manifest.files.map((f) => fileKey(manifest.name, f.path)));
+    const stale: string[] = [];
+    const records = manifest.files.map((file, i) => {
+      const record = existing[i];
+      if (record && recordMatches(record, file)) return { ...record, url: file.url! };
+      if (record) stale.push(...chunkKeys(record));
+      return emptyFileRecord(manifest.name, file as ManifestFile & { url: string }, chunkBytes);
+    });
+    for (const path of old?.files ?? []) {
+      if (!manifest.files.some((f) => f.path === path)) {
+        const record = await this.backend.get<FileRecord>(fileKey(manifest.name, path));
+        stale.push(fileKey(manifest.name, path), ...(record ? chunkKeys(record) : []));
+      }
+    }
+    if (stale.length > 0) await this.backend.deleteMany(stale);
+    const now = Date.now();
+    const pack: PackRecord = {
+      name: manifest.name,
+      version: manifest.version,
+      description: manifest.description,
+      sourceUrl: url,
+      manifestJson: json,
+      files: manifest.files.map((f) => f.path),
+      totalBytes: manifest.files.reduce((sum, f) => sum + f.bytes, 0),
+      installedAt: old?.installedAt ?? now,
+      updatedAt: now,
+    };
+    await this.backend.putMany([[packKey(pack.name), pack], ...records.map((r) => [fileKey(pack.name, r.path), r] as const)]);
+    return records;
+  }
+
+  /**
+   * Re-reads every stored chunk and checks it against the hash it arrived with and each file
+   * against the manifest. Damaged chunks are dropped (Resume fetches just those); a file that fails
+   * becomes `corrupt`, one that passes `complete`.
+   */
+  async verify(name: string, options: ReadOptions = {}): Promise<PackInfo> {
+    await withPackLock(name, async () => {
+      const pack = await this.backend.get<PackRecord>(packKey(name));
+      if (!pack) throw new PackNotInstalledError('not-installed', `Model pack "${name}" is not installed.`, name);
+      const manifest = parseFetchedManifest(pack.manifestJson, pack.sourceUrl);
+      for (const record of await this.fileRecords(pack)) {
+        if (record) await this.verifyFile(record, manifest, options.onProgress);
+      }
+    });
+    return (await this.info(name))!;
+  }
+
+  private async verifyFile(record: FileRecord, manifest: Manifest, onProgress: ProgressCallback | undefined): Promise<void> {
+    const file = manifest.files.find((f) => f.path === record.path);
+    const progress = new FileProgress(onProgress, { pack: record.pack, file: record.path, source: 'cache', total: record.bytes });
+    progress.initiate();
+    const hasher = new Sha256();
+    const chunks = [...record.chunks];
+    let goodPrefix = 0;
+    let prefixState = hasher.state();
+    let intact = true;
+    let loaded = 0;
+    // `intact` stays true only while every chunk so far is present and sound.
+    for (let i = 0; i < chunks.length; i++) {
+      const entry = chunks[i];
+      const data = entry ? toBytes(await this.backend.get(chunkKey(record.pack, record.path, i))) : null;
+      const sha = data ? await sha256Hex(data) : null;
+      const expected = file?.chunks?.sha256[i] ?? entry?.sha256;
+      if (!data || !entry || data.length !== entry.bytes || sha !== expected) {
+        if (entry) chunks[i] = null;
+        intact = false;
+        continue;
+      }
+      loaded += data.length;
+      progress.update(loaded);
+      if (intact) {
+        if (chunks.length > 1) hasher.update(data);
+        goodPrefix = i + 1;
+        prefixState = hasher.state();
+      }
+    }
+    const whole = chunks.length > 1 ? hasher.hex() : chunks[0]?.sha256;
+    const complete = intact && whole === record.sha256;
+    // Corrupt: a stored chunk was damaged, or every chunk is there and the whole still fails.
+    const damaged = record.chunks.some((c, i) => c !== null && chunks[i] === null);
+    const state: FileState = complete ? 'complete' : damaged || goodPrefix === chunks.length ? 'corrupt' : 'partial';
+    const next: FileRecord = {
+      ...record,
+      chunks,
+      hashed: complete ? chunks.length : goodPrefix,
+      hashState: chunks.length > 1 ? (complete ? hasher.state() : prefixState) : null,
+      state,
+    };
+    await this.backend.putMany([[fileKey(record.pack, record.path), next]]);
+    progress.done();
+  }
+
+  /** Removes a pack and all its chunks. */
+  async delete(name: string): Promise<void> {
+    await withPackLock(name, async () => {
+      const prefixes = [packKey(name), `file/${name}/`, `chunk/${name}/`];
+      const keys = (await this.backend.keys()).filter((k) => k === prefixes[0] || k.startsWith(prefixes[1]!) || k.startsWith(prefixes[2]!));
+      await this.backend.deleteMany(keys);
+    });
+  }
+
+  /**
+   * A complete file's bytes, read chunk by chunk into one buffer (no second copy is held).
+   * @throws PackNotInstalledError when the file is not complete or a chunk has gone missing
+   */
+  async readFile(name: string, path: string, options: ReadOptions = {}): Promise<Uint8Array<ArrayBuffer>> {
+    const record = await this.backend.get<FileRecord>(fileKey(name, path));
+    if (!record || record.state !== 'complete') {
+      const why = !record ? 'is not installed' : record.state === 'corrupt' ? 'is damaged; press Verify, then Resume' : 'is only partly downloaded; press Resume';
+      throw new PackNotInstalledError(record?.state === 'corrupt' ? 'corrupt' : 'not-installed', `${path} of model pack "${name}" ${why}.`, name);
+    }
+    const progress = new FileProgress(options.onProgress, { pack: name, file: path, source: 'cache', total: record.bytes });
+    progress.initiate();
+    const out = new Uint8Array(record.bytes);
+    let offset = 0;
+    let next = this.backend.get(chunkKey(name, path, 0));
+    for (let i = 0; i < record.chunks.length; i++) {
+      const data = toBytes(await next);
+      // Start the next read while this chunk is copied.
+      if (i + 1 < record.chunks.length) next = this.backend.get(chunkKey(name, path, i + 1));
+      if (!data || data.length !== record.chunks[i]?.bytes || offset + data.length > out.length) {
+        await this.backend.putMany([[fileKey(name, path), { ...record, chunks: record.chunks.map((c, j) => (j === i ? null : c)), hashed: 0, hashState: null, state: 'corrupt' } satisfies FileRecord]]);
+        throw new PackNotInstalledError('corrupt', `Chunk ${i} of ${path} in model pack "${name}" is missing from storage; press Resume to fetch it again.`, name);
+      }
+      out.set(data, offset);
+      offset += data.length;
+      progress.update(offset);
+    }
+    progress.done();
+    return out;
+  }
+
+  private async fileRecords(pack: PackRecord): Promise<(FileRecord | undefined)[]> {
+    return this.backend.getMany<FileRecord>(pack.files.map((path) => fileKey(pack.name, path)));
+  }
+}
+
+function chunkKeys(record: FileRecord): string[] {
+  return record.chunks.map((_, i) => chunkKey(record.pack, record.path, i));
+}
+
+function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const key of keys) if (source[key] !== undefined) out[key] = source[key];
+  return out;
+}
+
+/** IndexedDB where the context has it; otherwise memory, with a warning (nothing survives a reload). */
+export function defaultBackend(): CacheBackend {
+  if (hasIndexedDb()) return idbBackend();
+  console.warn('tessera: IndexedDB is unavailable here; model packs are kept in memory only and will be downloaded again next time.');
+  return memoryBackend();
+}
+
+interface LockManagerLike {
+  request<T>(name: string, callback: () => Promise<T>): Promise<T>;
+}
+
+/** Runs `fn` holding the pack's Web Lock (shared by the page and its workers); directly where there are no locks. */
+export function withPackLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  const locks = (globalThis.navigator as { locks?: LockManagerLike } | undefined)?.locks;
+  return locks ? locks.request(`tessera-pack:${name}`, fn) : fn();
+}
