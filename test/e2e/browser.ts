@@ -17,7 +17,11 @@ export const CHROMIUM_ARGS = [
   '--use-angle=swiftshader',
 ];
 
-/** Launches headless Debian Chromium with the flags above (never downloads a browser). */
-export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS, ...extraArgs] });
+/**
+ * Launches headless Debian Chromium with the flags above (never downloads a browser).
+ * `webgpu: false` leaves out `--enable-unsafe-webgpu`, so the page gets no WebGPU adapter.
+ */
+export function launchChromium(extraArgs: readonly string[] = [], options: { webgpu?: boolean } = {}): Promise<Browser> {
+  const args = options.webgpu === false ? CHROMIUM_ARGS.filter((arg) => arg !== '--enable-unsafe-webgpu') : CHROMIUM_ARGS;
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...args, ...extraArgs] });
 }

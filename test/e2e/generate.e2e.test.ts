@@ -1,0 +1,109 @@
+/**
+ * The product path in real Chromium against the production build: a typed prompt becomes an MP4
+ * that ffprobe reads, and the same seed gives the same frames on WebGPU, on WASM and in
+ * `npm run generate` (onnxruntime-node).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeY4m } from '../../cli/y4m';
+import { compareBytes, download, fillForm, ffprobe, lastRawFrames, openApp, waitForNewResult } from './app';
+import { launchChromium } from './browser';
+import { startPreview } from './server';
+
+const PROMPT = 'a red circle moving left on a blue background';
+const SEED = 1234;
+const SETTINGS = { prompt: PROMPT, aspect: '1:1', frames: 9, steps: 2, seed: SEED } as const;
+/** Model frames are 32×32 for 1:1; the app upscales ×4 before encoding. */
+const SIZE = 32;
+/**
+ * Backends may differ by float rounding (fp32 sums in another order): we allow 2 levels of 255 on
+ * any pixel channel and a mean difference under 0.05 levels.
+ */
+const MAX_LEVELS = 2;
+const MAX_MEAN = 0.05;
+
+describe('a prompt becomes an MP4', () => {
+  let server: Awaited<ReturnType<typeof startPreview>>;
+  let browser: Browser;
+  let webgpuFrames: Uint8Array;
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-e2e-'));
+
+  beforeAll(async () => {
+    server = await startPreview();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('generates a 9-frame 1:1 clip on WebGPU from the keyboard and downloads an MP4 ffprobe reads', async () => {
+    const { page, errors } = await openApp(browser, server.url, { backend: 'webgpu' });
+    await expect.poll(() => page.getByTestId('backend-badge').getAttribute('data-backend')).toBe('webgpu');
+    await fillForm(page, SETTINGS);
+    await expect.poll(() => page.getByTestId('expanded-prompt').textContent()).toBe(PROMPT);
+
+    await page.getByRole('textbox', { name: 'Prompt', exact: true }).press('Control+Enter');
+    await expect.poll(() => page.getByRole('status').filter({ hasText: /Step \d+ of 2|Decoding|Encoding|Reading/ }).count(), { timeout: 60_000 }).toBeGreaterThan(0);
+    await waitForNewResult(page, null);
+
+    expect(await page.getByTestId('result-seed').textContent()).toBe(String(SEED));
+    expect(await page.getByTestId('result-prompt').textContent()).toBe(PROMPT);
+    const file = join(dir, 'webgpu.mp4');
+    await download(page, /^Download MP4$/, file);
+    expect(ffprobe(file)).toEqual({ codec: 'h264', width: SIZE * 4, height: SIZE * 4, frames: 9, fps: '8/1' });
+    expect(await page.locator('video').evaluate((v) => (v as HTMLVideoElement).loop)).toBe(true);
+
+    webgpuFrames = await lastRawFrames(page);
+    expect(webgpuFrames.length).toBe(9 * SIZE * SIZE * 3);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('gives the same frames on WASM as on WebGPU for the same seed', async () => {
+    const { page, errors } = await openApp(browser, server.url, { backend: 'wasm' });
+    expect(await page.getByTestId('backend-badge').getAttribute('data-backend')).toBe('wasm');
+    await fillForm(page, SETTINGS);
+    await page.getByRole('button', { name: 'Generate' }).click();
+    await waitForNewResult(page, null);
+    const wasmFrames = await lastRawFrames(page);
+    const diff = compareBytes(wasmFrames, webgpuFrames);
+    console.info(`WASM vs WebGPU: max ${diff.max}, mean ${diff.mean.toFixed(4)} levels of 255`);
+    expect(diff.max).toBeLessThanOrEqual(MAX_LEVELS);
+    expect(diff.mean).toBeLessThanOrEqual(MAX_MEAN);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('matches npm run generate (onnxruntime-node) for the same seed', () => {
+    const out = join(dir, 'node.y4m');
+    const cli = spawnSync(
+      'npm',
+      ['run', '--silent', 'generate', '--', '--prompt', PROMPT, '--seed', String(SEED), '--aspect', '1:1', '--frames', '9', '--steps', '2', '--expand', '--scale', '1', '--out', out],
+      { encoding: 'utf8', timeout: 120_000 },
+    );
+    expect(cli.status, cli.stderr).toBe(0);
+    const fromNode = new Uint8Array(readFileSync(out));
+    const fromBrowser = new Uint8Array(encodeY4m({ width: SIZE, height: SIZE, frames: rgbToRgbaFrames(webgpuFrames, 9) }, 8));
+    const diff = compareBytes(fromBrowser, fromNode);
+    console.info(`WebGPU vs onnxruntime-node (y4m bytes): max ${diff.max}, mean ${diff.mean.toFixed(4)}`);
+    expect(diff.max).toBeLessThanOrEqual(MAX_LEVELS);
+    expect(diff.mean).toBeLessThanOrEqual(MAX_MEAN);
+  });
+});
+
+function rgbToRgbaFrames(rgb: Uint8Array, frames: number): Uint8ClampedArray[] {
+  const plane = rgb.length / 3 / frames;
+  return Array.from({ length: frames }, (_, f) => {
+    const out = new Uint8ClampedArray(plane * 4);
+    for (let p = 0; p < plane; p++) {
+      out.set(rgb.subarray((f * plane + p) * 3, (f * plane + p) * 3 + 3), p * 4);
+      out[p * 4 + 3] = 255;
+    }
+    return out;
+  });
+}
