@@ -1,0 +1,99 @@
+/**
+ * The controls around a generation, on WASM (fast here): cancel and go again, settings the pack
+ * does not offer, a refused prompt, and a single frame saved as PNG.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readPngText } from '../../src/media/png';
+import { download, fillForm, generateAndWait, openApp, waitForNewResult } from './app';
+import { launchChromium } from './browser';
+import { startPreview } from './server';
+
+const PROMPT = 'a yellow square moving right on a purple background';
+
+describe('generation controls', () => {
+  let server: Awaited<ReturnType<typeof startPreview>>;
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-e2e-'));
+
+  beforeAll(async () => {
+    server = await startPreview();
+    browser = await launchChromium();
+    ({ page, errors } = await openApp(browser, server.url, { backend: 'wasm' }));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('cancel stops mid-generation, the form is usable at once, and the next generation runs', async () => {
+    // 60 steps take tens of seconds here; a cancel that did not stop the worker would delay the next run by as much.
+    await fillForm(page, { prompt: PROMPT, aspect: '1:1', frames: 9, steps: 60 });
+    await page.getByRole('button', { name: 'Generate' }).click();
+    await page.getByRole('status').filter({ hasText: /^Step [2-9]\d* of 60/ }).waitFor({ timeout: 60_000 });
+    expect(await page.getByRole('status').textContent()).toMatch(/^Step \d+ of 60 · about .+ left$/);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    const cancelledAt = Date.now();
+
+    await expect.poll(() => page.getByRole('button', { name: 'Generate' }).isEnabled(), { timeout: 1_000 }).toBe(true);
+    expect(await page.getByRole('button', { name: 'Cancel' }).isDisabled()).toBe(true);
+    expect(await page.getByRole('region', { name: 'Progress' }).count()).toBe(0);
+    expect(await page.getByRole('alert').count()).toBe(0);
+
+    await fillForm(page, { prompt: PROMPT, steps: 2 });
+    await generateAndWait(page);
+    const seconds = (Date.now() - cancelledAt) / 1000;
+    console.info(`cancel → next 2-step clip done in ${seconds.toFixed(1)} s`);
+    expect(seconds).toBeLessThan(15);
+    expect(await page.getByText('2 steps', { exact: false }).count()).toBeGreaterThan(0);
+  });
+
+  it('explains settings the model pack does not offer', async () => {
+    await fillForm(page, { prompt: PROMPT, steps: 0 });
+    await page.getByRole('button', { name: 'Generate' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor({ timeout: 10_000 });
+    expect(await alert.getAttribute('data-code')).toBe('bad-settings');
+    expect(await alert.textContent()).toMatch(/Check the settings.*[Ss]teps 0 is not an integer from 1 to/);
+    expect(await page.getByRole('spinbutton', { name: 'Steps' }).getAttribute('aria-invalid')).toBe('true');
+    await page.getByRole('button', { name: 'Dismiss' }).click();
+
+    await fillForm(page, { prompt: '   ', steps: 2 });
+    await page.getByRole('button', { name: 'Generate' }).click();
+    await alert.waitFor({ timeout: 10_000 });
+    expect(await alert.textContent()).toMatch(/[Pp]rompt is empty/);
+    await page.getByRole('button', { name: 'Dismiss' }).click();
+  });
+
+  it('refuses a harmful prompt in the worker, names the category and keeps the text', async () => {
+    const text = 'a man stabbing his neighbor with a kitchen knife';
+    await fillForm(page, { prompt: text, steps: 2 });
+    await page.getByRole('button', { name: 'Generate' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor({ timeout: 10_000 });
+    expect(await alert.getAttribute('data-code')).toBe('policy-refused');
+    expect(await alert.textContent()).toMatch(/violent/);
+    expect(await page.getByRole('textbox', { name: 'Prompt', exact: true }).inputValue()).toBe(text);
+    await page.getByRole('button', { name: 'Dismiss' }).click();
+  });
+
+  it('saves a single frame as a PNG carrying its settings', async () => {
+    await fillForm(page, { prompt: PROMPT, aspect: '16:9', frames: 1, steps: 2, seed: 77 });
+    await generateAndWait(page);
+    const file = join(dir, 'image.png');
+    await download(page, /^Download PNG$/, file);
+    const png = new Uint8Array(readFileSync(file));
+    expect([...png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join('')).toBe('PNG');
+    const view = new DataView(png.buffer, png.byteOffset);
+    expect([view.getUint32(16), view.getUint32(20)]).toEqual([56 * 4, 32 * 4]);
+    const text = readPngText(png);
+    expect(text.Software).toBe('Tessera');
+    expect(JSON.parse(text.Comment ?? '{}')).toMatchObject({ generator: 'Tessera', seed: 77, steps: 2, prompt: PROMPT, aspect: '16:9' });
+    expect(errors).toEqual([]);
+  });
+});
