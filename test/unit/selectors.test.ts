@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import type { PackInfo } from '../../src/engine/protocol';
+import { durationOptions, formatDuration, progressText } from '../../src/state/selectors';
+
+const PACK: PackInfo = {
+  name: 'p',
+  version: '1.0.0',
+  dtype: 'int8',
+  description: '',
+  fps: 8,
+  sizes: { '1:1': { width: 32, height: 32 } },
+  frameCounts: [1, 9, 17],
+  defaultSteps: 20,
+  defaultGuidance: 4,
+};
+
+describe('UI selectors', () => {
+  it('offers the pack frame counts as durations at its fps, one frame as an image', () => {
+    expect(durationOptions(PACK)).toEqual([
+      { frames: 1, label: 'Image (1 frame)' },
+      { frames: 9, label: '1.1 s (9 frames)' },
+      { frames: 17, label: '2.1 s (17 frames)' },
+    ]);
+    expect(durationOptions(null)).toEqual([]);
+  });
+
+  it('says step i of N with an ETA while denoising, the stage otherwise', () => {
+    expect(progressText({ stage: 'denoise', step: 3, total: 20, etaMs: 4200 })).toBe('Step 3 of 20 · about 4.2 s left');
+    expect(progressText({ stage: 'denoise', step: 0, total: 20, etaMs: null })).toBe('Step 0 of 20');
+    expect(progressText({ stage: 'decode', step: 20, total: 20, etaMs: null })).toBe('Decoding frames…');
+    expect(formatDuration(125_000)).toBe('2 min 5 s');
+  });
+});
