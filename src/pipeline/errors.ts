@@ -6,6 +6,8 @@ export type PipelineErrorCode =
   | 'invalid-guidance'
   | 'invalid-aspect'
   | 'invalid-frames'
+  | 'invalid-conditioning'
+  | 'invalid-source'
   | 'aborted'
   | 'model-output';
 

@@ -4,6 +4,7 @@
  */
 import type { Manifest } from '../models/manifest';
 import { createScheduler } from '../schedulers/scheduler';
+import { checkConditioning, conditionedNoise, constrain, initialSample, isUnconditioned, type LatentConditioning } from './conditioning';
 import { PipelineError } from './errors';
 import { applyGuidance } from './guidance';
 import { checkFrameCount, decodedFrameCount, latentDims, resolveSize } from './latents';
@@ -28,11 +29,13 @@ export interface TextToVideoRequest {
   readonly guidance?: number;
   /** Rewrite the prompt into the trained caption style first (see promptExpansion.ts). */
   readonly expandPrompt?: boolean;
+  /** Known latents, a start time or tied frames (see conditioning.ts); none = plain text-to-video. */
+  readonly conditioning?: LatentConditioning;
 }
 
 /** Reported after each denoising step. */
 export interface StepEndEvent {
-  /** 1-based: `step` of `total` steps are done. */
+  /** 1-based: `step` of `total` steps are done (fewer than `steps` when sampling starts late, SDEdit). */
   readonly step: number;
   readonly total: number;
   /** The flow-matching time this step started from (1 = noise). */
@@ -104,16 +107,20 @@ export async function textToVideo(
   const textEmbeds = await runner.runTextEncoder(inputIds, [2, maxLength]);
   expectDims('text encoder', textEmbeds, [2, maxLength, manifest.text.embedDim]);
 
-  // 4. Prepare latents: seeded noise in latent layout [C, T, h, w], then patches
-  const noise = gaussianNoise(dims.channels * dims.frames * dims.height * dims.width, request.seed);
-  let tokens = patchify(noise, dims, manifest.patch);
-  const positions: Tensor32 = { data: patchPositions(dims, manifest.patch), dims: [grid.count, 3] };
+  // 4. Prepare latents: seeded noise in latent layout [C, T, h, w], the conditioning applied, then patches
+  const conditioning = request.conditioning ?? {};
+  checkConditioning(conditioning, dims);
+  const conditioned = !isUnconditioned(conditioning);
+  const noise = conditionedNoise(gaussianNoise(dims.channels * dims.frames * dims.height * dims.width, request.seed), conditioning, dims);
   const scheduler = createScheduler(manifest.scheduler);
-  scheduler.setTimesteps(settings.steps);
+  scheduler.setTimesteps(settings.steps, conditioning.start?.time);
+  let tokens = patchify(initialSample(noise, conditioning, dims, scheduler.times[0]!), dims, manifest.patch);
+  const positions: Tensor32 = { data: patchPositions(dims, manifest.patch), dims: [grid.count, 3] };
 
-  // 5. Denoising loop with classifier-free guidance
+  // 5. Denoising loop with classifier-free guidance; conditioned frames are put back after each step
   onStage?.('denoise');
   const tokenValues = grid.count * grid.size;
+  const total = scheduler.timesteps.length;
   for (const [i, t] of scheduler.timesteps.entries()) {
     throwIfAborted(signal);
     const batch = new Float32Array(2 * tokenValues);
@@ -128,7 +135,8 @@ export async function textToVideo(
     expectDims('DiT', velocity, [2, grid.count, grid.size]);
     const guided = applyGuidance(velocity.data.subarray(0, tokenValues), velocity.data.subarray(tokenValues), settings.guidance);
     tokens = scheduler.step(guided, i, tokens);
-    onStepEnd?.({ step: i + 1, total: settings.steps, t, latents: latentTensor(unpatchify(tokens, dims, manifest.patch), dims) });
+    if (conditioned) tokens = patchify(constrain(unpatchify(tokens, dims, manifest.patch), noise, conditioning, dims, scheduler.times[i + 1]!), dims, manifest.patch);
+    onStepEnd?.({ step: i + 1, total, t, latents: latentTensor(unpatchify(tokens, dims, manifest.patch), dims) });
   }
 
   // 6. Decode with the VAE into RGBA frames

@@ -28,13 +28,16 @@ export class FlowMatchEulerScheduler implements Scheduler {
     return this.sigmas;
   }
 
-  setTimesteps(steps: number): void {
+  setTimesteps(steps: number, startTime = 1): void {
     if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`steps must be a positive integer, got ${steps}`);
+    if (!(startTime >= 0 && startTime <= 1)) throw new RangeError(`startTime must be in [0, 1], got ${startTime}`);
     const shift = this.config.shift;
-    this.sigmas = Array.from({ length: steps + 1 }, (_, i) => {
+    const sigmas = Array.from({ length: steps + 1 }, (_, i) => {
       const s = 1 - i / steps;
       return (shift * s) / (1 + (shift - 1) * s);
     });
+    // A late start (SDEdit) begins exactly at startTime and joins the schedule at its next lower time.
+    this.sigmas = startTime === 1 ? sigmas : [startTime, ...sigmas.filter((t) => t < startTime)];
   }
 
   step(modelOutput: Float32Array, index: number, sample: Float32Array): Float32Array {

@@ -1,0 +1,287 @@
+/**
+ * Every generation mode on one sampler: text, image, image-to-video, extend (forward, backward),
+ * video-to-video, loop and connect. Each mode encodes its sources with the VAE encoder, states what
+ * it knows as a `LatentConditioning` (conditioning.ts) and lets textToVideo sample the rest; then it
+ * joins the sampled clip with the source frames. docs/capabilities.md explains each choice.
+ *
+ * The causal autoencoder makes the splicing exact: latent frame 0 encodes frame 0 alone, and latent
+ * frame j ≥ 1 encodes frames 4j−3 … 4j with no context from other groups, in the encoder and the
+ * decoder alike. So the latents of a clip's last 1 + 4k frames (frame 0 alone, then k groups) are
+ * valid first latents of a new clip, and a group's latent is the same wherever it stands.
+ */
+import type { Manifest } from '../models/manifest';
+import type { LatentConditioning } from './conditioning';
+import { PipelineError } from './errors';
+import { checkClip, closestAspect, fitClip, type RgbaClip } from './fitFrames';
+import { checkFrameCount, latentDims, resolveSize } from './latents';
+import type { ModelRunner } from './modelRunner';
+import type { LatentDims } from './patches';
+import { textToVideo, type GeneratedVideo, type TextToVideoCallbacks, type TextToVideoRequest } from './textToVideo';
+
+export type { RgbaClip };
+
+/** What to generate from, besides the prompt. */
+export type GenerationMode =
+  | { readonly kind: 'text' }
+  /** Animate an image: the clip starts from it (only the first frame of `image` is used). */
+  | { readonly kind: 'image-to-video'; readonly image: RgbaClip }
+  /** New frames after the clip's end (`forward`) or before its start (`backward`). */
+  | { readonly kind: 'extend'; readonly clip: RgbaClip; readonly direction: ExtendDirection; readonly contextGroups?: ContextGroups }
+  /** SDEdit: re-generate the clip; `strength` 0 keeps it, 1 ignores it. */
+  | { readonly kind: 'video-to-video'; readonly clip: RgbaClip; readonly strength: number }
+  /** A clip whose last frame flows into its first. */
+  | { readonly kind: 'loop' }
+  /** A transition that starts as `first` ends and ends as `second` begins. */
+  | { readonly kind: 'connect'; readonly first: RgbaClip; readonly second: RgbaClip; readonly contextGroups?: ContextGroups };
+
+export type GenerationModeKind = GenerationMode['kind'];
+export type ExtendDirection = 'forward' | 'backward';
+/** How many 4-frame latent groups of a source are kept fixed (k): more keeps motion, fewer leaves room. */
+export type ContextGroups = 1 | 2;
+
+export const GENERATION_MODES: readonly GenerationModeKind[] = ['text', 'image-to-video', 'extend', 'video-to-video', 'loop', 'connect'];
+
+/** A generation request in any mode. `aspect` defaults to the source's closest; `frames` is the sampled clip's length. */
+export interface VideoRequest extends Omit<TextToVideoRequest, 'conditioning' | 'aspect' | 'frames'> {
+  readonly mode: GenerationMode;
+  readonly aspect?: string;
+  /** Frames sampled (one of the pack's counts); video-to-video defaults to the longest the source fills. */
+  readonly frames?: number;
+}
+
+/** The output of any mode. */
+export interface ModeVideo extends GeneratedVideo {
+  readonly mode: GenerationModeKind;
+  /** The clip the sampler produced, decoded, before it was joined with the sources. */
+  readonly sampledFrames: readonly Uint8ClampedArray[];
+  /** Where `sampledFrames[0]` stands in `frames` (the overlap with a source is dropped from the output). */
+  readonly sampledOffset: number;
+  /** The aspect ratio key used. */
+  readonly aspect: string;
+}
+
+/** Generates in the request's mode; see the file comment. Throws PipelineError with `invalid-*` codes for bad requests. */
+export async function generateVideo(runner: ModelRunner, manifest: Manifest, request: VideoRequest, callbacks: TextToVideoCallbacks = {}): Promise<ModeVideo> {
+  const { mode } = request;
+  // 1. Check the sources and choose the size: the request's aspect, else the one closest to the first source
+  const sources = sourcesOf(mode);
+  sources.forEach(([clip, what]) => checkClip(clip, what));
+  const aspect = request.aspect ?? (sources[0] ? closestAspect(manifest.video, sources[0][0].width, sources[0][0].height) : undefined);
+  if (aspect === undefined) throw new PipelineError('invalid-aspect', `${mode.kind} mode needs an aspect ratio; choose one of ${Object.keys(manifest.video.sizes).join(', ')}`);
+  const size = resolveSize(manifest.video, aspect);
+  const fitted = sources.map(([clip]) => fitClip(clip, size));
+  const frames = request.frames ?? defaultFrames(manifest, mode, fitted[0]);
+  checkFrameCount(manifest.video, frames);
+  const dims = latentDims(manifest.latent, size, frames);
+  const plan = planMode(mode, dims, fitted);
+
+  // 2. Encode the source frames the plan keeps into latents (the VAE encoder, one call per source part)
+  const encode = new Encoder(runner, manifest, dims, size);
+  let encodeReported = false;
+  const onStage: TextToVideoCallbacks['onStage'] = (stage) => {
+    if (stage === 'encode' && encodeReported) return;
+    encodeReported = true;
+    callbacks.onStage?.(stage);
+  };
+  if (callbacks.signal?.aborted) throw new PipelineError('aborted', 'generation was cancelled');
+  if (plan.encodes) onStage('encode');
+  const conditioning = await plan.conditioning(encode);
+
+  // 3. Sample with the conditioning, then 4. join the sampled clip with the sources
+  const { mode: _mode, aspect: _aspect, frames: _frames, ...settings } = request;
+  const video = await textToVideo(runner, manifest, { ...settings, aspect, frames, ...(conditioning ? { conditioning } : {}) }, { ...callbacks, onStage });
+  const joined = plan.join(video.frames);
+  return { ...video, frames: joined.frames, mode: mode.kind, sampledFrames: video.frames, sampledOffset: joined.offset, aspect };
+}
+
+/** The sources of a mode with their names for messages. */
+function sourcesOf(mode: GenerationMode): [RgbaClip, string][] {
+  switch (mode.kind) {
+    case 'image-to-video':
+      return [[mode.image, 'the image']];
+    case 'extend':
+    case 'video-to-video':
+      return [[mode.clip, 'the clip']];
+    case 'connect':
+      return [
+        [mode.first, 'the first clip'],
+        [mode.second, 'the second clip'],
+      ];
+    default:
+      return [];
+  }
+}
+
+/** Video-to-video samples as many frames as the source fills; the others take the pack's longest clip. */
+function defaultFrames(manifest: Manifest, mode: GenerationMode, source: RgbaClip | undefined): number {
+  const counts = manifest.video.frameCounts;
+  if (mode.kind === 'video-to-video' && source) return [...counts].reverse().find((f) => f <= source.frames.length) ?? counts[0]!;
+  return counts[counts.length - 1]!;
+}
+
+/** What a mode keeps fixed and how it joins its output. */
+interface ModePlan {
+  /** Whether the plan runs the VAE encoder (reported as the `encode` stage). */
+  readonly encodes: boolean;
+  conditioning(encoder: Encoder): Promise<LatentConditioning | undefined>;
+  join(sampled: Uint8ClampedArray[]): { frames: Uint8ClampedArray[]; offset: number };
+}
+
+const asIs = (sampled: Uint8ClampedArray[]) => ({ frames: sampled, offset: 0 });
+
+function planMode(mode: GenerationMode, dims: LatentDims, fitted: RgbaClip[]): ModePlan {
+  const T = dims.frames;
+  switch (mode.kind) {
+    case 'text':
+      return { encodes: false, conditioning: async () => undefined, join: asIs };
+
+    case 'image-to-video': {
+      // The image alone is a one-frame clip: its latent is exactly a clip's latent frame 0.
+      if (T < 2) invalid('frames', 'image-to-video needs a video length; choose more than 1 frame');
+      const image = fitted[0]!.frames[0]!;
+      return {
+        encodes: true,
+        conditioning: async (encoder) => encoder.known([{ at: 0, latents: await encoder.encode([image]), from: 0, count: 1 }]),
+        join: asIs,
+      };
+    }
+
+    case 'extend': {
+      const clip = fitted[0]!.frames;
+      const forward = mode.direction === 'forward';
+      const k = forward
+        ? contextGroups(mode.contextGroups, Math.floor((clip.length - 1) / 4), (k) => T - 1 - k, 'the clip')
+        : contextGroups(mode.contextGroups, Math.floor(clip.length / 4), (k) => T - k, 'the clip');
+      if (forward) {
+        // The last 1 + 4k frames: the first of them alone (latent 0), then k groups → new latents 0…k.
+        const context = clip.slice(clip.length - 1 - 4 * k);
+        return {
+          encodes: true,
+          conditioning: async (encoder) => encoder.known([{ at: 0, latents: await encoder.encode(context), from: 0, count: k + 1 }]),
+          join: (sampled) => ({ frames: [...clip, ...sampled.slice(1 + 4 * k)], offset: clip.length - 1 - 4 * k }),
+        };
+      }
+      // The first 4k frames as k groups (encode [f0, f0…f4k−1], drop latent 0) → the last k latents.
+      const context = clip.slice(0, 4 * k);
+      const sampledKept = 1 + 4 * (T - 1 - k);
+      return {
+        encodes: true,
+        conditioning: async (encoder) => encoder.known([{ at: T - k, latents: await encoder.encode([context[0]!, ...context]), from: 1, count: k }]),
+        join: (sampled) => ({ frames: [...sampled.slice(0, sampledKept), ...clip], offset: 0 }),
+      };
+    }
+
+    case 'video-to-video': {
+      if (!(mode.strength >= 0 && mode.strength <= 1)) invalid('strength', `strength ${mode.strength} is not a number from 0 (keep the clip) to 1 (ignore it)`);
+      const clip = fitted[0]!.frames;
+      const frames = 1 + 4 * (T - 1);
+      if (clip.length < frames) invalid('source', `the clip has ${clip.length} frames; ${frames} are needed for ${frames} output frames`);
+      const source = clip.slice(0, frames);
+      return {
+        encodes: true,
+        conditioning: async (encoder) => ({ start: { latents: await encoder.encode(source), time: mode.strength } }),
+        join: asIs,
+      };
+    }
+
+    case 'loop': {
+      // Latent 1 (frames 1–4) and the last latent are one variable: the clip's end is its beginning again.
+      if (T < 4) invalid('frames', `a loop needs at least 4 latent frames (${1 + 4 * 3} frames); ${1 + 4 * (T - 1)} has ${T}`);
+      return {
+        encodes: false,
+        conditioning: async () => ({ tied: [[1, T - 1]] }),
+        // Frames 1 … 4(T−2): the next frame would be frame 4(T−2)+1, a copy of frame 1.
+        join: (sampled) => ({ frames: sampled.slice(1, 1 + 4 * (T - 2)), offset: -1 }),
+      };
+    }
+
+    case 'connect': {
+      const [a, b] = [fitted[0]!.frames, fitted[1]!.frames];
+      const k = contextGroups(mode.contextGroups, Math.min(Math.floor((a.length - 1) / 4), Math.floor(b.length / 4)), (k) => T - 1 - 2 * k, 'a clip');
+      const head = a.slice(a.length - 1 - 4 * k);
+      const tail = b.slice(0, 4 * k);
+      return {
+        encodes: true,
+        conditioning: async (encoder) =>
+          encoder.known([
+            { at: 0, latents: await encoder.encode(head), from: 0, count: k + 1 },
+            { at: T - k, latents: await encoder.encode([tail[0]!, ...tail]), from: 1, count: k },
+          ]),
+        join: (sampled) => ({ frames: [...a, ...sampled.slice(1 + 4 * k, 1 + 4 * (T - 1 - k)), ...b], offset: a.length - 1 - 4 * k }),
+      };
+    }
+  }
+}
+
+/**
+ * k: the requested number of context groups, or 2 when the source has the frames and the sampled
+ * clip keeps at least 2 free latent frames, else 1. `available` is the largest k the source's frames
+ * allow; `free(k)` the latent frames left to sample around k groups.
+ */
+function contextGroups(requested: number | undefined, available: number, free: (k: number) => number, what: string): ContextGroups {
+  const frames = (k: number) => `${1 + 4 * (free(k) + k)} frames`;
+  if (requested !== undefined) {
+    if (requested !== 1 && requested !== 2) invalid('source', `context groups ${requested} is not 1 or 2`);
+    if (available < requested) invalid('source', `${what} is too short to keep ${requested} group${requested > 1 ? 's' : ''} of 4 frames`);
+    if (free(requested) < 1) invalid('frames', `${frames(requested)} leave nothing to generate around ${requested} context group${requested > 1 ? 's' : ''}; choose a longer clip`);
+    return requested;
+  }
+  if (available >= 2 && free(2) >= 2) return 2;
+  if (available < 1) invalid('source', `${what} is too short: it needs at least one group of 4 frames (5 frames when its end is kept)`);
+  if (free(1) < 1) invalid('frames', `${frames(1)} leave nothing to generate; choose a longer clip`);
+  return 1;
+}
+
+function invalid(field: 'frames' | 'source' | 'strength', message: string): never {
+  throw new PipelineError(field === 'frames' ? 'invalid-frames' : field === 'strength' ? 'invalid-conditioning' : 'invalid-source', message);
+}
+
+/** Latent frames `from … from+count−1` of an encoded run, placed at latent frame `at` of the clip. */
+interface Placement {
+  readonly at: number;
+  readonly latents: Float32Array;
+  readonly from: number;
+  readonly count: number;
+}
+
+/** Runs the VAE encoder on model-size RGBA frames and assembles known latents. */
+class Encoder {
+  constructor(
+    private readonly runner: ModelRunner,
+    private readonly manifest: Manifest,
+    private readonly dims: LatentDims,
+    private readonly size: { width: number; height: number },
+  ) {}
+
+  /** 1 + 4j RGBA frames → latents [C, 1 + j, h, w]. */
+  async encode(frames: readonly Uint8ClampedArray[]): Promise<Float32Array> {
+    const { width, height } = this.size;
+    const plane = width * height;
+    const F = frames.length;
+    const planar = new Float32Array(3 * F * plane);
+    frames.forEach((frame, f) => {
+      for (let p = 0; p < plane; p++) for (let c = 0; c < 3; c++) planar[(c * F + f) * plane + p] = frame[p * 4 + c]! / 255;
+    });
+    const out = await this.runner.runVaeEncoder({ data: planar, dims: [1, 3, F, height, width] });
+    const T = 1 + (F - 1) / this.manifest.latent.temporalCompression;
+    const expected = [1, this.dims.channels, T, this.dims.height, this.dims.width];
+    if (out.dims.join() !== expected.join()) throw new PipelineError('model-output', `VAE encoder returned [${out.dims.join(', ')}], expected [${expected.join(', ')}]`);
+    return out.data;
+  }
+
+  /** Known latents [C, T, h, w] and the mask of the frames placed. */
+  known(placements: readonly Placement[]): LatentConditioning {
+    const { channels, frames: T, height, width } = this.dims;
+    const plane = height * width;
+    const latents = new Float32Array(channels * T * plane);
+    const frames = Array.from({ length: T }, () => false);
+    for (const { at, latents: source, from, count } of placements) {
+      const sourceT = source.length / (channels * plane);
+      for (let j = 0; j < count; j++) {
+        frames[at + j] = true;
+        for (let c = 0; c < channels; c++) latents.set(source.subarray((c * sourceT + from + j) * plane, (c * sourceT + from + j + 1) * plane), (c * T + at + j) * plane);
+      }
+    }
+    return { known: { latents, frames } };
+  }
+}
