@@ -1,8 +1,8 @@
 """Held-out evaluation of a checkpoint (torch) or of clips made by the shipped pipeline (y4m files).
 
     /usr/bin/python3 training/evaluate.py --checkpoint training/runs/default/checkpoint.pt
-    /usr/bin/python3 training/evaluate.py --prompts-out /tmp/prompts.json    # the held-out prompts
     /usr/bin/python3 training/evaluate.py --clips DIR                         # score DIR/<i>.y4m
+    /usr/bin/python3 training/evaluate.py --pack public/models/tessera-tiny   # via `npm run generate`
 
 The held-out scenes (world.held_out_specs) are never used in training. Results go to stdout as JSON.
 """
@@ -11,6 +11,8 @@ import json
 import math
 import os
 import random
+import subprocess
+import tempfile
 
 import torch
 
@@ -115,28 +117,40 @@ def downscale_to(clip, aspect):
     return torch.nn.functional.avg_pool3d(clip[None], (1, factor, factor))[0]
 
 
+def generate_with_cli(pack, folder, steps, guidance):
+    """Make every held-out clip with the shipped TypeScript pipeline on onnxruntime-node."""
+    for i, spec in enumerate(world.held_out_specs()):
+        subprocess.run(["npx", "tsx", "cli/generate.ts", "--prompt", world.canonical_caption(spec),
+                        "--seed", str(i), "--aspect", EVAL_ASPECT, "--frames", str(EVAL_FRAMES),
+                        "--steps", str(steps), "--guidance", str(guidance), "--scale", "1",
+                        "--model", pack, "--out", os.path.join(folder, f"{i}.y4m")],
+                       check=True, stdout=subprocess.DEVNULL)
+
+
+def score_clip_folder(folder):
+    specs = world.held_out_specs()
+    clips = [downscale_to(read_y4m(os.path.join(folder, f"{i}.y4m")), EVAL_ASPECT) for i in range(len(specs))]
+    return {f"{EVAL_ASPECT} {EVAL_FRAMES}f": scoring.summarise(
+        [scoring.score(c, s) for c, s in zip(clips, specs)])}
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--checkpoint")
-    p.add_argument("--clips", help="folder of <index>.y4m made from --prompts-out's prompts")
-    p.add_argument("--prompts-out")
+    p.add_argument("--clips", help="folder of <index>.y4m, one per held-out scene in order")
+    p.add_argument("--pack", help="model pack folder to evaluate through `npm run generate`")
     p.add_argument("--steps", type=int, default=20)
     p.add_argument("--guidance", type=float, default=4.0)
     p.add_argument("--grid", help="write a PNG grid of sample frames here")
     args = p.parse_args()
     torch.set_num_threads(2)
-    if args.prompts_out:
-        prompts = [{"prompt": world.canonical_caption(s), "aspect": EVAL_ASPECT, "frames": EVAL_FRAMES,
-                    "seed": i} for i, s in enumerate(world.held_out_specs())]
-        with open(args.prompts_out, "w") as f:
-            json.dump(prompts, f, indent=1)
-        return
     if args.clips:
-        specs = world.held_out_specs()
-        clips = [downscale_to(read_y4m(os.path.join(args.clips, f"{i}.y4m")), EVAL_ASPECT)
-                 for i in range(len(specs))]
-        print(json.dumps({f"{EVAL_ASPECT} {EVAL_FRAMES}f": scoring.summarise(
-            [scoring.score(c, s) for c, s in zip(clips, specs)])}, indent=1))
+        print(json.dumps(score_clip_folder(args.clips), indent=1))
+        return
+    if args.pack:
+        with tempfile.TemporaryDirectory() as folder:
+            generate_with_cli(args.pack, folder, args.steps, args.guidance)
+            print(json.dumps({"pack": args.pack, "generation": score_clip_folder(folder)}, indent=1))
         return
     from export import load_models
     models = load_models(args.checkpoint)
