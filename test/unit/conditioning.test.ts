@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { checkConditioning, conditionedNoise, constrain, initialSample, isUnconditioned } from '../../src/pipeline/conditioning';
+import type { PipelineError } from '../../src/pipeline/errors';
+import { FlowMatchEulerScheduler } from '../../src/schedulers/flowMatchEulerScheduler';
+
+// 2 channels × 3 latent frames × 1×2 pixels: value index = (c·3 + f)·2 + p
+const dims = { channels: 2, frames: 3, height: 1, width: 2 };
+const size = 12;
+const ramp = (scale: number) => Float32Array.from({ length: size }, (_, i) => scale * (i + 1));
+const frameOf = (data: Float32Array, f: number) => [0, 1].flatMap((c) => [...data.subarray((c * 3 + f) * 2, (c * 3 + f) * 2 + 2)]);
+
+describe('conditioning', () => {
+  it('puts known frames on their noise path (1 − t)·z + t·ε and leaves the others alone', () => {
+    const noise = ramp(-1);
+    const known = { latents: ramp(10), frames: [true, false, true] };
+    const sample = constrain(ramp(100), noise, { known }, dims, 0.25);
+    expect(frameOf(sample, 0)).toEqual(frameOf(known.latents, 0).map((z, i) => 0.75 * z + 0.25 * frameOf(noise, 0)[i]!));
+    expect(frameOf(sample, 1)).toEqual(frameOf(ramp(100), 1));
+    expect(frameOf(sample, 2)).toEqual(frameOf(known.latents, 2).map((z, i) => 0.75 * z + 0.25 * frameOf(noise, 2)[i]!));
+  });
+
+  it('ends exactly on the known latents at t = 0 and starts on pure noise at t = 1', () => {
+    const known = { latents: ramp(10), frames: [false, true, false] };
+    expect(frameOf(constrain(ramp(3), ramp(-1), { known }, dims, 0), 1)).toEqual(frameOf(known.latents, 1));
+    expect(frameOf(initialSample(ramp(-1), { known }, dims, 1), 1)).toEqual(frameOf(ramp(-1), 1));
+  });
+
+  it('starts SDEdit at (1 − t)·source + t·noise', () => {
+    const sample = initialSample(ramp(-1), { start: { latents: ramp(4), time: 0.3 } }, dims, 0.3);
+    sample.forEach((v, i) => expect(v).toBeCloseTo(0.7 * 4 * (i + 1) - 0.3 * (i + 1), 5));
+  });
+
+  it('gives tied frames the same noise, and the mean of their values after a step', () => {
+    const noise = conditionedNoise(ramp(1), { tied: [[0, 2]] }, dims);
+    expect(frameOf(noise, 2)).toEqual(frameOf(ramp(1), 0));
+    expect(frameOf(noise, 1)).toEqual(frameOf(ramp(1), 1));
+    const sample = constrain(ramp(1), noise, { tied: [[0, 2]] }, dims, 0.5);
+    expect(frameOf(sample, 0)).toEqual([3, 4, 9, 10]); // means of (1,5), (2,6), (7,11), (8,12)
+    expect(frameOf(sample, 2)).toEqual(frameOf(sample, 0));
+  });
+
+  it.each([
+    [{ known: { latents: new Float32Array(5), frames: [true, false, false] } }, /known latents hold 5 values, the latent 12/],
+    [{ known: { latents: new Float32Array(12), frames: [true] } }, /mask has 1 flags for 3 latent frames/],
+    [{ start: { latents: new Float32Array(12), time: 1.5 } }, /start time 1.5 is not a number from 0 to 1/],
+    [{ tied: [[1, 1]] as [number, number][] }, /tied frames \[1, 1\]/],
+    [{ tied: [[0, 3]] as [number, number][] }, /tied frames \[0, 3\] are not two different latent frames of 0..2/],
+  ])('refuses a conditioning that does not fit the latent: %#', (conditioning, message) => {
+    let error: PipelineError | undefined;
+    try {
+      checkConditioning(conditioning, dims);
+    } catch (e) {
+      error = e as PipelineError;
+    }
+    expect(error?.code).toBe('invalid-conditioning');
+    expect(error?.message).toMatch(message);
+  });
+
+  it('knows when nothing is asked', () => {
+    expect(isUnconditioned(undefined)).toBe(true);
+    expect(isUnconditioned({ tied: [] })).toBe(true);
+    expect(isUnconditioned({ tied: [[0, 1]] })).toBe(false);
+  });
+});
+
+describe('FlowMatchEulerScheduler with a start time (SDEdit)', () => {
+  it('starts exactly at the start time and keeps only the schedule times below it', () => {
+    const scheduler = new FlowMatchEulerScheduler({ shift: 2.5 });
+    scheduler.setTimesteps(4, 0.5);
+    // full schedule: 1, .88235, .71429, .45455, 0
+    expect(scheduler.times).toEqual([0.5, 0.45454545454545453, 0]);
+    expect(scheduler.timesteps).toEqual([0.5, 0.45454545454545453]);
+  });
+
+  it('runs no step at start time 0 and the full schedule at 1', () => {
+    const scheduler = new FlowMatchEulerScheduler({ shift: 2.5 });
+    scheduler.setTimesteps(4, 0);
+    expect(scheduler.timesteps).toEqual([]);
+    scheduler.setTimesteps(4, 1);
+    expect(scheduler.timesteps).toHaveLength(4);
+    expect(() => scheduler.setTimesteps(4, -0.1)).toThrow(/startTime must be in \[0, 1\], got -0.1/);
+  });
+});
