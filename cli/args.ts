@@ -2,29 +2,53 @@
 import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
 
-export const USAGE = `usage: npm run generate -- --prompt "…" --out clip.mp4|clip.y4m|image.png [options]
+export const USAGE = `usage: npm run generate -- --prompt "…" --out clip.mp4|clip.y4m|image.png [mode] [options]
   --prompt TEXT        what to generate (required)
   --out FILE           .mp4 (needs ffmpeg), .y4m, or .png (one frame, or a grid of all frames)
+modes (at most one; inputs are .y4m, .png, or .mp4/.jpg/.webp through ffmpeg):
+  --image FILE         image-to-video: a clip that starts from this image
+  --extend FILE        continue this clip; --direction forward (default) or backward
+  --video FILE         video-to-video: re-generate this clip; --strength S from 0 (keep) to 1 (ignore), default 0.6
+  --loop               a clip whose last frame flows into its first
+  --connect A B        a transition from the end of clip A to the start of clip B (output A + transition + B)
+  --expand             rewrite the prompt into the trained caption style; without --out, print it and exit
+options:
   --seed N             0..4294967295 (default: random, printed)
-  --aspect A           16:9 | 1:1 | 9:16, or any size the pack lists (default 16:9)
+  --aspect A           16:9 | 1:1 | 9:16, or any size the pack lists (default 16:9, or the closest to the input)
   --seconds S          clip length; rounded to the nearest frame count the pack offers
   --frames N           exact frame count (1 = an image); not with --seconds
   --steps N            denoising steps (default: the pack's)
   --guidance G         classifier-free guidance scale (default: the pack's)
   --negative TEXT      negative prompt (default: none)
-  --expand             rewrite the prompt into the trained caption style first
   --model DIR          model pack folder (default public/models/tessera-tiny)
   --scale K            integer nearest-neighbour upscale of the output (default 4)
   --help               this text`;
 
 export type OutputFormat = 'mp4' | 'y4m' | 'png';
 
+/** The generation mode and its input files, as given on the command line. */
+export type CliMode =
+  | { readonly kind: 'text' }
+  | { readonly kind: 'image-to-video'; readonly image: string }
+  | { readonly kind: 'extend'; readonly clip: string; readonly direction: 'forward' | 'backward' }
+  | { readonly kind: 'video-to-video'; readonly clip: string; readonly strength: number }
+  | { readonly kind: 'loop' }
+  | { readonly kind: 'connect'; readonly first: string; readonly second: string };
+
+/** `--expand` without `--out`: print the expanded prompt and exit. */
+export interface ExpandOnly {
+  readonly expandOnly: true;
+  readonly prompt: string;
+}
+
 export interface CliOptions {
   readonly prompt: string;
   readonly out: string;
   readonly format: OutputFormat;
+  readonly mode: CliMode;
   readonly seed?: number;
-  readonly aspect: string;
+  /** Absent: 16:9 for text, the closest to the input for the other modes. */
+  readonly aspect?: string;
   readonly seconds?: number;
   readonly frames?: number;
   readonly steps?: number;
@@ -55,13 +79,15 @@ function decimal(flag: string, text: string | undefined): number | undefined {
 }
 
 /** Parses argv (without node and script); returns 'help' for --help. Throws UsageError. */
-export function parseCliArgs(argv: readonly string[]): CliOptions | 'help' {
+export function parseCliArgs(argv: readonly string[]): CliOptions | ExpandOnly | 'help' {
   let values;
+  let tokens;
   try {
-    ({ values } = parseArgs({
+    ({ values, tokens } = parseArgs({
       args: [...argv],
       strict: true,
-      allowPositionals: false,
+      allowPositionals: true,
+      tokens: true,
       options: {
         prompt: { type: 'string' },
         out: { type: 'string' },
@@ -73,6 +99,13 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | 'help' {
         guidance: { type: 'string' },
         negative: { type: 'string' },
         expand: { type: 'boolean' },
+        image: { type: 'string' },
+        extend: { type: 'string' },
+        direction: { type: 'string' },
+        video: { type: 'string' },
+        strength: { type: 'string' },
+        loop: { type: 'boolean' },
+        connect: { type: 'string' },
         model: { type: 'string' },
         scale: { type: 'string' },
         help: { type: 'boolean' },
@@ -82,7 +115,10 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | 'help' {
     throw new UsageError((error as Error).message.split('\n')[0]!);
   }
   if (values.help) return 'help';
+  // The only positional allowed is the second file of --connect A B.
+  const second = connectSecond(tokens);
   if (values.prompt === undefined) throw new UsageError('--prompt is required');
+  if (values.expand && values.out === undefined) return { expandOnly: true, prompt: values.prompt };
   if (values.out === undefined) throw new UsageError('--out is required (clip.mp4, clip.y4m or image.png)');
   const format = extname(values.out).slice(1).toLowerCase();
   if (format !== 'mp4' && format !== 'y4m' && format !== 'png') {
@@ -94,11 +130,13 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | 'help' {
   const frames = integer('frames', values.frames, 1, 100_000);
   const steps = integer('steps', values.steps, 1, 1000);
   const guidance = decimal('guidance', values.guidance);
+  const mode = parseMode(values, second);
   return {
     prompt: values.prompt,
     out: values.out,
     format,
-    aspect: values.aspect ?? '16:9',
+    mode,
+    ...(values.aspect !== undefined ? { aspect: values.aspect } : {}),
     negative: values.negative ?? '',
     expand: values.expand ?? false,
     scale: integer('scale', values.scale, 1, 64) ?? 4,
@@ -109,4 +147,52 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | 'help' {
     ...(guidance !== undefined ? { guidance } : {}),
     ...(values.model !== undefined ? { model: values.model } : {}),
   };
+}
+
+/** The file after `--connect A`: the one positional argument allowed, and only there. */
+function connectSecond(tokens: ReturnType<typeof parseArgs>['tokens']): string | undefined {
+  let second: string | undefined;
+  (tokens ?? []).forEach((token, i, all) => {
+    if (token.kind !== 'positional') return;
+    const before = all[i - 1];
+    if (before?.kind === 'option' && before.name === 'connect' && before.inlineValue === false && second === undefined) second = token.value;
+    else throw new UsageError(`unexpected argument ${JSON.stringify(token.value)}; only --connect takes two files`);
+  });
+  return second;
+}
+
+const MODE_FLAGS = ['image', 'extend', 'video', 'loop', 'connect'] as const;
+
+/** The mode from --image, --extend/--direction, --video/--strength, --loop, --connect (at most one). */
+function parseMode(values: Record<string, string | boolean | undefined>, second: string | undefined): CliMode {
+  const given = MODE_FLAGS.filter((flag) => values[flag] !== undefined && values[flag] !== false);
+  if (given.length > 1) throw new UsageError(`choose one mode, not ${given.map((f) => `--${f}`).join(' and ')}`);
+  if (values.direction !== undefined && values.extend === undefined) throw new UsageError('--direction goes with --extend');
+  if (values.strength !== undefined && values.video === undefined) throw new UsageError('--strength goes with --video');
+  const file = (flag: string) => {
+    const value = values[flag];
+    if (typeof value !== 'string' || value.length === 0 || value.startsWith('--')) throw new UsageError(`--${flag} needs a file`);
+    return value;
+  };
+  switch (given[0]) {
+    case 'image':
+      return { kind: 'image-to-video', image: file('image') };
+    case 'extend': {
+      const direction = values.direction ?? 'forward';
+      if (direction !== 'forward' && direction !== 'backward') throw new UsageError(`--direction ${JSON.stringify(direction)} is not forward or backward`);
+      return { kind: 'extend', clip: file('extend'), direction };
+    }
+    case 'video': {
+      const strength = decimal('strength', values.strength as string | undefined) ?? 0.6;
+      if (strength > 1) throw new UsageError(`--strength ${JSON.stringify(values.strength)} is not a number from 0 (keep the clip) to 1 (ignore it)`);
+      return { kind: 'video-to-video', clip: file('video'), strength };
+    }
+    case 'loop':
+      return { kind: 'loop' };
+    case 'connect':
+      if (second === undefined) throw new UsageError('--connect needs two clips: --connect a.y4m b.y4m');
+      return { kind: 'connect', first: file('connect'), second };
+    default:
+      return { kind: 'text' };
+  }
 }

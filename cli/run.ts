@@ -6,17 +6,21 @@
 import { randomInt } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { ManifestError } from '../src/models/manifest';
+import { MediaInputError } from '../src/input/mediaInputError';
+import { ManifestError, type Manifest } from '../src/models/manifest';
 import { PipelineError } from '../src/pipeline/errors';
-import { frameCountForSeconds } from '../src/pipeline/latents';
-import { textToVideo } from '../src/pipeline/textToVideo';
+import { closestAspect } from '../src/pipeline/fitFrames';
+import { frameCountForSeconds, resolveSize } from '../src/pipeline/latents';
+import { expandPrompt } from '../src/pipeline/promptExpansion';
+import { generateVideo, type GenerationMode, type ModeVideo } from '../src/pipeline/videoModes';
 import { ModelLoadError } from '../src/runtime/errors';
 import { readManifestFile } from '../src/runtime/nodePack';
 import { createNodeRunner } from '../src/runtime/nodeRunner';
-import { parseCliArgs, USAGE, UsageError, type CliOptions } from './args';
+import { parseCliArgs, USAGE, UsageError, type CliOptions, type ExpandOnly } from './args';
 import { contactSheet, upscaleNearest, type Frames } from './frames';
 import { writeMp4 } from './mp4';
 import { encodePng } from './png';
+import { readMedia } from './readMedia';
 import { encodeY4m } from './y4m';
 
 /** Where the CLI writes its messages (injectable for tests). */
@@ -28,8 +32,10 @@ export interface CliIo {
 /** The pack shipped with the repository. */
 export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../public/models/tessera-tiny', import.meta.url));
 
-/** Clip length when neither --frames nor --seconds is given (a .png defaults to one frame). */
+/** Clip length when neither --frames nor --seconds is given (a text-to-image .png defaults to one frame). */
 const DEFAULT_SECONDS = 2;
+/** Aspect ratio of text and loop modes when --aspect is not given. */
+const DEFAULT_ASPECT = '16:9';
 
 /** Runs the CLI; resolves to the process exit status. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -37,6 +43,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const options = parseCliArgs(argv);
     if (options === 'help') {
       io.stdout(USAGE);
+      return 0;
+    }
+    if ('expandOnly' in options) {
+      printExpansion(options, io);
       return 0;
     }
     await generate(options, io);
@@ -47,20 +57,36 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
+/** `--expand` alone: the caption on stdout (one line, for scripts), what changed on stderr. */
+function printExpansion(options: ExpandOnly, io: CliIo): void {
+  const expansion = expandPrompt(options.prompt);
+  io.stdout(expansion.caption);
+  for (const change of expansion.changes) {
+    io.stderr(change.kind === 'default' ? `default ${change.what}: ${change.to}` : `${change.what}: ${change.from} → ${change.to}`);
+  }
+  if (expansion.unknownWords.length > 0) io.stderr(`not understood: ${expansion.unknownWords.join(', ')}`);
+}
+
 async function generate(options: CliOptions, io: CliIo): Promise<void> {
   const dir = options.model ?? DEFAULT_MODEL_DIR;
   const manifest = await readManifestFile(dir);
-  const frames = options.frames ?? frameCountForSeconds(manifest.video, options.seconds ?? (options.format === 'png' ? 0 : DEFAULT_SECONDS));
+  // Inputs are read before the model is loaded, so a bad file fails fast.
+  const { mode, aspect } = await readMode(options, manifest);
+  const defaultSeconds = options.mode.kind === 'text' && options.format === 'png' ? 0 : DEFAULT_SECONDS;
+  const frames =
+    options.frames ??
+    (options.seconds !== undefined || options.mode.kind !== 'video-to-video' ? frameCountForSeconds(manifest.video, options.seconds ?? defaultSeconds) : undefined);
   const seed = options.seed ?? randomInt(0, 2 ** 32 - 1);
   const runner = await createNodeRunner(dir, manifest);
   const started = performance.now();
   try {
-    const video = await textToVideo(runner, manifest, {
+    const video = await generateVideo(runner, manifest, {
       prompt: options.prompt,
       negativePrompt: options.negative,
       seed,
-      aspect: options.aspect,
-      frames,
+      mode,
+      ...(aspect !== undefined ? { aspect } : {}),
+      ...(frames !== undefined ? { frames } : {}),
       ...(options.steps !== undefined ? { steps: options.steps } : {}),
       ...(options.guidance !== undefined ? { guidance: options.guidance } : {}),
       expandPrompt: options.expand,
@@ -74,11 +100,56 @@ async function generate(options: CliOptions, io: CliIo): Promise<void> {
     const scaled = upscaleNearest(video, options.scale);
     await write(options, scaled, video.fps);
     io.stdout(
-      `wrote ${options.out}: ${video.frames.length} frame${video.frames.length === 1 ? '' : 's'} of ${video.width}x${video.height} ×${options.scale} at ${video.fps} fps, ` +
+      `wrote ${options.out}: ${video.frames.length} frame${video.frames.length === 1 ? '' : 's'}${describeMode(options, video)} of ${video.width}x${video.height} ×${options.scale} at ${video.fps} fps, ` +
         `seed ${seed}, ${video.steps} steps, guidance ${video.guidance}, ${seconds.toFixed(2)} s`,
     );
   } finally {
     await runner.release();
+  }
+}
+
+/** Reads the mode's input files at the pack's rate and size. The aspect is --aspect, else the closest to the first input. */
+async function readMode(options: CliOptions, manifest: Manifest): Promise<{ mode: GenerationMode; aspect: string | undefined }> {
+  let aspect = options.aspect;
+  const read = (path: string) =>
+    readMedia(path, manifest.video.fps, (width, height) => {
+      aspect ??= closestAspect(manifest.video, width, height);
+      return resolveSize(manifest.video, aspect);
+    });
+  const m = options.mode;
+  switch (m.kind) {
+    case 'text':
+    case 'loop':
+      return { mode: m, aspect: aspect ?? DEFAULT_ASPECT };
+    case 'image-to-video': {
+      const image = await read(m.image);
+      return { mode: { kind: m.kind, image: { ...image, frames: image.frames.slice(0, 1) } }, aspect };
+    }
+    case 'extend':
+      return { mode: { kind: m.kind, clip: await read(m.clip), direction: m.direction }, aspect };
+    case 'video-to-video':
+      return { mode: { kind: m.kind, clip: await read(m.clip), strength: m.strength }, aspect };
+    case 'connect': {
+      const first = await read(m.first);
+      return { mode: { kind: m.kind, first, second: await read(m.second) }, aspect };
+    }
+  }
+}
+
+/** " (extend forward: 8 new)" and the like, for the summary line. */
+function describeMode(options: CliOptions, video: ModeVideo): string {
+  const m = options.mode;
+  switch (m.kind) {
+    case 'text':
+      return '';
+    case 'extend':
+      return ` (extend ${m.direction}: ${video.newFrames} new)`;
+    case 'connect':
+      return ` (connect: ${video.newFrames} new between the clips)`;
+    case 'video-to-video':
+      return ` (video-to-video at strength ${m.strength})`;
+    default:
+      return ` (${m.kind})`;
   }
 }
 
@@ -97,7 +168,7 @@ async function write(options: CliOptions, video: Frames, fps: number): Promise<v
 
 /** Mistakes in what was asked (flags, settings, a model folder that is not there), not in the pack. */
 function isUsageError(error: unknown): boolean {
-  if (error instanceof UsageError) return true;
+  if (error instanceof UsageError || error instanceof MediaInputError) return true;
   if (error instanceof PipelineError) return error.code.startsWith('invalid-');
   return error instanceof ModelLoadError && error.code === 'missing-pack';
 }

@@ -54,8 +54,10 @@ export interface ModeVideo extends GeneratedVideo {
   readonly mode: GenerationModeKind;
   /** The clip the sampler produced, decoded, before it was joined with the sources. */
   readonly sampledFrames: readonly Uint8ClampedArray[];
-  /** Where `sampledFrames[0]` stands in `frames` (the overlap with a source is dropped from the output). */
+  /** Where `sampledFrames[0]` stands in `frames` (the overlap with a source is dropped from the output; −1 for a loop). */
   readonly sampledOffset: number;
+  /** How many frames of `frames` are new (not copies of a source clip's frames). */
+  readonly newFrames: number;
   /** The aspect ratio key used. */
   readonly aspect: string;
 }
@@ -91,7 +93,8 @@ export async function generateVideo(runner: ModelRunner, manifest: Manifest, req
   const { mode: _mode, aspect: _aspect, frames: _frames, ...settings } = request;
   const video = await textToVideo(runner, manifest, { ...settings, aspect, frames, ...(conditioning ? { conditioning } : {}) }, { ...callbacks, onStage });
   const joined = plan.join(video.frames);
-  return { ...video, frames: joined.frames, mode: mode.kind, sampledFrames: video.frames, sampledOffset: joined.offset, aspect };
+  const copied = mode.kind === 'extend' ? fitted[0]!.frames.length : mode.kind === 'connect' ? fitted[0]!.frames.length + fitted[1]!.frames.length : 0;
+  return { ...video, frames: joined.frames, mode: mode.kind, sampledFrames: video.frames, sampledOffset: joined.offset, newFrames: joined.frames.length - copied, aspect };
 }
 
 /** The sources of a mode with their names for messages. */
