@@ -14,6 +14,7 @@
  */
 import { fft2d } from './fft';
 import { fLogSurvival } from './fDistribution';
+import { activityGain } from './watermarkMask';
 import { BAND_DIMENSIONS, BAND_ROWS, CANONICAL_SIDE, PATTERN_COUNT, TILE, inBand, patternBank, payloadFromSigns, payloadTile, WATERMARK_KEY } from './watermarkPattern';
 
 /** RMS amplitude of the mark in 8-bit luma levels (≈ 41 dB PSNR on unclipped pixels). */
@@ -37,6 +38,8 @@ const HIGHPASS_SIGMA = 4;
 export interface EmbedOptions {
   /** RMS amplitude in luma levels (default `DEFAULT_STRENGTH`). */
   strength?: number;
+  /** Scale the mark by local activity (perceptual masking, `watermarkMask.ts`); default true. */
+  adaptive?: boolean;
   key?: string;
 }
 
@@ -86,12 +89,16 @@ export function watermarkField(width: number, height: number, payload: number, o
   return field;
 }
 
-/** Adds a precomputed field to one RGBA frame (same change to R, G and B), returning a new frame. */
-export function applyWatermarkField(frame: Uint8ClampedArray, field: Float32Array): Uint8ClampedArray {
+/**
+ * Adds a precomputed field to one RGBA frame (same change to R, G and B), scaled by the frame's
+ * activity gain when `adaptive`; returns a new frame.
+ */
+export function applyWatermarkField(frame: Uint8ClampedArray, width: number, height: number, field: Float32Array, adaptive = true): Uint8ClampedArray {
   if (frame.length !== field.length * 4) throw new RangeError(`frame has ${frame.length} bytes, the watermark field covers ${field.length} pixels`);
+  const gain = adaptive ? activityGain(frame, width, height) : null;
   const out = new Uint8ClampedArray(frame.length);
   for (let i = 0; i < field.length; i++) {
-    const d = field[i]!;
+    const d = field[i]! * (gain ? gain[i]! : 1);
     out[i * 4] = frame[i * 4]! + d;
     out[i * 4 + 1] = frame[i * 4 + 1]! + d;
     out[i * 4 + 2] = frame[i * 4 + 2]! + d;
@@ -103,7 +110,7 @@ export function applyWatermarkField(frame: Uint8ClampedArray, field: Float32Arra
 /** Embeds the watermark carrying `payload` (unsigned 32-bit) in one RGBA frame; returns a new frame. */
 export function embedWatermark(frame: Uint8ClampedArray, width: number, height: number, payload: number, options: EmbedOptions = {}): Uint8ClampedArray {
   checkFrame(frame, width, height);
-  return applyWatermarkField(frame, watermarkField(width, height, payload, options));
+  return applyWatermarkField(frame, width, height, watermarkField(width, height, payload, options), options.adaptive ?? true);
 }
 
 /** Embeds the same mark in every frame of a clip (the field is computed once). */
@@ -111,7 +118,7 @@ export function embedWatermarkFrames(frames: readonly Uint8ClampedArray[], width
   const field = watermarkField(width, height, payload, options);
   return frames.map((frame) => {
     checkFrame(frame, width, height);
-    return applyWatermarkField(frame, field);
+    return applyWatermarkField(frame, width, height, field, options.adaptive ?? true);
   });
 }
 
