@@ -137,15 +137,22 @@ export interface PromptTexts {
   negativePrompt?: string | undefined;
 }
 
+/** The refusal for the first refused text of a request (prompt, expanded, negative), or null. */
+export function firstRefusal(texts: PromptTexts): PolicyRefusalError | null {
+  for (const field of ['prompt', 'expandedPrompt', 'negativePrompt'] as const) {
+    const text = texts[field];
+    if (!text) continue;
+    const decision = checkPrompt(text, field);
+    if (!decision.allowed) return new PolicyRefusalError(decision.category, field);
+  }
+  return null;
+}
+
 /**
  * Checks every text of a request and throws `PolicyRefusalError` for the first refused one
  * (prompt, then expanded prompt, then negative prompt). The engine and the CLI call this.
  */
 export function assertPromptsAllowed(texts: PromptTexts): void {
-  for (const field of ['prompt', 'expandedPrompt', 'negativePrompt'] as const) {
-    const text = texts[field];
-    if (!text) continue;
-    const decision = checkPrompt(text, field);
-    if (!decision.allowed) throw new PolicyRefusalError(decision.category, field);
-  }
+  const refusal = firstRefusal(texts);
+  if (refusal) throw refusal;
 }

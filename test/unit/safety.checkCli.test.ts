@@ -73,3 +73,13 @@ describe('npm run check', () => {
     expect(missing.err[0]).toMatch(/no such file/);
   });
 });
+
+describe('npm run generate and the prompt policy', () => {
+  it('exits 3 with a message naming the category, before loading any model', () => {
+    const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
+    const run = spawnSync(tsx, ['cli/generate.ts', '--prompt', 'a man st@bbing his neighbour', '--out', join(dir, 'refused.png')], { encoding: 'utf8' });
+    expect(run.status).toBe(3);
+    expect(run.stderr).toMatch(/^error: This prompt asks for violent or gory content/);
+    expect(run.stdout).toBe('');
+  });
+});
