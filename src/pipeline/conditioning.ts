@@ -33,6 +33,11 @@ export interface LatentConditioning {
   };
   /** Pairs of latent frame indices sampled as one (their mean after each step). */
   readonly tied?: readonly (readonly [number, number])[];
+  /**
+   * Circular sampling of latent frames `from … T−1`: before step i they are rolled by i frames, so
+   * the DiT sees a different wrap point next to each other at every step; the velocity is unrolled.
+   */
+  readonly roll?: { readonly from: number };
 }
 
 /** Checks that the conditioning fits a latent of `dims`; throws PipelineError('invalid-conditioning'). */
@@ -46,6 +51,9 @@ export function checkConditioning(conditioning: LatentConditioning, dims: Latent
   if (start) {
     if (start.latents.length !== size) fail(`source latents hold ${start.latents.length} values, the latent ${size}`);
     if (!(start.time >= 0 && start.time <= 1)) fail(`start time ${start.time} is not a number from 0 to 1`);
+  }
+  if (conditioning.roll && !(Number.isInteger(conditioning.roll.from) && conditioning.roll.from >= 0 && conditioning.roll.from < dims.frames - 1)) {
+    fail(`roll from latent frame ${conditioning.roll.from} leaves fewer than 2 frames of 0..${dims.frames - 1} to roll`);
   }
   for (const pair of tied ?? []) {
     if (pair.some((f) => !Number.isInteger(f) || f < 0 || f >= dims.frames) || pair[0] === pair[1]) {
@@ -105,7 +113,23 @@ export function constrain(sample: Float32Array, noise: Float32Array, conditionin
 
 /** True when the conditioning asks for nothing. */
 export function isUnconditioned(conditioning: LatentConditioning | undefined): boolean {
-  return !conditioning || (!conditioning.known && !conditioning.start && !conditioning.tied?.length);
+  return !conditioning || (!conditioning.known && !conditioning.start && !conditioning.tied?.length && !conditioning.roll);
+}
+
+/** Latent frames `from … T−1` shifted circularly by `shift` (frame f goes to from + (f − from + shift) mod n). */
+export function rollFrames(latent: Float32Array, dims: LatentDims, from: number, shift: number): Float32Array {
+  const n = dims.frames - from;
+  const plane = dims.height * dims.width;
+  const s = ((shift % n) + n) % n;
+  if (s === 0) return latent;
+  const out = latent.slice();
+  for (let c = 0; c < dims.channels; c++) {
+    for (let f = from; f < dims.frames; f++) {
+      const to = from + ((f - from + s) % n);
+      out.set(latent.subarray((c * dims.frames + f) * plane, (c * dims.frames + f + 1) * plane), (c * dims.frames + to) * plane);
+    }
+  }
+  return out;
 }
 
 function fail(message: string): never {

@@ -4,7 +4,7 @@
  */
 import type { Manifest } from '../models/manifest';
 import { createScheduler } from '../schedulers/scheduler';
-import { checkConditioning, conditionedNoise, constrain, initialSample, isUnconditioned, type LatentConditioning } from './conditioning';
+import { checkConditioning, conditionedNoise, constrain, initialSample, rollFrames, isUnconditioned, type LatentConditioning } from './conditioning';
 import { PipelineError } from './errors';
 import { applyGuidance } from './guidance';
 import { checkFrameCount, decodedFrameCount, latentDims, resolveSize } from './latents';
@@ -121,11 +121,13 @@ export async function textToVideo(
   onStage?.('denoise');
   const tokenValues = grid.count * grid.size;
   const total = scheduler.timesteps.length;
+  const roll = conditioning.roll;
   for (const [i, t] of scheduler.timesteps.entries()) {
     throwIfAborted(signal);
     const batch = new Float32Array(2 * tokenValues);
-    batch.set(tokens, 0);
-    batch.set(tokens, tokenValues);
+    const shown = roll ? patchify(rollFrames(unpatchify(tokens, dims, manifest.patch), dims, roll.from, i), dims, manifest.patch) : tokens;
+    batch.set(shown, 0);
+    batch.set(shown, tokenValues);
     const velocity = await runner.runDit({
       tokens: { data: batch, dims: [2, grid.count, grid.size] },
       positions,
@@ -133,7 +135,8 @@ export async function textToVideo(
       textEmbeds,
     });
     expectDims('DiT', velocity, [2, grid.count, grid.size]);
-    const guided = applyGuidance(velocity.data.subarray(0, tokenValues), velocity.data.subarray(tokenValues), settings.guidance);
+    let guided = applyGuidance(velocity.data.subarray(0, tokenValues), velocity.data.subarray(tokenValues), settings.guidance);
+    if (roll) guided = patchify(rollFrames(unpatchify(guided, dims, manifest.patch), dims, roll.from, -i), dims, manifest.patch);
     tokens = scheduler.step(guided, i, tokens);
     if (conditioned) tokens = patchify(constrain(unpatchify(tokens, dims, manifest.patch), noise, conditioning, dims, scheduler.times[i + 1]!), dims, manifest.patch);
     onStepEnd?.({ step: i + 1, total, t, latents: latentTensor(unpatchify(tokens, dims, manifest.patch), dims) });

@@ -30,11 +30,13 @@ export type GenerationMode =
   /** SDEdit: re-generate the clip; `strength` 0 keeps it, 1 ignores it. */
   | { readonly kind: 'video-to-video'; readonly clip: RgbaClip; readonly strength: number }
   /** A clip whose last frame flows into its first. */
-  | { readonly kind: 'loop' }
+  | { readonly kind: 'loop'; readonly method?: LoopMethod }
   /** A transition that starts as `first` ends and ends as `second` begins. */
   | { readonly kind: 'connect'; readonly first: RgbaClip; readonly second: RgbaClip; readonly contextGroups?: ContextGroups };
 
 export type GenerationModeKind = GenerationMode['kind'];
+/** `tie`: latent 1 and the last latent are one variable; `roll`: the group latents are sampled circularly. */
+export type LoopMethod = 'tie' | 'roll';
 export type ExtendDirection = 'forward' | 'backward';
 /** How many 4-frame latent groups of a source are kept fixed (k): more keeps motion, fewer leaves room. */
 export type ContextGroups = 1 | 2;
@@ -188,6 +190,11 @@ function planMode(mode: GenerationMode, dims: LatentDims, fitted: RgbaClip[]): M
     }
 
     case 'loop': {
+      if (mode.method === 'roll') {
+        // Latents 1 … T−1 sampled as a circle; frame 0 (an image latent) is not part of the loop.
+        if (T < 3) invalid('frames', `a loop needs at least 3 latent frames (9 frames); ${1 + 4 * (T - 1)} has ${T}`);
+        return { encodes: false, conditioning: async () => ({ roll: { from: 1 } }), join: (sampled) => ({ frames: sampled.slice(1), offset: -1 }) };
+      }
       // Latent 1 (frames 1–4) and the last latent are one variable: the clip's end is its beginning again.
       if (T < 4) invalid('frames', `a loop needs at least 4 latent frames (${1 + 4 * 3} frames); ${1 + 4 * (T - 1)} has ${T}`);
       return {
