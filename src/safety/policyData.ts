@@ -53,6 +53,8 @@ export interface LexiconData {
 
 /** A compiled word: every inflected form, and the forms long enough to match with one typo. */
 export interface WordMatcher {
+  /** Unique per compiled word: the matcher indexes tokens by the ids of the words they match. */
+  id: number;
   forms: Set<string>;
   fuzzyForms: string[];
 }
@@ -115,11 +117,13 @@ function expand(patterns: string[], lexicon: LexiconData, where: string): string
   return out;
 }
 
+let nextWordId = 0;
+
 function wordMatcher(raw: string, fuzzy: boolean): WordMatcher {
   const exact = raw.startsWith('=');
   const word = exact ? raw.slice(1) : raw;
   const forms = exact ? [word] : inflections(word);
-  return { forms: new Set(forms), fuzzyForms: fuzzy && word.length >= FUZZY_MIN_LENGTH ? forms : [] };
+  return { id: nextWordId++, forms: new Set(forms), fuzzyForms: fuzzy && word.length >= FUZZY_MIN_LENGTH ? forms : [] };
 }
 
 /** Patterns compiled to phrases; "spider-man" gives both [spider, man] and [spiderman]. */

@@ -24,7 +24,7 @@ import {
   type PhraseMatcher,
   type PolicyCategory,
 } from './policyData';
-import { matchCategory, type PolicyMatch } from './policyMatcher';
+import { indexView, matchCategory, WordIndex, wordsOf, type PolicyMatch } from './policyMatcher';
 
 export { POLICY_CATEGORIES, type PolicyCategory } from './policyData';
 export type { PolicyMatch } from './policyMatcher';
@@ -75,7 +75,7 @@ interface CompiledPolicy {
   normalization: NormalizationData;
   categories: CompiledCategory[];
   negations: PhraseMatcher[];
-  exceptions: ReadonlySet<string>;
+  index: WordIndex;
   version: string;
 }
 
@@ -90,11 +90,13 @@ function policy(): CompiledPolicy {
   checkNormalizationData(normalization);
   const categories = CATEGORY_FILES.map((c) => compileCategory(c, lexicon));
   categories.sort((a, b) => POLICY_CATEGORIES.indexOf(a.category) - POLICY_CATEGORIES.indexOf(b.category));
+  const negations = compilePatterns(['@negations'], lexicon, 'policy-data/lexicon.json negations', false);
+  const words = [...categories.flatMap((c) => [...wordsOf(c)]), ...negations.flat()];
   compiled = {
     normalization,
     categories,
-    negations: compilePatterns(['@negations'], lexicon, 'policy-data/lexicon.json negations', false),
-    exceptions: new Set([...lexicon.fuzzyExceptions, ...fuzzyExceptionsData.words]),
+    negations,
+    index: new WordIndex(words, new Set([...lexicon.fuzzyExceptions, ...fuzzyExceptionsData.words])),
     version: [normalization, lexicon, fuzzyExceptionsData, ...CATEGORY_FILES].map((d) => d.version).join('+'),
   };
   return compiled;
@@ -108,12 +110,12 @@ export function policyVersion(): string {
 /** Every rule that fires on `text`, across categories, in category priority order. */
 export function findPolicyMatches(text: string): PolicyMatch[] {
   const p = policy();
-  const views = tokenViews(text, p.normalization);
+  const views = tokenViews(text, p.normalization).map((view) => indexView(view, p.index));
   const matches: PolicyMatch[] = [];
   for (const category of p.categories) {
     const seen = new Set<string>();
     for (const view of views) {
-      for (const m of matchCategory(category, view, p.negations, p.exceptions)) {
+      for (const m of matchCategory(category, view, p.negations)) {
         if (!seen.has(m.ruleId)) matches.push(m);
         seen.add(m.ruleId);
       }
