@@ -259,7 +259,8 @@ class FileDownload {
     this.options.onNote?.({ kind: 'range-ignored', file: this.file.path });
     const encoded = response.headers.get('content-encoding');
     const length = response.headers.get('content-length');
-    if (length !== null && !encoded && Number(length) !== this.file.bytes) throw this.sizeMismatch(Number(length));
+    // Checked after the first bytes, so an HTML page is reported as such rather than as a wrong size.
+    const wrongLength = length !== null && !encoded && Number(length) !== this.file.bytes;
     if (!response.body) throw new Retryable('empty body', this.cutError());
     const reader = response.body.getReader();
     let position = 0;
@@ -278,6 +279,7 @@ class FileDownload {
         if (part.done) break;
         let bytes = part.value;
         if (position === 0 && looksLikeHtml(bytes.subarray(0, 64))) throw htmlError(this.file.url, this.file.path);
+        if (position === 0 && wrongLength) throw this.sizeMismatch(Number(length));
         if (position + bytes.length > this.file.bytes) throw this.sizeMismatch(position + bytes.length);
         while (bytes.length > 0) {
           const { start, end } = chunkRange(this.file.bytes, this.record.chunkBytes, index);

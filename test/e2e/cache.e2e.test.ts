@@ -1,0 +1,311 @@
+/**
+ * The weight cache in real Chromium with real IndexedDB, against a server that misbehaves on
+ * purpose (test/e2e/server/packServer.ts): resumable chunked downloads, integrity, HTML answers,
+ * servers without Range, reloads, quota, CORS and refusals.
+ */
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from './browser';
+import { call, CHUNKED_BYTES, openHarness, requestsFor, startCacheServer, TINY_MANIFEST, tinyBytes, within } from './cacheFixtures';
+import type { PackServer } from './server/packServer';
+
+const TINY = '/models/tessera-tiny/manifest.json';
+/** Small chunks so the 1.6 MB dit.onnx spans 13 Range requests. */
+const SMALL_CHUNK = 128 * 1024;
+const FAST_RETRY = { retryDelayMs: 50 };
+
+let browser: Browser;
+let server: PackServer;
+let context: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  [browser, server] = await Promise.all([launchChromium(), startCacheServer()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** A fresh context (empty IndexedDB) and a clean server log for each test. */
+async function fresh(): Promise<void> {
+  await context?.close();
+  server.reset();
+  ({ context, page } = await openHarness(browser, server));
+}
+
+describe('weight cache in Chromium', () => {
+  it('installs the built-in pack verified, with monotonic progress ending at 100%, and never re-fetches a complete file', async () => {
+    await fresh();
+    const first = await call(page, 'install', TINY);
+    expect(first.error).toBeNull();
+    expect(first.value!.status).toBe('complete');
+    expect(first.value!.storedBytes).toBe(TINY_MANIFEST.requirements.totalBytes);
+    for (const file of TINY_MANIFEST.files) {
+      const events = first.events.filter((e) => e.file === file.path);
+      expect(events.map((e) => e.status)[0]).toBe('initiate');
+      expect(events.at(-1)).toMatchObject({ status: 'done', loaded: file.bytes, total: file.bytes, eta: 0 });
+      const loaded = events.map((e) => e.loaded);
+      expect(loaded).toEqual([...loaded].sort((a, b) => a - b));
+      const read = await call(page, 'readHash', 'tessera-tiny', file.path);
+      expect(read.value).toEqual({ bytes: file.bytes, sha256: file.sha256 });
+    }
+    expect(first.events.at(-1)).toMatchObject({ status: 'ready', pack: 'tessera-tiny' });
+
+    server.reset();
+    const again = await call(page, 'install', TINY);
+    expect(again.value!.status).toBe('complete');
+    expect(server.log.map((r) => r.path)).toEqual([TINY]);
+  });
+
+  it.each([0.3, 0.6, 0.9])('resumes a download cut at %s of dit.onnx from the last stored chunk', async (fraction) => {
+    await fresh();
+    const size = tinyBytes('dit.onnx');
+    const cutAt = Math.floor(size * fraction);
+    server.setFaults([{ path: 'dit.onnx', cutAt, times: 1 }]);
+    const cut = await call(page, 'install', TINY, { chunkBytes: SMALL_CHUNK, retries: 0 });
+    expect(cut.error).toMatchObject({ name: 'DownloadError', code: 'fetch-failed' });
+    const partial = await call(page, 'info', 'tessera-tiny');
+    expect(partial!.status).toBe('partial');
+    const boundary = Math.floor(cutAt / SMALL_CHUNK) * SMALL_CHUNK;
+    expect(partial!.files.find((f) => f.path === 'dit.onnx')!.storedBytes).toBe(boundary);
+
+    server.reset();
+    const resumed = await call(page, 'install', TINY, { chunkBytes: SMALL_CHUNK });
+    expect(resumed.error).toBeNull();
+    expect(resumed.value!.status).toBe('complete');
+    const dit = requestsFor(server, 'dit.onnx');
+    expect(dit[0]!.range).toBe(`bytes=${boundary}-${boundary + SMALL_CHUNK - 1}`);
+    expect(dit.reduce((sum, r) => sum + r.sent, 0)).toBe(size - boundary);
+    // Files finished before the cut are not requested again.
+    expect(requestsFor(server, 'text_encoder.onnx')).toHaveLength(0);
+    const read = await call(page, 'readHash', 'tessera-tiny', 'dit.onnx');
+    expect(read.value!.sha256).toBe(TINY_MANIFEST.files.find((f) => f.path === 'dit.onnx')!.sha256);
+  });
+
+  it('retries a cut connection by itself, from the chunk that was cut', async () => {
+    await fresh();
+    const cutAt = Math.floor(tinyBytes('dit.onnx') * 0.45);
+    server.setFaults([{ path: 'dit.onnx', cutAt, times: 1 }]);
+    const result = await call(page, 'install', TINY, { chunkBytes: SMALL_CHUNK, ...FAST_RETRY });
+    expect(result.error).toBeNull();
+    expect(result.notes).toContainEqual(expect.objectContaining({ kind: 'retry', file: 'dit.onnx', chunk: Math.floor(cutAt / SMALL_CHUNK), attempt: 1 }));
+    const starts = requestsFor(server, 'dit.onnx').map((r) => r.start);
+    const chunk = Math.floor(cutAt / SMALL_CHUNK) * SMALL_CHUNK;
+    expect(starts.filter((s) => s === chunk)).toHaveLength(2);
+    expect(new Set(starts).size).toBe(starts.length - 1);
+  });
+
+  it('re-fetches only the chunk whose bytes were flipped, using the manifest’s per-chunk hashes', async () => {
+    await fresh();
+    const flipAt = 5 * CHUNKED_BYTES + 1234;
+    server.setFaults([{ path: 'dit.onnx', flipAt, times: 1 }]);
+    const result = await call(page, 'install', '/packs/chunked/manifest.json');
+    expect(result.error).toBeNull();
+    expect(result.value!.status).toBe('complete');
+    expect(result.notes).toEqual([expect.objectContaining({ kind: 'chunk-refetch', file: 'dit.onnx', chunk: 5 })]);
+    const starts = requestsFor(server, 'dit.onnx').map((r) => r.start);
+    expect(starts.filter((s) => s === 5 * CHUNKED_BYTES)).toHaveLength(2);
+    expect(starts).toHaveLength(Math.ceil(tinyBytes('dit.onnx') / CHUNKED_BYTES) + 1);
+  });
+
+  it('re-fetches a one-chunk file whose bytes were flipped', async () => {
+    await fresh();
+    server.setFaults([{ path: 'text_encoder.onnx', flipAt: 1000, times: 1 }]);
+    const result = await call(page, 'install', TINY);
+    expect(result.value!.status).toBe('complete');
+    expect(result.notes).toEqual([expect.objectContaining({ kind: 'chunk-refetch', file: 'text_encoder.onnx', chunk: 0 })]);
+    expect(requestsFor(server, 'text_encoder.onnx')).toHaveLength(2);
+  });
+
+  it('without per-chunk hashes, finds and replaces the flipped chunk when the whole file fails', async () => {
+    await fresh();
+    const flipAt = 7 * SMALL_CHUNK + 99;
+    server.setFaults([{ path: 'dit.onnx', flipAt, times: 1 }]);
+    const result = await call(page, 'install', TINY, { chunkBytes: SMALL_CHUNK });
+    expect(result.error).toBeNull();
+    expect(result.value!.status).toBe('complete');
+    expect(result.notes).toContainEqual({ kind: 'recheck', file: 'dit.onnx', replaced: [7] });
+    const read = await call(page, 'readHash', 'tessera-tiny', 'dit.onnx');
+    expect(read.value!.sha256).toBe(TINY_MANIFEST.files.find((f) => f.path === 'dit.onnx')!.sha256);
+  });
+
+  it('gives up with an IntegrityError when the server keeps sending wrong bytes, marking nothing complete', async () => {
+    await fresh();
+    server.setFaults([{ path: 'vae_decoder.onnx', flipAt: 10 }]);
+    const result = await call(page, 'install', TINY);
+    expect(result.error).toMatchObject({ name: 'IntegrityError', code: 'integrity' });
+    expect(result.error!.message).toContain('vae_decoder.onnx');
+    const info = await call(page, 'info', 'tessera-tiny');
+    expect(info!.status).not.toBe('complete');
+    expect(info!.files.find((f) => f.path === 'vae_decoder.onnx')!.state).not.toBe('complete');
+  });
+
+  it.each([
+    ['labelled text/html', true as const],
+    ['labelled as binary', 'octet' as const],
+  ])('refuses an HTML page answered instead of a model file (%s) with a clear error', async (_label, html) => {
+    await fresh();
+    server.setFaults([{ path: 'vae_decoder.onnx', html }]);
+    const result = await call(page, 'install', TINY);
+    expect(result.error).toMatchObject({ name: 'DownloadError', code: 'html-instead-of-file' });
+    expect(result.error!.message).toMatch(/HTML page instead of vae_decoder\.onnx/);
+    expect(result.error!.message).toMatch(/missing/);
+    expect((await call(page, 'info', 'tessera-tiny'))!.status).toBe('partial');
+  });
+
+  it('falls back to one full download per file when the server ignores Range', async () => {
+    await fresh();
+    server.setFaults([{ noRange: true }]);
+    const result = await call(page, 'install', TINY, { chunkBytes: SMALL_CHUNK });
+    expect(result.error).toBeNull();
+    expect(result.value!.status).toBe('complete');
+    expect(result.notes.filter((n) => n.kind === 'range-ignored')).toHaveLength(4);
+    const files = server.log.filter((r) => r.path.endsWith('.onnx'));
+    expect(files.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+  });
+
+  it('without Range, a cut full download resumes storing from the first chunk it lacks', async () => {
+    await fresh();
+    const size = tinyBytes('dit.onnx');
+    server.setFaults([{ noRange: true }, { path: 'dit.onnx', cutAt: Math.floor(size / 2), times: 1 }]);
+    const result = await call(page, 'install', TINY, { chunkBytes: SMALL_CHUNK, ...FAST_RETRY });
+    expect(result.error).toBeNull();
+    expect(result.value!.status).toBe('complete');
+    expect(result.notes).toContainEqual(expect.objectContaining({ kind: 'retry', file: 'dit.onnx', chunk: Math.floor(size / 2 / SMALL_CHUNK) }));
+  });
+
+  it('resumes after a page reload in the middle of a download', async () => {
+    await fresh();
+    const size = tinyBytes('dit.onnx');
+    server.setFaults([{ path: 'dit.onnx', throttle: 400_000 }]);
+    // The reload destroys this evaluation's context; its rejection is expected.
+    page
+      .evaluate(() => (window as unknown as { cacheHarness: { install(u: string, o: object): Promise<unknown> } }).cacheHarness.install('/models/tessera-tiny/manifest.json', { chunkBytes: 128 * 1024 }))
+      .catch(() => undefined);
+    await within(
+      page.waitForFunction(
+        (bytes) => {
+          const events = (window as unknown as { cacheHarness: { live: { events: { file: string; loaded: number }[] } } }).cacheHarness.live.events;
+          return events.some((e) => e.file === 'dit.onnx' && e.loaded >= bytes);
+        },
+        Math.floor(size * 0.4),
+        { timeout: 30_000, polling: 50 },
+      ),
+    );
+    await page.reload();
+    await page.waitForSelector('body[data-ready="1"]', { state: 'attached', timeout: 30_000 });
+    const before = (await call(page, 'info', 'tessera-tiny'))!;
+    const stored = before.files.find((f) => f.path === 'dit.onnx')!.storedBytes;
+    expect(before.status).toBe('partial');
+    expect(stored).toBeGreaterThanOrEqual(3 * SMALL_CHUNK);
+
+    server.setFaults([]);
+    const sentBefore = requestsFor(server, 'dit.onnx').reduce((sum, r) => sum + r.sent, 0);
+    const resumed = await call(page, 'install', TINY, { chunkBytes: SMALL_CHUNK });
+    expect(resumed.value!.status).toBe('complete');
+    const after = requestsFor(server, 'dit.onnx').slice(-Math.ceil((size - stored) / SMALL_CHUNK));
+    expect(after[0]!.start).toBe(stored);
+    const sentTotal = requestsFor(server, 'dit.onnx').reduce((sum, r) => sum + r.sent, 0);
+    expect(sentTotal - sentBefore).toBe(size - stored);
+  });
+
+  it('refuses a pack larger than the quota before downloading, and when writes hit the quota marks nothing complete', async () => {
+    // Chromium reports a static quota to pages unless StaticStorageQuota is off; the override then shows.
+    const quotaBrowser = await launchChromium(['--disable-features=StaticStorageQuota']);
+    onTestFinished(() => quotaBrowser.close());
+    server.reset();
+    ({ context, page } = await openHarness(quotaBrowser, server));
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin: server.url, quotaSize: 1_000_000 });
+    const refused = await call(page, 'install', TINY);
+    expect(refused.error).toMatchObject({ name: 'StorageQuotaError', code: 'quota' });
+    expect(refused.error!.message).toMatch(/needs 2\.84 MB more/);
+    expect(refused.error!.message).toMatch(/delete packs/i);
+    expect(server.log.filter((r) => r.path.endsWith('.onnx'))).toHaveLength(0);
+
+    const written = await call(page, 'install', TINY, { checkQuota: false });
+    expect(written.error).toMatchObject({ name: 'StorageQuotaError', code: 'quota-exceeded' });
+    expect(written.error!.message).toMatch(/Nothing was marked complete/);
+    const info = (await call(page, 'info', 'tessera-tiny'))!;
+    expect(info.status).not.toBe('complete');
+    expect(info.files.filter((f) => f.state === 'complete').length).toBeLessThan(4);
+  });
+
+  it('explains a cross-origin server without CORS headers', async () => {
+    await fresh();
+    const result = await call(page, 'install', `${server.otherOrigin}/models/tessera-tiny/manifest.json?nocors=1`);
+    expect(result.error).toMatchObject({ name: 'DownloadError', code: 'fetch-failed' });
+    expect(result.error!.message).toMatch(/CORS/);
+    expect(result.error!.message).toMatch(/Access-Control-Allow-Origin/);
+  });
+
+  it('installs a pack from another origin that sends CORS headers', async () => {
+    await fresh();
+    const result = await call(page, 'install', `${server.otherOrigin}/models/tessera-tiny/`, { chunkBytes: SMALL_CHUNK });
+    expect(result.error).toBeNull();
+    expect(result.value).toMatchObject({ status: 'complete', sourceUrl: `${server.otherOrigin}/models/tessera-tiny/manifest.json` });
+  });
+
+  it.each([
+    ['a file: URL', 'file:///etc/passwd', 'DownloadError', 'invalid-url'],
+    ['a javascript: URL', 'javascript:alert(1)', 'DownloadError', 'invalid-url'],
+    ['a page that is not JSON', '/packs/not-a-pack/manifest.json', 'DownloadError', 'not-json'],
+    ['a missing manifest', '/packs/nothing-here/', 'DownloadError', 'http-status'],
+    ['a path escaping the pack', '/packs/escape/manifest.json', 'ManifestError', 'unsafe-path'],
+    ['an absurd file size', '/packs/absurd/manifest.json', 'ManifestError', 'too-large'],
+  ])('refuses %s before downloading anything', async (_what, url, name, code) => {
+    await fresh();
+    const result = await call(page, 'install', url);
+    expect(result.error).toMatchObject({ name, code });
+    expect(server.log.filter((r) => r.path.endsWith('.onnx'))).toHaveLength(0);
+    expect(await call(page, 'list')).toEqual([]);
+  });
+
+  it('refuses packs this adapter cannot run (shader-f16, buffer size) with the reason', async () => {
+    await fresh();
+    const refusals = await within(
+      page.evaluate(async () => {
+        const h = (window as unknown as { cacheHarness: import('./harness/harness').CacheHarness }).cacheHarness;
+        const limits = await h.cache.probeDeviceLimits();
+        const f16 = await h.install('/packs/f16/manifest.json', { limits });
+        const big = await h.install('/packs/bigbuffer/manifest.json', { limits });
+        return { limits, f16: f16.error, big: big.error };
+      }),
+    );
+    expect(refusals.limits.webgpu).not.toBeNull();
+    expect(refusals.f16).toMatchObject({ name: 'PackRequirementsError', code: 'requirements' });
+    expect(refusals.f16!.message).toMatch(/shader-f16/);
+    expect(refusals.big).toMatchObject({ name: 'PackRequirementsError', code: 'requirements' });
+    expect(refusals.big!.message).toMatch(/4\.29 GB .* at most 1\.07 GB per buffer/);
+    expect(server.log.filter((r) => r.path.endsWith('.onnx'))).toHaveLength(0);
+  });
+
+  it('verify finds a damaged stored chunk, and resume re-fetches only that chunk', async () => {
+    await fresh();
+    await call(page, 'install', TINY, { chunkBytes: SMALL_CHUNK });
+    await call(page, 'corruptChunk', 'tessera-tiny', 'dit.onnx', 4, 77);
+    const verified = await call(page, 'verify', 'tessera-tiny');
+    expect(verified.value!.status).toBe('corrupt');
+    expect(verified.value!.files.find((f) => f.path === 'dit.onnx')!.state).toBe('corrupt');
+    const blocked = await call(page, 'readHash', 'tessera-tiny', 'dit.onnx');
+    expect(blocked.error).toMatchObject({ name: 'PackNotInstalledError', code: 'corrupt' });
+
+    server.reset();
+    const resumed = await call(page, 'resume', 'tessera-tiny');
+    expect(resumed.value!.status).toBe('complete');
+    expect(server.log.map((r) => `${r.path} ${r.range}`)).toEqual([`/models/tessera-tiny/dit.onnx bytes=${4 * SMALL_CHUNK}-${5 * SMALL_CHUNK - 1}`]);
+    const again = await call(page, 'verify', 'tessera-tiny');
+    expect(again.value!.status).toBe('complete');
+  });
+
+  it('delete removes the pack and every chunk', async () => {
+    await fresh();
+    await call(page, 'install', TINY, { chunkBytes: SMALL_CHUNK });
+    expect((await call(page, 'keys')).length).toBeGreaterThan(20);
+    await call(page, 'delete', 'tessera-tiny');
+    expect(await call(page, 'keys')).toEqual([]);
+    expect(await call(page, 'list')).toEqual([]);
+  });
+});
