@@ -8,7 +8,8 @@ import type { VideoCodec } from 'mediabunny';
 import type { ModelRole } from '../models/manifest';
 import { expandPrompt, type PromptExpansion } from '../pipeline/promptExpansion';
 import { latentPreview } from '../pipeline/preview';
-import { textToVideo, type GeneratedVideo, type StepEndEvent } from '../pipeline/textToVideo';
+import type { GeneratedVideo, StepEndEvent } from '../pipeline/textToVideo';
+import { generateVideo } from '../pipeline/videoModes';
 import { chooseDevice, wasmChoice } from '../runtime/device';
 import { loadModelRole, loadPack, type ModelPack } from '../runtime/modelFiles';
 import { createWebRunner, type WebRunner } from '../runtime/webRunner';
@@ -18,6 +19,7 @@ import { encodeMp4 } from '../media/mp4';
 import { encodePng } from '../media/png';
 import { MAX_UPSCALE, upscaleRgba } from '../media/upscale';
 import { EngineError, toEngineError } from './errors';
+import { resolveMode, ResultFrames, type ResolvedMode } from './modeSources';
 import { applyWatermark, mp4Metadata, pngMetadata, type ProvenanceInfo } from './provenance';
 import type {
   BackendFallback,
@@ -52,6 +54,8 @@ export class Engine implements WorkerEngineApi {
   /** The generation in flight, if any; a cancelled one is awaited before the next starts. */
   private current: { id: string; done: Promise<unknown> } | null = null;
   private onLoadProgress: ((progress: EngineProgress) => void) | undefined;
+  /** Frames of recent results, for "use the current result" as a source. */
+  private readonly resultFrames = new ResultFrames();
 
   async init(options: EngineInitOptions, onProgress?: (progress: EngineProgress) => void): Promise<EngineInfo> {
     this.onLoadProgress = onProgress;
@@ -147,19 +151,23 @@ export class Engine implements WorkerEngineApi {
       throw new EngineError('encoder-unavailable', 'This browser cannot encode video (no H.264, VP9 or AV1 encoder in WebCodecs). Choose the image duration, or use a recent Chrome, Edge or Safari.');
     }
 
+    // Sources (uploads, earlier results) are decoded once, before sampling and any retry.
+    const resolved = await resolveMode(request.mode, manifest, settings, this.resultFrames);
+
     // 2. Sample; a lost GPU switches to WASM and the same request runs again
     let timings = { encodeMs: 0, denoiseMs: 0, decodeMs: 0 };
     let video: GeneratedVideo;
     try {
-      ({ video, timings } = await this.sample(loaded, request, callbacks, signal));
+      ({ video, timings } = await this.sample(loaded, request, resolved, callbacks, signal));
     } catch (error) {
       if (loaded.backend.backend !== 'webgpu' || !(loaded.runner.deviceLost || toEngineError(error).code === 'device-lost')) throw error;
       await this.fallBackToWasm(loaded, {
         code: 'device-lost',
         message: 'The GPU stopped responding (device lost), so Tessera switched to the CPU (WebAssembly) and ran your request again.',
       });
-      ({ video, timings } = await this.sample(loaded, request, callbacks, signal));
+      ({ video, timings } = await this.sample(loaded, request, resolved, callbacks, signal));
     }
+    this.resultFrames.keep(request.id, { width: video.width, height: video.height, frames: video.frames });
 
     // 3. Upscale, watermark and encode (MP4, or PNG for a single frame)
     const muxStarted = performance.now();
@@ -184,7 +192,7 @@ export class Engine implements WorkerEngineApi {
 
     return {
       id: request.id,
-      kind: settings.frames === 1 ? 'image' : 'video',
+      kind: video.frames.length === 1 ? 'image' : 'video',
       file,
       settings,
       expandedPrompt: video.caption,
@@ -206,6 +214,7 @@ export class Engine implements WorkerEngineApi {
   private async sample(
     loaded: Loaded,
     request: GenerateRequest,
+    resolved: ResolvedMode,
     callbacks: GenerateCallbacks,
     signal: AbortSignal,
   ): Promise<{ video: GeneratedVideo; timings: { encodeMs: number; denoiseMs: number; decodeMs: number } }> {
@@ -228,15 +237,16 @@ export class Engine implements WorkerEngineApi {
         emit(callbacks.onPreview, previewImage(event, loaded));
       }
     };
-    const video = await textToVideo(
+    const video = await generateVideo(
       loaded.runner,
       loaded.pack.manifest,
       {
         prompt: settings.prompt,
         negativePrompt: settings.negativePrompt,
         seed: settings.seed,
-        aspect: settings.aspect,
-        frames: settings.frames,
+        mode: resolved.mode,
+        aspect: resolved.aspect,
+        frames: resolved.frames,
         steps: settings.steps,
         guidance: settings.guidance,
         expandPrompt: settings.expandPrompt,

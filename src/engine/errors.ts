@@ -102,6 +102,9 @@ export function toEngineError(error: unknown): EngineError {
     }
     return new EngineError('internal', `The model produced an unusable result: ${text}`, { detail: text });
   }
+  if (name === 'MediaInputError') {
+    return new EngineError('bad-settings', sentence(text), { field: 'source', detail: code });
+  }
   if (name === 'ManifestError') {
     return new EngineError('manifest-invalid', `The model pack's manifest is not valid (${text}). Reinstall the model or choose another pack.`, { detail: text });
   }

@@ -4,9 +4,11 @@
  */
 import type { PromptExpansion } from '../pipeline/promptExpansion';
 import type { EngineErrorCode, EngineErrorData } from './errors';
+import type { MediaInput, ModeKind, ModeRequest } from './modeProtocol';
 
 export type { EngineErrorCode, EngineErrorData };
 export type { PromptExpansion };
+export type { MediaInput, ModeKind, ModeRequest };
 
 /** Where sessions run. */
 export type Backend = 'webgpu' | 'wasm';
@@ -94,6 +96,8 @@ export interface GenerateRequest {
   /** Identifies the request for cancellation. */
   readonly id: string;
   readonly settings: GenerateSettings;
+  /** Image-to-video, extend, video-to-video, loop or connect (modeProtocol.ts); absent = text. */
+  readonly mode?: ModeRequest;
   /** Integer factor applied to the model's tiny frames before encoding (1 = none). */
   readonly upscale?: number;
   /** `nearest` keeps the pixel look; `smooth` is bilinear. */
