@@ -134,7 +134,7 @@ class FileDownload {
   /** Feeds a chunk already in storage into the whole-file hash; false when it is missing or damaged. */
   private async reuseStored(index: number): Promise<boolean> {
     const expected = this.record.chunks[index]!;
-    const data = toBytes(await this.options.backend.get(chunkKey(this.pack, this.file.path, index)));
+    const data = await toBytes(await this.options.backend.get(chunkKey(this.pack, this.file.path, index)));
     const { start, end } = chunkRange(this.file.bytes, this.record.chunkBytes, index);
     if (data && data.length === end - start + 1 && (await sha256Hex(data)) === expected.sha256) {
       await this.commit(index, data, expected.sha256, false);
@@ -158,7 +158,7 @@ class FileDownload {
       hashState: this.streaming ? this.hasher.state() : null,
       state: whole === this.file.sha256 ? 'complete' : 'partial',
     };
-    await this.write(store ? [[chunkKey(this.pack, this.file.path, index), data.buffer]] : []);
+    await this.write(store ? [[chunkKey(this.pack, this.file.path, index), toStored(data)]] : []);
     this.progress.update(storedBytes(this.record));
   }
 
@@ -166,7 +166,7 @@ class FileDownload {
     const chunks = [...this.record.chunks];
     chunks[index] = chunk;
     this.record = { ...this.record, chunks };
-    await this.write(data ? [[chunkKey(this.pack, this.file.path, index), data.buffer]] : []);
+    await this.write(data ? [[chunkKey(this.pack, this.file.path, index), toStored(data)]] : []);
   }
 
   private async write(extra: [string, unknown][]): Promise<void> {
@@ -404,8 +404,17 @@ class FileDownload {
   }
 }
 
-/** A stored chunk as bytes (IndexedDB gives back ArrayBuffers; the memory backend whatever was put). */
-export function toBytes(value: unknown): Uint8Array<ArrayBuffer> | null {
+/**
+ * How a chunk is stored: as a Blob, which Chromium keeps outside the page's heap and reads back
+ * about twice as fast as an ArrayBuffer (measured: ~300 vs ~150 MB/s for 16 MB values).
+ */
+export function toStored(data: Uint8Array<ArrayBuffer>): Blob {
+  return new Blob([data]);
+}
+
+/** A stored chunk as bytes (a Blob, or an ArrayBuffer / Uint8Array from older records or the memory backend). */
+export async function toBytes(value: unknown): Promise<Uint8Array<ArrayBuffer> | null> {
+  if (typeof Blob !== 'undefined' && value instanceof Blob) return new Uint8Array(await value.arrayBuffer());
   if (value instanceof ArrayBuffer) return new Uint8Array(value);
   if (value instanceof Uint8Array) return value as Uint8Array<ArrayBuffer>;
   return null;

@@ -5,7 +5,7 @@
 export { ModelStore, defaultBackend, withPackLock, type InstallOptions, type PackInfo, type ReadOptions } from './modelStore';
 export { memoryBackend, type CacheBackend } from './backend';
 export { idbBackend, MODEL_DB_NAME, MODEL_STORE_NAME } from './idbBackend';
-export type { DownloadNote } from './downloader';
+export { toBytes, type DownloadNote } from './downloader';
 export {
   CacheError,
   DownloadError,

@@ -242,7 +242,7 @@ export class ModelStore {
     // `intact` stays true only while every chunk so far is present and sound.
     for (let i = 0; i < chunks.length; i++) {
       const entry = chunks[i];
-      const data = entry ? toBytes(await this.backend.get(chunkKey(record.pack, record.path, i))) : null;
+      const data = entry ? await toBytes(await this.backend.get(chunkKey(record.pack, record.path, i))) : null;
       const sha = data ? await sha256Hex(data) : null;
       const expected = file?.chunks?.sha256[i] ?? entry?.sha256;
       if (!data || !entry || data.length !== entry.bytes || sha !== expected) {
@@ -297,11 +297,12 @@ export class ModelStore {
     progress.initiate();
     const out = new Uint8Array(record.bytes);
     let offset = 0;
-    let next = this.backend.get(chunkKey(name, path, 0));
+    const fetchChunk = (i: number) => this.backend.get(chunkKey(name, path, i)).then(toBytes);
+    let next = fetchChunk(0);
     for (let i = 0; i < record.chunks.length; i++) {
-      const data = toBytes(await next);
+      const data = await next;
       // Start the next read while this chunk is copied.
-      if (i + 1 < record.chunks.length) next = this.backend.get(chunkKey(name, path, i + 1));
+      if (i + 1 < record.chunks.length) next = fetchChunk(i + 1);
       if (!data || data.length !== record.chunks[i]?.bytes || offset + data.length > out.length) {
         await this.backend.putMany([[fileKey(name, path), { ...record, chunks: record.chunks.map((c, j) => (j === i ? null : c)), hashed: 0, hashState: null, state: 'corrupt' } satisfies FileRecord]]);
         throw new PackNotInstalledError('corrupt', `Chunk ${i} of ${path} in model pack "${name}" is missing from storage; press Resume to fetch it again.`, name);

@@ -309,3 +309,58 @@ describe('weight cache in Chromium', () => {
     expect(await call(page, 'list')).toEqual([]);
   });
 });
+
+describe('sessions from cached bytes', () => {
+  it('creates an onnxruntime-web session from a graph whose weights are in two external-data shards', async () => {
+    await fresh();
+    const installed = await call(page, 'install', '/packs/extdata/manifest.json');
+    expect(installed.error).toBeNull();
+    server.reset();
+    const result = await within(
+      page.evaluate(async () => {
+        const h = (window as unknown as { cacheHarness: import('./harness/harness').CacheHarness }).cacheHarness;
+        const ort = await h.loadOrt();
+        const manifest = await h.store.manifest('tessera-extdata');
+        const source = await h.cache.sessionSource(h.store, manifest, 'dit');
+        const session = await ort.InferenceSession.create(source.model, { executionProviders: ['wasm'], externalData: source.externalData });
+        const x = Float32Array.from({ length: 64 }, (_, i) => Math.sin(i) * 0.5);
+        const y = (await session.run({ x: new ort.Tensor('float32', x, [1, 64]) })).y!.data as Float32Array;
+        // The weights' formula from test/fixtures/external-data/make.py.
+        const w = (i: number, j: number, a: number, b: number) => ((i * a + j * b) % 97) / 97 - 0.5;
+        const hidden = Array.from({ length: 128 }, (_, j) => Math.max(0, x.reduce((s, xi, i) => s + xi * w(i, j, 131, 17), 0)));
+        const expected = Array.from({ length: 16 }, (_, k) => hidden.reduce((s, hj, j) => s + hj * w(j, k, 29, 53), 0));
+        return { paths: source.externalData.map((e) => e.path), maxError: Math.max(...expected.map((e, k) => Math.abs(e - y[k]!))) };
+      }),
+      120_000,
+    );
+    expect(result.paths).toEqual(['dit.onnx.data', 'weights/dit.onnx.data.1']);
+    expect(result.maxError).toBeLessThan(1e-4);
+    // Everything came from IndexedDB.
+    expect(server.log.filter((r) => r.path.startsWith('/packs/'))).toEqual([]);
+  });
+});
+
+describe('cache measurements for the benchmark', () => {
+  it('reports the cache read rate and a cold (network) against a warm (IndexedDB) load', async () => {
+    await fresh();
+    const figures = await within(
+      page.evaluate(async () => {
+        const h = (window as unknown as { cacheHarness: import('./harness/harness').CacheHarness }).cacheHarness;
+        const ort = await h.loadOrt();
+        const createSession = async (_role: string, source: { model: Uint8Array; externalData: { path: string; data: Uint8Array }[] }) => {
+          const session = await ort.InferenceSession.create(source.model, { executionProviders: ['wasm'], externalData: source.externalData });
+          await session.release();
+        };
+        const load = await h.cache.measureColdWarmLoad(h.store, '/models/tessera-tiny-fp32/manifest.json', { createSession });
+        const read = await h.cache.measureCacheRead(h.store, 'tessera-tiny-fp32', 3);
+        return { load, read };
+      }),
+      180_000,
+    );
+    console.log(`cache figures (Chromium, 2 shared cores): ${JSON.stringify(figures)}`);
+    expect(figures.read.bytes).toBe(10_296_631);
+    expect(figures.read.mbPerSecond).toBeGreaterThan(1);
+    expect(figures.load.warmMs).toBeGreaterThan(0);
+    expect(figures.load.downloadMs).toBeGreaterThan(0);
+  });
+});

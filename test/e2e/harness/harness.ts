@@ -72,10 +72,17 @@ const harness = {
   /** Flips one byte of a stored chunk, as disk corruption would. */
   async corruptChunk(name: string, path: string, index: number, offset = 0): Promise<void> {
     const key = `chunk/${name}/${path}#${index}`;
-    const value = (await store.backend.get(key)) as ArrayBuffer;
-    const bytes = new Uint8Array(value.slice(0));
+    const bytes = (await cache.toBytes(await store.backend.get(key)))!.slice();
     bytes[offset]! ^= 0xff;
-    await store.backend.putMany([[key, bytes.buffer]]);
+    await store.backend.putMany([[key, new Blob([bytes])]]);
+  },
+  /** onnxruntime-web's WASM build, served by the test server from node_modules (single-threaded). */
+  async loadOrt(): Promise<typeof import('onnxruntime-web')> {
+    const url = '/ort/ort.wasm.min.mjs';
+    const ort = (await import(/* @vite-ignore */ url)) as typeof import('onnxruntime-web');
+    ort.env.wasm.wasmPaths = '/ort/';
+    ort.env.wasm.numThreads = 1;
+    return ort;
   },
   async keys(): Promise<string[]> {
     return store.backend.keys();
