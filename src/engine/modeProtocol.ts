@@ -3,12 +3,23 @@
  * asks for besides text, and where its source media come from.
  */
 
+/** A file as the user gave it (or as the gallery stored it), decoded in the worker. */
+export interface MediaFileInput {
+  readonly kind: 'file';
+  readonly name: string;
+  /** MIME type ('' when unknown). */
+  readonly type: string;
+  readonly bytes: ArrayBuffer;
+}
+
 /** A source clip or image. */
 export type MediaInput =
-  /** An uploaded file (or a gallery clip's stored file): decoded in the worker. `bytes` is transferred. */
-  | { readonly kind: 'file'; readonly name: string; readonly type: string; readonly bytes: ArrayBuffer }
-  /** A result this engine made in this session, by its id: its frames at model size, lossless. */
-  | { readonly kind: 'result'; readonly id: string };
+  | MediaFileInput
+  /**
+   * A result by id: this engine's frames of it at model size when it made it in this session
+   * (lossless), else `fallback`, its saved file (a gallery clip from an earlier session).
+   */
+  | { readonly kind: 'result'; readonly id: string; readonly fallback?: MediaFileInput };
 
 export type ModeRequest =
   | { readonly kind: 'text' }

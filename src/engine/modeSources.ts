@@ -44,13 +44,14 @@ export interface ResolvedMode {
 export async function resolveMode(request: ModeRequest | undefined, manifest: Manifest, form: { aspect: string; frames: number }, results: ResultFrames): Promise<ResolvedMode> {
   let chosen: string | undefined;
   const read = async (input: MediaInput): Promise<RgbaClip> => {
-    if (input.kind === 'result') {
-      const clip = results.get(input.id);
-      if (!clip) throw new MediaInputError('unreadable', 'That result is no longer in memory; pick it from the gallery instead.');
+    const clip = input.kind === 'result' ? results.get(input.id) : undefined;
+    const file = input.kind === 'file' ? input : clip ? undefined : input.fallback;
+    if (clip) {
       chosen ??= closestAspect(manifest.video, clip.width, clip.height);
       return chosen === closestAspect(manifest.video, clip.width, clip.height) ? clip : fitClip(clip, resolveSize(manifest.video, chosen));
     }
-    return decodeMediaFile(input, manifest.video.fps, (width, height) => {
+    if (!file) throw new MediaInputError('unreadable', 'That clip is no longer available; open it from the gallery or upload it again.');
+    return decodeMediaFile(file, manifest.video.fps, (width, height) => {
       chosen ??= closestAspect(manifest.video, width, height);
       return resolveSize(manifest.video, chosen);
     });

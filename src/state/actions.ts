@@ -5,6 +5,7 @@
 import { EngineClient } from '../engine/client';
 import { isEngineError, toEngineError } from '../engine/errors';
 import type { BackendInfo, BackendPreference, EngineProgress, GenerateResult, GenerateSettings, StageTimings } from '../engine/protocol';
+import { editedCaption, modeRequest } from './modeActions';
 import { publishPreview } from './previewChannel';
 import { useStore } from './store';
 
@@ -101,6 +102,8 @@ export async function generate(): Promise<void> {
     guidance: state.guidance,
     seed: state.seedMode === 'random' ? randomSeed() : state.seed,
     expandPrompt: state.expandPrompt,
+    // A caption the user edited is used as written, not expanded again.
+    ...(editedCaption(state) !== null ? { prompt: editedCaption(state)!, expandPrompt: false } : {}),
   };
   const id = crypto.randomUUID();
   controller = new AbortController();
@@ -118,7 +121,7 @@ export async function generate(): Promise<void> {
   };
   try {
     const result = await client.generate(
-      { id, settings, upscale: state.upscale, upscaleFilter: 'nearest', includeRawFrames: options?.testHooks ?? false },
+      { id, settings, mode: await modeRequest(), upscale: state.upscale, upscaleFilter: 'nearest', includeRawFrames: options?.testHooks ?? false },
       { onProgress, onPreview: (preview) => useStore.getState().requestId === id && publishPreview(preview) },
       controller.signal,
     );

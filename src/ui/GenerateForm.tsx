@@ -5,6 +5,7 @@ import { durationOptions } from '../state/selectors';
 import { useStore } from '../state/store';
 import { AdvancedSettings } from './AdvancedSettings';
 import { ExpandedPrompt } from './ExpandedPrompt';
+import { ModeControl } from './ModeControl';
 
 export function GenerateForm() {
   const prompt = useStore((s) => s.prompt);
@@ -43,6 +44,7 @@ export function GenerateForm() {
         Ctrl+Enter (⌘+Enter) generates. The model knows simple shapes, colours and motions.
       </p>
       <ExpandedPrompt />
+      <ModeControl />
 
       <div className="row">
         <div className="field">
