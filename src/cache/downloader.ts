@@ -317,6 +317,7 @@ class FileDownload {
   }
 
   private async request(range: string): Promise<Response> {
+    this.options.signal?.throwIfAborted();
     let response: Response;
     try {
       response = await this.fetch(this.file.url, { headers: { Range: range }, cache: 'no-store', signal: this.options.signal ?? null });

@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest';
+import { formatBytes, isQuotaExceeded } from '../../src/cache/errors';
+import { checkHttpUrl, looksLikeHtml, manifestUrlFor } from '../../src/cache/http';
+import { etaSeconds, FileProgress, RateMeter, type ModelProgress } from '../../src/cache/progress';
+import { chunkCount, chunkRange, emptyFileRecord, packStatus, recordMatches, storedBytes, type FileRecord } from '../../src/cache/records';
+import { packProblems, type DeviceLimits } from '../../src/cache/requirements';
+import { externalDataLocation } from '../../src/cache/sessionSource';
+import { parseManifest } from '../../src/models/manifest';
+import { validManifestJson } from '../fixtures/manifestFixture';
+
+const GPU = (overrides: Partial<NonNullable<DeviceLimits['webgpu']>> = {}): DeviceLimits => ({
+  webgpu: { maxBufferSize: 1024 ** 3, maxStorageBufferBindingSize: 1024 ** 3, shaderF16: false, description: 'SwiftShader', ...overrides },
+});
+
+function manifest(edit: (m: Record<string, any>) => void = () => {}) {
+  const json = validManifestJson();
+  json.requirements = { totalBytes: 10_000, largestBufferBytes: 4000, shaderF16: false };
+  edit(json);
+  return parseManifest(json, 'https://example.com/packs/tiny/');
+}
+
+describe('progress', () => {
+  it('measures a rate over a sliding window and an ETA', () => {
+    const meter = new RateMeter(1000);
+    meter.sample(0, 0);
+    expect(meter.sample(500, 500)).toBe(1000);
+    expect(meter.sample(3000, 1000)).toBeCloseTo(200, 0); // a stall drags the rate down within the window
+    expect(etaSeconds(1000, 500)).toBe(2);
+    expect(etaSeconds(0, 0)).toBe(0);
+    expect(etaSeconds(10, 0)).toBeNull();
+  });
+
+  it('never reports loaded going backwards, throttles progress, and ends at loaded === total', () => {
+    const events: ModelProgress[] = [];
+    let now = 0;
+    const progress = new FileProgress((e) => events.push(e), { pack: 'p', file: 'f', source: 'network', total: 1000 }, () => now, 100);
+    progress.initiate(200);
+    progress.download();
+    for (const [t, loaded] of [[150, 400], [160, 450], [300, 300], [450, 900]] as const) {
+      now = t;
+      progress.update(loaded);
+    }
+    progress.done();
+    expect(events.map((e) => e.status)).toEqual(['initiate', 'download', 'progress', 'progress', 'progress', 'done']);
+    const loaded = events.map((e) => e.loaded);
+    expect(loaded).toEqual([200, 200, 400, 450, 900, 1000]);
+    expect(events.at(-1)).toMatchObject({ loaded: 1000, total: 1000, eta: 0 });
+    expect(events.every((e) => e.rate >= 0)).toBe(true);
+  });
+});
+
+describe('URLs and HTML detection', () => {
+  it('turns a folder or manifest URL into the manifest URL', () => {
+    expect(manifestUrlFor('https://x.org/packs/tiny')).toBe('https://x.org/packs/tiny/manifest.json');
+    expect(manifestUrlFor('https://x.org/packs/tiny/')).toBe('https://x.org/packs/tiny/manifest.json');
+    expect(manifestUrlFor(' https://x.org/p/m.json ')).toBe('https://x.org/p/m.json');
+    expect(manifestUrlFor('/models/tiny/', 'http://127.0.0.1:5173/app/')).toBe('http://127.0.0.1:5173/models/tiny/manifest.json');
+  });
+
+  it.each(['file:///etc/passwd', 'javascript:alert(1)', 'data:text/plain,hi', 'ftp://x.org/m.json', 'https://user:pw@x.org/m.json', 'not a url'])('refuses %s', (url) => {
+    expect(() => checkHttpUrl(url)).toThrow(expect.objectContaining({ name: 'DownloadError', code: 'invalid-url' }));
+  });
+
+  it('recognises HTML and XML starts, not ONNX protobufs', () => {
+    const enc = (s: string) => new TextEncoder().encode(s);
+    expect(looksLikeHtml(enc('<!doctype html><html>'))).toBe(true);
+    expect(looksLikeHtml(enc('\ufeff  \n<html>'))).toBe(true);
+    expect(looksLikeHtml(enc('<?xml version="1.0"?>'))).toBe(true);
+    expect(looksLikeHtml(Uint8Array.of(0x08, 0x08, 0x12, 0x05))).toBe(false);
+    expect(looksLikeHtml(Uint8Array.of(0x3c, 0x00, 0x80, 0x3f))).toBe(false); // a float that starts with '<'
+  });
+
+  it('formats bytes and recognises quota errors', () => {
+    expect(formatBytes(2_836_007)).toBe('2.84 MB');
+    expect(formatBytes(512)).toBe('512 B');
+    expect(formatBytes(4 * 1024 ** 3)).toBe('4.29 GB');
+    expect(isQuotaExceeded({ name: 'QuotaExceededError' })).toBe(true);
+    expect(isQuotaExceeded({ name: 'Error', cause: { name: 'QuotaExceededError' } })).toBe(true);
+    expect(isQuotaExceeded(new Error('x'))).toBe(false);
+  });
+});
+
+describe('records', () => {
+  it('splits files into chunks with inclusive ranges', () => {
+    expect(chunkCount(10, 4)).toBe(3);
+    expect(chunkCount(8, 4)).toBe(2);
+    expect([0, 1, 2].map((i) => chunkRange(10, 4, i))).toEqual([{ start: 0, end: 3 }, { start: 4, end: 7 }, { start: 8, end: 9 }]);
+  });
+
+  it('keeps a stored record only while it still describes the manifest file', () => {
+    const m = manifest();
+    const file = m.files[1]! as typeof m.files[number] & { url: string };
+    const record = emptyFileRecord('tiny', file, 1024);
+    expect(record.chunks).toHaveLength(2);
+    expect(recordMatches(record, file)).toBe(true);
+    expect(recordMatches(record, { ...file, sha256: 'f'.repeat(64) })).toBe(false);
+    expect(recordMatches(record, { ...file, chunks: { bytes: 65536, sha256: ['a'.repeat(64)] } })).toBe(false);
+  });
+
+  it('calls a pack complete only when every file is, corrupt when any is', () => {
+    const base = { state: 'complete' } as FileRecord;
+    expect(packStatus([base, base])).toBe('complete');
+    expect(packStatus([base, { ...base, state: 'partial' }])).toBe('partial');
+    expect(packStatus([base, undefined])).toBe('partial');
+    expect(packStatus([{ ...base, state: 'corrupt' }, { ...base, state: 'partial' }])).toBe('corrupt');
+    expect(packStatus([])).toBe('partial');
+    expect(storedBytes({ ...base, state: 'partial', chunks: [{ bytes: 5, sha256: '' }, null, { bytes: 2, sha256: '' }] } as FileRecord)).toBe(7);
+  });
+});
+
+describe('pack requirements against the device', () => {
+  it('accepts a pack that fits', () => {
+    expect(packProblems(manifest(), GPU())).toEqual([]);
+    expect(packProblems(manifest(), { webgpu: null })).toEqual([]);
+  });
+
+  it('refuses shader-f16 where the adapter lacks it, naming the adapter', () => {
+    const [problem] = packProblems(manifest((m) => (m.requirements.shaderF16 = true)), GPU());
+    expect(problem).toMatch(/shader-f16.*SwiftShader/);
+    expect(packProblems(manifest((m) => (m.requirements.shaderF16 = true)), GPU({ shaderF16: true }))).toEqual([]);
+    expect(packProblems(manifest((m) => (m.requirements.shaderF16 = true)), { webgpu: null })[0]).toMatch(/no WebGPU adapter/);
+  });
+
+  it('refuses a largest buffer above maxBufferSize or maxStorageBufferBindingSize', () => {
+    const big = manifest((m) => (m.requirements.largestBufferBytes = 2 * 1024 ** 3));
+    expect(packProblems(big, GPU())[0]).toMatch(/2\.15 GB.*at most 1\.07 GB/);
+    expect(packProblems(manifest((m) => (m.requirements.largestBufferBytes = 600 * 1024 ** 2)), GPU({ maxStorageBufferBindingSize: 128 * 1024 ** 2 }))).toHaveLength(1);
+  });
+
+  it('refuses more than WebAssembly memory when there is no WebGPU', () => {
+    const huge = manifest((m) => (m.requirements.totalBytes = 5 * 1024 ** 3));
+    expect(packProblems(huge, { webgpu: null })[0]).toMatch(/4 GiB/);
+    expect(packProblems(huge, GPU())).toEqual([]);
+  });
+
+  it('refuses inconsistent or absurd manifests whatever the device', () => {
+    expect(packProblems(manifest((m) => (m.requirements.totalBytes = 5)), null)[0]).toMatch(/inconsistent/);
+    const graph = manifest((m) => {
+      m.files[1].bytes = 3 * 1024 ** 3;
+      m.requirements.totalBytes = 4 * 1024 ** 3;
+    });
+    expect(packProblems(graph, null)[0]).toMatch(/under 2 GiB.*externalData/);
+    const absurd = manifest((m) => {
+      for (let i = 0; i < 5; i++) m.files.push({ role: 'externalData', of: 'dit', path: `w${i}.data`, bytes: 15 * 1024 ** 3, sha256: 'a'.repeat(64) });
+      m.requirements.totalBytes = 80 * 1024 ** 3;
+    });
+    expect(packProblems(absurd, null)[0]).toMatch(/more than the/);
+  });
+});
+
+describe('external data locations', () => {
+  it('are relative to the graph file', () => {
+    expect(externalDataLocation('dit.onnx', 'dit.onnx.data')).toBe('dit.onnx.data');
+    expect(externalDataLocation('dit.onnx', 'weights/dit.onnx.data.1')).toBe('weights/dit.onnx.data.1');
+    expect(externalDataLocation('graphs/dit.onnx', 'graphs/dit.data')).toBe('dit.data');
+    expect(() => externalDataLocation('graphs/dit.onnx', 'other/dit.data')).toThrow(/folder of its graph/);
+  });
+});
