@@ -11,7 +11,7 @@ import { latentPreview } from '../pipeline/preview';
 import type { GeneratedVideo, StepEndEvent } from '../pipeline/textToVideo';
 import { generateVideo } from '../pipeline/videoModes';
 import { chooseDevice, wasmChoice } from '../runtime/device';
-import { loadModelRole, loadPack, type ModelPack } from '../runtime/modelFiles';
+import { downloadProgress, loadModelRole, loadPack, type ModelPack } from '../runtime/modelFiles';
 import { createWebRunner, type WebRunner } from '../runtime/webRunner';
 import { assertPromptsAllowed } from '../safety/promptPolicy';
 import { probeVideoCodec } from '../media/codecs';
@@ -60,7 +60,7 @@ export class Engine implements WorkerEngineApi {
   async init(options: EngineInitOptions, onProgress?: (progress: EngineProgress) => void): Promise<EngineInfo> {
     this.onLoadProgress = onProgress;
     // 1. Read and validate the pack's manifest
-    const pack = await loadPack(options.packUrl);
+    const pack = await loadPack(options.packUrl, (progress) => emit(onProgress, downloadProgress(progress)));
     const { manifest } = pack;
 
     // 2. Choose the backend from the adapter's features and limits
@@ -285,17 +285,11 @@ export class Engine implements WorkerEngineApi {
 
   private createRunner(pack: ModelPack, backend: BackendInfo, adapter: GPUAdapter | null): Promise<WebRunner> {
     const onProgress = this.onLoadProgress;
-    const started = performance.now();
     return createWebRunner({
       backend: backend.backend,
       threads: backend.threads,
       adapter,
-      loadBytes: (role: ModelRole) =>
-        loadModelRole(pack, role, (file, loaded, total) => {
-          const seconds = (performance.now() - started) / 1000;
-          const rate = seconds > 0 ? loaded / seconds : 0;
-          emit(onProgress, { stage: 'download', file, source: 'network', loaded, total, rate, eta: rate > 0 ? (total - loaded) / rate : null });
-        }),
+      loadBytes: (role: ModelRole) => loadModelRole(pack, role, (progress) => emit(onProgress, downloadProgress(progress))),
       onLoaded: (role, index, total) => emit(onProgress, { stage: 'load', file: role, loaded: index, total }),
     });
   }

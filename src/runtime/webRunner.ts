@@ -8,6 +8,7 @@ import { MODEL_ROLES, type ModelRole } from '../models/manifest';
 import type { DitInputs, ModelRunner, Tensor32 } from '../pipeline/modelRunner';
 import type { Backend } from '../engine/protocol';
 import { EngineError } from '../engine/errors';
+import type { SessionSource } from '../cache';
 import { RunQueue } from './runQueue';
 
 /** Graph inputs and outputs by role (docs/model-pack.md, "The graphs"). */
@@ -25,7 +26,7 @@ export interface WebRunnerOptions {
   /** The adapter chosen by device.ts; handed to onnxruntime before its first WebGPU session. */
   readonly adapter?: GPUAdapter | null;
   /** Model bytes by role. */
-  readonly loadBytes: (role: ModelRole) => Promise<Uint8Array>;
+  readonly loadBytes: (role: ModelRole) => Promise<Uint8Array | SessionSource>;
   /** Called once per graph after its session exists. */
   readonly onLoaded?: (role: ModelRole, index: number, total: number) => void;
   /** Called once if the GPU device is lost. */
@@ -45,10 +46,13 @@ export async function createWebRunner(options: WebRunnerOptions): Promise<WebRun
   const sessions = new Map<ModelRole, ort.InferenceSession>();
   try {
     for (const [index, role] of MODEL_ROLES.entries()) {
-      const bytes = await options.loadBytes(role);
+      const loaded = await options.loadBytes(role);
+      // External-data files carry the weights of graphs over 2 GB (docs/model-pack.md).
+      const { model, externalData } = loaded instanceof Uint8Array ? { model: loaded, externalData: [] } : loaded;
       sessions.set(
         role,
-        await ort.InferenceSession.create(bytes, {
+        await ort.InferenceSession.create(model, {
+          ...(externalData.length > 0 ? { externalData } : {}),
           executionProviders: [options.backend],
           graphOptimizationLevel: 'all',
           // Node-to-CPU assignment warnings are expected (shape ops run on the CPU by design).
