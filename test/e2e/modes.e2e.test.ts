@@ -1,0 +1,133 @@
+/**
+ * The generation modes through the UI in real Chromium: image-to-video from an uploaded PNG, and
+ * extending the current result. The browser's frames are compared with the Node pipeline's for the
+ * same inputs and seed, and measured against the sources (test/unit/videoModes.pack.test.ts says
+ * why the PSNR floor is 20 dB).
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_MODEL_DIR } from '../../cli/run';
+import { encodePng } from '../../cli/png';
+import { fitClip } from '../../src/pipeline/fitFrames';
+import { generateVideo } from '../../src/pipeline/videoModes';
+import { readManifestFile } from '../../src/runtime/nodePack';
+import { createNodeRunner } from '../../src/runtime/nodeRunner';
+import { psnr } from '../fixtures/frameMetrics';
+import { worldClip } from '../fixtures/worldClip';
+import { compareBytes, fillForm, lastRawFrames, openApp, waitForNewResult } from './app';
+import { launchChromium } from './browser';
+import { startPreview } from './server';
+
+const PROMPT = 'a red circle moving right on a blue background';
+const SEED = 77;
+const STEPS = 2;
+/** Backends differ by float rounding only (see generate.e2e.test.ts). */
+const MAX_LEVELS = 2;
+const RECONSTRUCTION_FLOOR = 20;
+const WIDTH = 56;
+const HEIGHT = 32;
+const FRAME = WIDTH * HEIGHT * 3;
+
+/** RGB frames (as the test hook returns them) → RGBA frames. */
+function rgbaFrames(rgb: Uint8Array): Uint8ClampedArray[] {
+  return Array.from({ length: rgb.length / FRAME }, (_, f) => {
+    const out = new Uint8ClampedArray(WIDTH * HEIGHT * 4);
+    for (let p = 0; p < WIDTH * HEIGHT; p++) out.set([rgb[f * FRAME + p * 3]!, rgb[f * FRAME + p * 3 + 1]!, rgb[f * FRAME + p * 3 + 2]!, 255], p * 4);
+    return out;
+  });
+}
+
+async function chooseMode(page: Page, label: string): Promise<void> {
+  await page.getByRole('combobox', { name: 'Mode' }).selectOption({ label });
+}
+
+describe('generation modes in the browser', () => {
+  let server: Awaited<ReturnType<typeof startPreview>>;
+  let browser: Browser;
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-modes-e2e-'));
+  // A world frame at 4× the model size, so the upload is fitted (shrunk) like any photo would be.
+  const large = worldClip({ colour: 'red', shape: 'circle', background: 'blue', direction: [1, 0] }, WIDTH * 4, HEIGHT * 4, 1);
+  const image = join(dir, 'start.png');
+
+  beforeAll(async () => {
+    writeFileSync(image, encodePng(WIDTH * 4, HEIGHT * 4, large.frames[0]!));
+    server = await startPreview();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('animates an uploaded PNG: the first frame matches it, and the frames match the Node pipeline', async () => {
+    const { page, errors } = await openApp(browser, server.url, { backend: 'wasm' });
+    await fillForm(page, { prompt: PROMPT, frames: 9, steps: STEPS, seed: SEED });
+    await chooseMode(page, 'Image → video');
+    // Generate without an image: the form says what is missing.
+    await page.getByRole('button', { name: 'Generate', exact: true }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/Choose an image to animate first/);
+    await page.getByRole('button', { name: /Dismiss/ }).first().click().catch(() => undefined);
+
+    await page.getByLabel('Image', { exact: true }).setInputFiles(image);
+    await expect.poll(() => page.getByTestId('sourceA-chosen').textContent()).toBe('Using: start.png');
+    await page.getByRole('button', { name: 'Generate', exact: true }).click();
+    await waitForNewResult(page, null);
+    const browserFrames = await lastRawFrames(page);
+    expect(browserFrames.length).toBe(9 * FRAME);
+
+    const manifest = await readManifestFile(DEFAULT_MODEL_DIR);
+    const runner = await createNodeRunner(DEFAULT_MODEL_DIR, manifest, { threads: 1 });
+    try {
+      const node = await generateVideo(runner, manifest, { prompt: PROMPT, seed: SEED, steps: STEPS, frames: 9, expandPrompt: true, mode: { kind: 'image-to-video', image: large } });
+      const nodeRgb = Uint8Array.from(node.frames.flatMap((f) => Array.from({ length: WIDTH * HEIGHT }, (_, p) => [f[p * 4]!, f[p * 4 + 1]!, f[p * 4 + 2]!]).flat()));
+      expect(compareBytes(browserFrames, nodeRgb).max).toBeLessThanOrEqual(MAX_LEVELS);
+    } finally {
+      await runner.release();
+    }
+    const fitted = fitClip(large, { width: WIDTH, height: HEIGHT });
+    const first = psnr(rgbaFrames(browserFrames)[0]!, fitted.frames[0]!);
+    console.info(`browser image-to-video first frame: ${first.toFixed(2)} dB`);
+    expect(first).toBeGreaterThan(RECONSTRUCTION_FLOOR);
+
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('extends the current result forward: the original frames come first, unchanged', async () => {
+    const { page, errors } = await openApp(browser, server.url, { backend: 'wasm' });
+    await fillForm(page, { prompt: PROMPT, aspect: '16:9', frames: 9, steps: STEPS, seed: SEED });
+    await page.getByRole('button', { name: 'Generate', exact: true }).click();
+    await waitForNewResult(page, null);
+    const original = await lastRawFrames(page);
+    expect(original.length).toBe(9 * FRAME);
+    const oldUrl = await page.getByRole('link', { name: /^Download/ }).getAttribute('href');
+
+    await chooseMode(page, 'Extend');
+    await page.getByRole('button', { name: 'Use the current result' }).click();
+    await page.getByRole('radio', { name: /Forward/ }).check();
+    await page.getByRole('combobox', { name: 'Duration' }).selectOption('17');
+    await page.getByRole('button', { name: 'Generate', exact: true }).click();
+    await waitForNewResult(page, oldUrl);
+    const extended = await lastRawFrames(page);
+    // 9 original frames, then 17 − 9 new ones (the sampled clip re-creates the last 9 as its start).
+    expect(extended.length).toBe(17 * FRAME);
+    expect(compareBytes(extended.subarray(0, 9 * FRAME), original).max).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('names an upload it cannot read', async () => {
+    const { page } = await openApp(browser, server.url, { backend: 'wasm' });
+    const broken = join(dir, 'broken.png');
+    writeFileSync(broken, 'this is not an image');
+    await fillForm(page, { prompt: PROMPT, frames: 9, steps: STEPS, seed: SEED });
+    await chooseMode(page, 'Video → video');
+    await page.getByLabel('Clip', { exact: true }).setInputFiles(broken);
+    await page.getByRole('button', { name: 'Generate', exact: true }).click();
+    await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 60_000 }).toMatch(/broken\.png.*cannot be read as an image/);
+    await page.close();
+  });
+});
