@@ -1,13 +1,14 @@
 /**
  * `npm run watermark:eval`: measures the invisible watermark on procedural clips.
  *
- * Positives: watermarked clips (four procedural families, several sizes) are written as MP4 the way
+ * Positives: watermarked clips (five procedural families, several sizes) are written as MP4 the way
  * the CLI does (libx264 CRF 16), then re-encoded with ffmpeg at two bitrates, scaled, cropped, and
  * decoded back; the detector must find the mark (and its payload). Negatives: unmarked procedural
  * clips, encoded at CRF 23, must not be flagged. Prints a Markdown table and writes the figures to
  * `scripts/watermark-eval.results.json`.
  *
- * Options: `--clips N` (positives, default 60), `--negatives N` (default 120), `--seed N`,
+ * Options: `--clips N` (positives, default 60; 0 = negatives only, written to watermark-eval.negatives.json),
+ * `--negatives N` (default 120), `--seed N`,
  * `--strength S` (RMS luma levels before masking), `--uniform` (no perceptual masking).
  * Needs ffmpeg and ffprobe on PATH. Takes several minutes on two cores.
  */
@@ -185,9 +186,25 @@ interface Results {
 function report(r: Results): void {
   const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(1)}%`;
   const mean = r.psnrs.reduce((a, b) => a + b, 0) / r.psnrs.length;
-  const minLogP = Math.max(...r.negativeScores);
+  const weakestNegative = Math.max(...r.negativeScores);
   const strongestNegative = Math.min(...r.negativeScores);
   console.log(`\nwatermark strength ${r.strength} (RMS luma levels)${r.adaptive ? ' with perceptual masking' : ''}; ${r.clips} marked clips, ${r.negatives} unmarked clips, ${r.seconds.toFixed(0)} s`);
+  if (r.clips > 0) printPositives(r, mean);
+  console.log(`\nfalse positives on unmarked clips: ${r.falsePositives}/${r.negatives} (${pct(r.falsePositives, r.negatives)}); ` +
+    `smallest corrected p-value seen on them: e^${strongestNegative.toFixed(2)} (threshold 1e-4 = e^-9.21); median e^${median(r.negativeScores).toFixed(2)}`);
+  if (r.misses.length > 0) console.log(`\nmisses:\n  ${r.misses.join('\n  ')}`);
+  const out = fileURLToPath(new URL(r.clips > 0 ? './watermark-eval.results.json' : './watermark-eval.negatives.json', import.meta.url));
+  writeFileSync(out, `${JSON.stringify({
+    strength: r.strength, adaptive: r.adaptive, clips: r.clips,
+    psnrByFamily: Object.fromEntries([...r.psnrByFamily].map(([f, p]) => [f, { mean: p.reduce((a, b) => a + b, 0) / p.length, min: Math.min(...p) }])), negatives: r.negatives, psnrMean: mean, psnrMin: Math.min(...r.psnrs),
+    conditions: Object.fromEntries(r.byCondition), families: Object.fromEntries(r.byFamily),
+    falsePositives: r.falsePositives, negativeLogPMin: strongestNegative, negativeLogPMax: weakestNegative, misses: r.misses,
+  }, null, 2)}\n`);
+  console.log(`\nfigures written to ${out}`);
+}
+
+function printPositives(r: Results, mean: number): void {
+  const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(1)}%`;
   console.log(`PSNR of marked frames: mean ${mean.toFixed(2)} dB, min ${Math.min(...r.psnrs).toFixed(2)} dB\n`);
   console.log('| condition | detected | payload read |');
   console.log('|---|---|---|');
@@ -199,17 +216,6 @@ function report(r: Results): void {
     const p = r.psnrByFamily.get(name)!;
     console.log(`| ${name} | ${pct(t.detected, t.n)} | ${pct(t.payloadOk, t.n)} | ${avg(p).toFixed(2)} dB | ${Math.min(...p).toFixed(2)} dB |`);
   }
-  console.log(`\nfalse positives on unmarked clips: ${r.falsePositives}/${r.negatives} (${pct(r.falsePositives, r.negatives)}); ` +
-    `smallest corrected p-value seen on them: e^${strongestNegative.toFixed(2)} (threshold 1e-4 = e^-9.21); median e^${median(r.negativeScores).toFixed(2)}`);
-  if (r.misses.length > 0) console.log(`\nmisses:\n  ${r.misses.join('\n  ')}`);
-  const out = fileURLToPath(new URL('./watermark-eval.results.json', import.meta.url));
-  writeFileSync(out, `${JSON.stringify({
-    strength: r.strength, adaptive: r.adaptive, clips: r.clips,
-    psnrByFamily: Object.fromEntries([...r.psnrByFamily].map(([f, p]) => [f, { mean: p.reduce((a, b) => a + b, 0) / p.length, min: Math.min(...p) }])), negatives: r.negatives, psnrMean: mean, psnrMin: Math.min(...r.psnrs),
-    conditions: Object.fromEntries(r.byCondition), families: Object.fromEntries(r.byFamily),
-    falsePositives: r.falsePositives, negativeLogPMin: strongestNegative, negativeLogPMax: minLogP, misses: r.misses,
-  }, null, 2)}\n`);
-  console.log(`\nfigures written to ${out}`);
 }
 
 function median(values: number[]): number {
