@@ -1,9 +1,13 @@
 /** The page: composition only. */
 import { BackendBadge, FallbackNotice } from '../ui/BackendBadge';
 import { ErrorAlert } from '../ui/ErrorAlert';
+import { Gallery } from '../ui/Gallery';
 import { GenerateForm } from '../ui/GenerateForm';
+import { NoticeBar } from '../ui/NoticeBar';
+import { FileDropZone, OpenFileButton } from '../ui/OpenFile';
 import { ProgressPanel } from '../ui/ProgressPanel';
 import { ResultPanel } from '../ui/ResultPanel';
+import { UpdateNotice } from '../ui/UpdateNotice';
 
 export function App() {
   return (
@@ -12,8 +16,11 @@ export function App() {
         <h1>Tessera</h1>
         <p className="tagline">Text to video, made on your own device.</p>
         <BackendBadge />
+        <OpenFileButton />
       </header>
+      <UpdateNotice />
       <FallbackNotice />
+      <NoticeBar />
       <main>
         <div className="column">
           <GenerateForm />
@@ -24,6 +31,8 @@ export function App() {
           <ResultPanel />
         </div>
       </main>
+      <Gallery />
+      <FileDropZone />
     </div>
   );
 }

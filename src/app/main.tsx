@@ -1,6 +1,9 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { registerServiceWorker } from '../pwa/registerServiceWorker';
 import { startEngine, startOptionsFromUrl } from '../state/actions';
+import { loadGallery } from '../state/galleryActions';
+import { listenForLaunchedFiles, loadPromptInFile, restoreFromLink, restoreSettings } from '../state/shareActions';
 import '../ui/styles.css';
 import { App } from './App';
 
@@ -11,4 +14,13 @@ createRoot(root).render(
     <App />
   </StrictMode>,
 );
-void startEngine(startOptionsFromUrl(location.href));
+loadPromptInFile();
+// A settings link fills the form and never generates by itself. Steps and guidance are applied again
+// once the pack is loaded, because loading replaces untouched values with the pack's defaults.
+const linked = restoreFromLink(location.href);
+void startEngine(startOptionsFromUrl(location.href)).then(() => {
+  if (linked) restoreSettings({ ...(linked.steps !== undefined && { steps: linked.steps }), ...(linked.guidance !== undefined && { guidance: linked.guidance }) });
+});
+void loadGallery();
+listenForLaunchedFiles();
+registerServiceWorker();

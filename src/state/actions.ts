@@ -5,6 +5,7 @@
 import { EngineClient } from '../engine/client';
 import { isEngineError, toEngineError } from '../engine/errors';
 import type { BackendInfo, BackendPreference, EngineProgress, GenerateResult, GenerateSettings, StageTimings } from '../engine/protocol';
+import { keepInGallery } from './galleryActions';
 import { editedCaption, modeRequest } from './modeActions';
 import { publishPreview } from './previewChannel';
 import { useStore } from './store';
@@ -155,7 +156,9 @@ function showResult(result: GenerateResult): void {
   const previous = useStore.getState().result;
   if (previous) URL.revokeObjectURL(previous.url);
   lastRawFrames = result.rawFrames ?? null;
-  const url = URL.createObjectURL(new Blob([result.file.bytes], { type: result.file.mimeType }));
+  const file = new Blob([result.file.bytes], { type: result.file.mimeType });
+  const url = URL.createObjectURL(file);
+  void keepInGallery(result, file, backendLabel(result.backend));
   useStore.setState({
     status: 'idle',
     requestId: null,

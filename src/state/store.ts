@@ -1,15 +1,19 @@
 /** The app's one store, built from typed slices. Holds plain data and object URLs only. */
 import { create } from 'zustand';
+import { createAppSlice, type AppSlice } from './slices/appSlice';
 import { createEngineSlice, type EngineSlice } from './slices/engineSlice';
+import { createGallerySlice, type GallerySlice } from './slices/gallerySlice';
 import { createGenerationSlice, type GenerationSlice } from './slices/generationSlice';
 import { createModeSlice, type ModeSlice } from './slices/modeSlice';
 import { createSettingsSlice, type SettingsSlice } from './slices/settingsSlice';
 
-export type StoreState = SettingsSlice & EngineSlice & GenerationSlice & ModeSlice;
+export type StoreState = SettingsSlice & EngineSlice & GenerationSlice & GallerySlice & AppSlice & ModeSlice;
 
 export const useStore = create<StoreState>()((...args) => ({
   ...createSettingsSlice(...args),
   ...createEngineSlice(...args),
   ...createGenerationSlice(...args),
+  ...createGallerySlice(...args),
+  ...createAppSlice(...args),
   ...createModeSlice(...args),
 }));

@@ -1,5 +1,6 @@
 /** Steps, guidance, negative prompt, seed (random or fixed) and prompt expansion, folded away. */
 import { useStore } from '../state/store';
+import { PromptInFileOption } from './PromptInFileOption';
 
 export function AdvancedSettings() {
   const steps = useStore((s) => s.steps);
@@ -50,6 +51,7 @@ export function AdvancedSettings() {
       <label className="check">
         <input type="checkbox" checked={expandPrompt} onChange={(e) => setSettings({ expandPrompt: e.target.checked })} /> Expand the prompt into the model's caption style
       </label>
+      <PromptInFileOption />
     </details>
   );
 }

@@ -2,6 +2,7 @@
 import { reuseSeed } from '../state/actions';
 import { formatBytes, formatDuration } from '../state/selectors';
 import { useStore } from '../state/store';
+import { ShareButton } from './ShareButton';
 
 export function ResultPanel() {
   const result = useStore((s) => s.result);
@@ -20,7 +21,8 @@ export function ResultPanel() {
       <div className="details">
         <a className="button primary" href={result.url} download={result.fileName}>
           {download}
-        </a>
+        </a>{' '}
+        <ShareButton />
         <dl>
           <dt>Prompt</dt>
           <dd data-testid="result-prompt">{settings.prompt}</dd>

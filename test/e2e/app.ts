@@ -62,7 +62,7 @@ export async function fillForm(page: Page, values: FormValues): Promise<void> {
 export async function generateAndWait(page: Page, timeoutMs = 180_000): Promise<void> {
   const previous = await page.getByTestId('result-seed').count();
   const oldUrl = previous ? await page.getByRole('link', { name: /^Download/ }).getAttribute('href') : null;
-  await page.getByRole('button', { name: 'Generate' }).click();
+  await page.getByRole('button', { name: 'Generate', exact: true }).click();
   await waitForNewResult(page, oldUrl, timeoutMs);
 }
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPngText } from '../../src/media/png';
+import { provenanceFromPngText } from '../../src/safety/provenance';
 import { download, fillForm, generateAndWait, openApp, waitForNewResult } from './app';
 import { launchChromium } from './browser';
 import { startPreview } from './server';
@@ -34,13 +35,13 @@ describe('generation controls', () => {
   it('cancel stops mid-generation, the form is usable at once, and the next generation runs', async () => {
     // 60 steps take tens of seconds here; a cancel that did not stop the worker would delay the next run by as much.
     await fillForm(page, { prompt: PROMPT, aspect: '1:1', frames: 9, steps: 60 });
-    await page.getByRole('button', { name: 'Generate' }).click();
+    await page.getByRole('button', { name: 'Generate', exact: true }).click();
     await page.getByRole('status').filter({ hasText: /^Step [2-9]\d* of 60/ }).waitFor({ timeout: 60_000 });
     expect(await page.getByRole('status').textContent()).toMatch(/^Step \d+ of 60 · about .+ left$/);
     await page.getByRole('button', { name: 'Cancel' }).click();
     const cancelledAt = Date.now();
 
-    await expect.poll(() => page.getByRole('button', { name: 'Generate' }).isEnabled(), { timeout: 1_000 }).toBe(true);
+    await expect.poll(() => page.getByRole('button', { name: 'Generate', exact: true }).isEnabled(), { timeout: 1_000 }).toBe(true);
     expect(await page.getByRole('button', { name: 'Cancel' }).isDisabled()).toBe(true);
     expect(await page.getByRole('region', { name: 'Progress' }).count()).toBe(0);
     expect(await page.getByRole('alert').count()).toBe(0);
@@ -55,7 +56,7 @@ describe('generation controls', () => {
 
   it('explains settings the model pack does not offer', async () => {
     await fillForm(page, { prompt: PROMPT, steps: 0 });
-    await page.getByRole('button', { name: 'Generate' }).click();
+    await page.getByRole('button', { name: 'Generate', exact: true }).click();
     const alert = page.getByRole('alert');
     await alert.waitFor({ timeout: 10_000 });
     expect(await alert.getAttribute('data-code')).toBe('bad-settings');
@@ -64,7 +65,7 @@ describe('generation controls', () => {
     await page.getByRole('button', { name: 'Dismiss' }).click();
 
     await fillForm(page, { prompt: '   ', steps: 2 });
-    await page.getByRole('button', { name: 'Generate' }).click();
+    await page.getByRole('button', { name: 'Generate', exact: true }).click();
     await alert.waitFor({ timeout: 10_000 });
     expect(await alert.textContent()).toMatch(/[Pp]rompt is empty/);
     await page.getByRole('button', { name: 'Dismiss' }).click();
@@ -73,7 +74,7 @@ describe('generation controls', () => {
   it('refuses a harmful prompt in the worker, names the category and keeps the text', async () => {
     const text = 'a man stabbing his neighbor with a kitchen knife';
     await fillForm(page, { prompt: text, steps: 2 });
-    await page.getByRole('button', { name: 'Generate' }).click();
+    await page.getByRole('button', { name: 'Generate', exact: true }).click();
     const alert = page.getByRole('alert');
     await alert.waitFor({ timeout: 10_000 });
     expect(await alert.getAttribute('data-code')).toBe('policy-refused');
@@ -93,7 +94,7 @@ describe('generation controls', () => {
     expect([view.getUint32(16), view.getUint32(20)]).toEqual([56 * 4, 32 * 4]);
     const text = readPngText(png);
     expect(text.Software).toBe('Tessera');
-    expect(JSON.parse(text.Comment ?? '{}')).toMatchObject({ generator: 'Tessera', seed: 77, steps: 2, prompt: PROMPT, aspect: '16:9' });
+    expect(provenanceFromPngText(text)).toMatchObject({ generator: 'Tessera', seed: 77, prompt: PROMPT, settings: { steps: 2, aspect: '16:9', frames: 1 } });
     expect(errors).toEqual([]);
   });
 });

@@ -56,6 +56,9 @@ describe('a prompt becomes an MP4', () => {
     const file = join(dir, 'webgpu.mp4');
     await download(page, /^Download MP4$/, file);
     expect(ffprobe(file)).toEqual({ codec: 'h264', width: SIZE * 4, height: SIZE * 4, frames: 9, fps: '8/1' });
+    const check = spawnSync('npm', ['run', '--silent', 'check', '--', file], { encoding: 'utf8', timeout: 120_000 });
+    const provenance = JSON.parse(check.stdout) as { watermark: boolean; metadata: { generator: string; seed: number; prompt?: string } | null };
+    expect(provenance).toMatchObject({ watermark: true, metadata: { generator: 'Tessera', seed: SEED, prompt: PROMPT } });
     expect(await page.locator('video').evaluate((v) => (v as HTMLVideoElement).loop)).toBe(true);
 
     webgpuFrames = await lastRawFrames(page);
@@ -68,7 +71,7 @@ describe('a prompt becomes an MP4', () => {
     const { page, errors } = await openApp(browser, server.url, { backend: 'wasm' });
     expect(await page.getByTestId('backend-badge').getAttribute('data-backend')).toBe('wasm');
     await fillForm(page, SETTINGS);
-    await page.getByRole('button', { name: 'Generate' }).click();
+    await page.getByRole('button', { name: 'Generate', exact: true }).click();
     await waitForNewResult(page, null);
     const wasmFrames = await lastRawFrames(page);
     const diff = compareBytes(wasmFrames, webgpuFrames);
