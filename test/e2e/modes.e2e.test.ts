@@ -4,6 +4,7 @@
  * same inputs and seed, and measured against the sources (test/unit/videoModes.pack.test.ts says
  * why the PSNR floor is 20 dB).
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL_DIR } from '../../cli/run';
 import { encodePng } from '../../cli/png';
+import { encodeY4m } from '../../cli/y4m';
 import { fitClip } from '../../src/pipeline/fitFrames';
 import { generateVideo } from '../../src/pipeline/videoModes';
 import { readManifestFile } from '../../src/runtime/nodePack';
@@ -115,6 +117,32 @@ describe('generation modes in the browser', () => {
     // 9 original frames, then 17 − 9 new ones (the sampled clip re-creates the last 9 as its start).
     expect(extended.length).toBe(17 * FRAME);
     expect(compareBytes(extended.subarray(0, 9 * FRAME), original).max).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('re-generates an uploaded MP4 (decoded by mediabunny at 8 fps) at strength 0.3, staying near it', async () => {
+    // 24 fps for 1.5 s: the app must take every third frame to get 12 frames at the model's 8 fps.
+    const clip = worldClip({ colour: 'yellow', shape: 'square', background: 'purple', direction: [1, 0] }, WIDTH * 4, HEIGHT * 4, 36);
+    const y4m = join(dir, 'source.y4m');
+    const mp4 = join(dir, 'source.mp4');
+    writeFileSync(y4m, encodeY4m(clip, 24));
+    const ffmpeg = spawnSync('ffmpeg', ['-v', 'error', '-y', '-i', y4m, '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-crf', '12', mp4]);
+    expect(ffmpeg.status).toBe(0);
+    const { page, errors } = await openApp(browser, server.url, { backend: 'wasm' });
+    await fillForm(page, { prompt: 'a yellow square moving right on a purple background', frames: 17, steps: STEPS, seed: SEED });
+    await chooseMode(page, 'Video → video');
+    await page.getByLabel('Clip', { exact: true }).setInputFiles(mp4);
+    await page.getByRole('slider', { name: /Strength/ }).fill('0.3');
+    await page.getByRole('button', { name: 'Generate', exact: true }).click();
+    await waitForNewResult(page, null);
+    const frames = rgbaFrames(await lastRawFrames(page));
+    // 12 source frames at 8 fps fill 9 (the longest count ≤ 12), not the 17 asked for.
+    expect(frames).toHaveLength(9);
+    const source = fitClip({ ...clip, frames: clip.frames.filter((_, i) => i % 3 === 0) }, { width: WIDTH, height: HEIGHT }).frames;
+    const near = frames.reduce((sum, f, i) => sum + psnr(f, source[i]!), 0) / frames.length;
+    console.info(`browser video-to-video at 0.3 from an MP4: ${near.toFixed(2)} dB to the source`);
+    expect(near).toBeGreaterThan(12);
     expect(errors).toEqual([]);
     await page.close();
   });
