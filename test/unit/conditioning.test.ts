@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkConditioning, conditionedNoise, constrain, initialSample, isUnconditioned } from '../../src/pipeline/conditioning';
+import { checkConditioning, conditionedNoise, constrain, initialSample, isUnconditioned, rollFrames } from '../../src/pipeline/conditioning';
 import type { PipelineError } from '../../src/pipeline/errors';
 import { FlowMatchEulerScheduler } from '../../src/schedulers/flowMatchEulerScheduler';
 
@@ -45,6 +45,7 @@ describe('conditioning', () => {
     [{ start: { latents: new Float32Array(12), time: 1.5 } }, /start time 1.5 is not a number from 0 to 1/],
     [{ tied: [[1, 1]] as [number, number][] }, /tied frames \[1, 1\]/],
     [{ tied: [[0, 3]] as [number, number][] }, /tied frames \[0, 3\] are not two different latent frames of 0..2/],
+    [{ roll: { from: 2 } }, /roll from latent frame 2 leaves fewer than 2 frames/],
   ])('refuses a conditioning that does not fit the latent: %#', (conditioning, message) => {
     let error: PipelineError | undefined;
     try {
@@ -54,6 +55,16 @@ describe('conditioning', () => {
     }
     expect(error?.code).toBe('invalid-conditioning');
     expect(error?.message).toMatch(message);
+  });
+
+  it('rolls frames from..T−1 circularly and back, leaving the frames before alone', () => {
+    const latent = ramp(1);
+    const rolled = rollFrames(latent, dims, 1, 1);
+    expect(frameOf(rolled, 0)).toEqual(frameOf(latent, 0));
+    expect(frameOf(rolled, 2)).toEqual(frameOf(latent, 1));
+    expect(frameOf(rolled, 1)).toEqual(frameOf(latent, 2));
+    expect(rollFrames(rolled, dims, 1, -1)).toEqual(latent);
+    expect(rollFrames(latent, dims, 0, 3)).toBe(latent);
   });
 
   it('knows when nothing is asked', () => {

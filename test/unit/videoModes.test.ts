@@ -116,6 +116,14 @@ describe('generateVideo', () => {
     expect(video.frames).toEqual(video.sampledFrames.slice(1, 13));
   });
 
+  it('a rolled loop samples latents 1…T−1 as a circle and returns frames 1 … 4(T−1)', async () => {
+    const { runner, log } = fake();
+    const video = await generateVideo(runner, manifest, request({ kind: 'loop', method: 'roll' }, { aspect: '16:9', frames: 17 }));
+    expect(log.dit).toHaveLength(3);
+    expect(video.frames).toHaveLength(16);
+    expect(video.frames).toEqual(video.sampledFrames.slice(1));
+  });
+
   it('connects two clips: A’s end fixed at the start, B’s start at the end, output A + middle + B', async () => {
     const { runner, log } = fake();
     const a = grayClip(9);
