@@ -3,6 +3,7 @@ import { BackendBadge, FallbackNotice } from '../ui/BackendBadge';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { Gallery } from '../ui/Gallery';
 import { GenerateForm } from '../ui/GenerateForm';
+import { ModelsPanel } from '../ui/ModelsPanel';
 import { NoticeBar } from '../ui/NoticeBar';
 import { FileDropZone, OpenFileButton } from '../ui/OpenFile';
 import { ProgressPanel } from '../ui/ProgressPanel';
@@ -32,6 +33,7 @@ export function App() {
         </div>
       </main>
       <Gallery />
+      <ModelsPanel />
       <FileDropZone />
     </div>
   );

@@ -2,7 +2,16 @@
  * The weight cache: model packs downloaded once (chunked, resumable, verified) into IndexedDB and
  * read back for onnxruntime. See docs/model-pack.md for the format and the cache's rules.
  */
-export { ModelStore, defaultBackend, withPackLock, type InstallOptions, type PackInfo, type ReadOptions } from './modelStore';
+export {
+  ModelStore,
+  defaultBackend,
+  withPackLock,
+  MODELS_CHANNEL,
+  type InstallOptions,
+  type PackInfo,
+  type ReadOptions,
+  type StoreAnnouncement,
+} from './modelStore';
 export { memoryBackend, type CacheBackend } from './backend';
 export { idbBackend, MODEL_DB_NAME, MODEL_STORE_NAME } from './idbBackend';
 export { toBytes, type DownloadNote } from './downloader';

@@ -11,7 +11,7 @@ import { CacheError, DownloadError, PackNotInstalledError, PackRequirementsError
 import type { Fetch } from './http';
 import { hasIndexedDb, idbBackend } from './idbBackend';
 import { fetchManifest, parseFetchedManifest, type FetchedManifest } from './manifestFetch';
-import { FileProgress, type ProgressCallback } from './progress';
+import { FileProgress, type ModelProgress, type ProgressCallback } from './progress';
 import { checkQuota, requestPersistence } from './quota';
 import {
   chunkKey,
@@ -154,6 +154,14 @@ export class ModelStore {
   }
 
   private async installFetched({ manifest, json, url }: FetchedManifest, options: InstallOptions): Promise<PackInfo> {
+    try {
+      return await this.installLocked({ manifest, json, url }, { ...options, onProgress: (event) => (options.onProgress?.(event), announce({ type: 'progress', event })) });
+    } finally {
+      announce({ type: 'changed', pack: manifest.name });
+    }
+  }
+
+  private async installLocked({ manifest, json, url }: FetchedManifest, options: InstallOptions): Promise<PackInfo> {
     const problems = packProblems(manifest, options.limits ?? null);
     if (problems.length > 0) throw new PackRequirementsError(problems);
     const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
@@ -161,10 +169,11 @@ export class ModelStore {
       throw new CacheError('invalid-url', `chunkBytes must be a multiple of 64 up to ${MAX_CHUNK_BYTES}; got ${chunkBytes}`);
     }
     return withPackLock(manifest.name, async () => {
-      const records = await this.prepare(manifest, json, url, chunkBytes);
+      const { records, commit } = await this.prepare(manifest, json, url, chunkBytes);
       const needed = manifest.files.reduce((sum, f, i) => sum + f.bytes - storedBytes(records[i]!), 0);
       if (options.checkQuota !== false) await checkQuota(needed, manifest.name);
       if (needed > 0) await requestPersistence();
+      await commit();
       for (const [i, file] of manifest.files.entries()) {
         await downloadFile(manifest.name, file as ManifestFile & { url: string }, records[i]!, {
           backend: this.backend,
@@ -178,8 +187,11 @@ export class ModelStore {
     });
   }
 
-  /** Writes the pack record and a record per file, keeping stored files that still match and dropping the rest. */
-  private async prepare(manifest: Manifest, json: unknown, url: string, chunkBytes: number): Promise<FileRecord[]> {
+  /**
+   * A record per file, keeping stored files that still match the manifest; `commit` then drops the
+   * rest and writes the records (after the quota check, so a refused pack leaves nothing behind).
+   */
+  private async prepare(manifest: Manifest, json: unknown, url: string, chunkBytes: number): Promise<{ records: FileRecord[]; commit: () => Promise<void> }> {
     const old = await this.backend.get<PackRecord>(packKey(manifest.name));
     const existing = await this.backend.getMany<FileRecord>(manifest.files.map((f) => fileKey(manifest.name, f.path)));
     const stale: string[] = [];
@@ -195,7 +207,6 @@ export class ModelStore {
         stale.push(fileKey(manifest.name, path), ...(record ? chunkKeys(record) : []));
       }
     }
-    if (stale.length > 0) await this.backend.deleteMany(stale);
     const now = Date.now();
     const pack: PackRecord = {
       name: manifest.name,
@@ -208,8 +219,11 @@ export class ModelStore {
       installedAt: old?.installedAt ?? now,
       updatedAt: now,
     };
-    await this.backend.putMany([[packKey(pack.name), pack], ...records.map((r) => [fileKey(pack.name, r.path), r] as const)]);
-    return records;
+    const commit = async () => {
+      if (stale.length > 0) await this.backend.deleteMany(stale);
+      await this.backend.putMany([[packKey(pack.name), pack], ...records.map((r) => [fileKey(pack.name, r.path), r] as const)]);
+    };
+    return { records, commit };
   }
 
   /**
@@ -226,6 +240,7 @@ export class ModelStore {
         if (record) await this.verifyFile(record, manifest, options.onProgress);
       }
     });
+    announce({ type: 'changed', pack: name });
     return (await this.info(name))!;
   }
 
@@ -281,6 +296,7 @@ export class ModelStore {
       const keys = (await this.backend.keys()).filter((k) => k === prefixes[0] || k.startsWith(prefixes[1]!) || k.startsWith(prefixes[2]!));
       await this.backend.deleteMany(keys);
     });
+    announce({ type: 'changed', pack: name });
   }
 
   /**
@@ -335,6 +351,27 @@ export function defaultBackend(): CacheBackend {
   if (hasIndexedDb()) return idbBackend();
   console.warn('tessera: IndexedDB is unavailable here; model packs are kept in memory only and will be downloaded again next time.');
   return memoryBackend();
+}
+
+/** What every store posts on `MODELS_CHANNEL`, so a page sees what its engine worker installs. */
+export type StoreAnnouncement = { readonly type: 'changed'; readonly pack: string } | { readonly type: 'progress'; readonly event: ModelProgress };
+
+/** The BroadcastChannel name stores announce changes and progress on. */
+export const MODELS_CHANNEL = 'tessera-models';
+
+let channel: BroadcastChannel | null | undefined;
+
+function announce(message: StoreAnnouncement): void {
+  if (channel === undefined) {
+    channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(MODELS_CHANNEL);
+    // Node (unit tests, CLI) would otherwise stay alive for the channel.
+    (channel as { unref?: () => void } | null)?.unref?.();
+  }
+  try {
+    channel?.postMessage(message);
+  } catch {
+    // A closed channel (page unloading) loses the announcement; nothing depends on it.
+  }
 }
 
 interface LockManagerLike {
