@@ -95,6 +95,12 @@ export function parsePrompt(prompt: string): ParsedPrompt {
     }
     if (MOTION_VERBS.has(word) || STAY_VERBS.has(word)) {
       const k = skipTo(i + 1);
+      const trip = MOTION_VERBS.has(word) ? journeyAt(k) : undefined;
+      if (trip) {
+        items.push({ kind: 'motion', value: trip.motion, source: phrase(i, trip.end) }); // "going left to right" goes right
+        i = trip.end + 1;
+        continue;
+      }
       const direction = MOTION_VERBS.has(word) ? DIRECTION_WORDS.get(at(k)) : undefined;
       if (direction && at(k + 1) === 'and' && DIRECTION_WORDS.has(at(k + 2))) {
         unknown.push(phrase(k, k + 2)); // "moving up and down": no trained caption for oscillation

@@ -182,6 +182,31 @@ describe('expandPrompt on free prompts', () => {
   });
 });
 
+describe('expandPrompt on a table of short prompts (what the app shows before generating)', () => {
+  it.each([
+    // left stays left, right stays right, also in journeys with or without "from"
+    ['red ball goes left', 'a red circle moving left on a black background', []],
+    ['red ball goes right', 'a red circle moving right on a black background', []],
+    ['yellow ball left', 'a yellow circle moving left on a black background', []],
+    ['orange ball going left to right', 'a orange circle moving right on a black background', []],
+    ['orange ball going right to left', 'a orange circle moving left on a black background', []],
+    ['a red ball moving left and a blue box moving right', 'a red circle moving left and a blue square moving right on a black background', []],
+    ['camera pans right over hills', 'the camera pans right over green hills and black trees under a blue sky', []],
+    // negations: "not moving" is still; a negated direction or colour is reported, never guessed
+    ['a white circle not moving', 'a white circle staying still on a black background', []],
+    ['a purple cube that never moves', 'a purple square staying still on a black background', []],
+    ['a ball that is not moving left', 'a red circle staying still on a black background', ['not moving left']],
+    ['green triangle, not red, moves up', 'a green triangle moving up on a black background', ['not red']],
+    // unknown words stay visible
+    ['a blue square on the left moving right', 'a blue square moving right on a black background', ['on the left']],
+    ['a shiny dragon flying left', 'a red circle moving left on a black background', ['shiny', 'dragon']],
+  ])('%s → %s, not understood: %j', (prompt, caption, unknown) => {
+    const result = expandPrompt(prompt);
+    expect(result.caption).toBe(caption);
+    expect(result.unknownWords).toEqual(unknown);
+  });
+});
+
 describe('expandPrompt under fuzzing', () => {
   const WORDS = (
     'a the ball box red crimson blue left right up down not moving still behind wall pillar trail camera pans ' +
