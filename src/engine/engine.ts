@@ -173,11 +173,6 @@ export class Engine implements WorkerEngineApi {
     const muxStarted = performance.now();
     const width = video.width * upscale;
     const height = video.height * upscale;
-    const frames = applyWatermark(
-      video.frames.map((frame) => upscaleRgba(frame, video.width, video.height, upscale, request.upscaleFilter ?? 'nearest')),
-      width,
-      height,
-    );
     const provenance: ProvenanceInfo = {
       settings,
       expandedPrompt: caption,
@@ -187,6 +182,10 @@ export class Engine implements WorkerEngineApi {
       height,
       fps: manifest.video.fps,
     };
+    const frames = await applyWatermark(
+      video.frames.map((frame) => upscaleRgba(frame, video.width, video.height, upscale, request.upscaleFilter ?? 'nearest')),
+      provenance,
+    );
     const file = await this.encode(loaded, frames, provenance, (frame, total) => emit(callbacks.onProgress, { stage: 'mux', frame, total }));
     const muxMs = performance.now() - muxStarted;
 
