@@ -53,6 +53,7 @@ export class ModelsController {
   private readonly controllers = new Map<string, AbortController>();
   private channel: BroadcastChannel | null = null;
   private publishTimer: ReturnType<typeof setTimeout> | null = null;
+  private refreshing: Promise<void> | null = null;
 
   constructor(
     readonly store: ModelStore = new ModelStore(),
@@ -158,6 +159,10 @@ export class ModelsController {
     const files = this.files.get(event.pack) ?? new Map<string, ModelProgress>();
     files.set(event.file, event);
     this.files.set(event.pack, files);
+    // A pack being installed for the first time gets its row as soon as its records exist.
+    if (!this.refreshing && !this.snapshot.packs.some((p) => p.name === event.pack)) {
+      this.refreshing = this.refresh().finally(() => (this.refreshing = null));
+    }
     this.schedulePublish();
   }
 

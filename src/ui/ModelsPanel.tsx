@@ -92,9 +92,9 @@ function PackRow({ pack, download, busy, error, controller }: PackRowProps) {
       <div className="models-pack-head">
         <strong>{pack.name}</strong> <span className="hint">{pack.version}</span>
         <span className="models-size">{formatBytes(pack.totalBytes)}</span>
-        <span className={`models-status models-status-${pack.status}`} data-testid="pack-status">
-          {STATUS_TEXT[pack.status]}
-          {pack.status === 'partial' && !download ? ` — ${formatBytes(pack.storedBytes)} of ${formatBytes(pack.totalBytes)}` : ''}
+        <span className={`models-status models-status-${downloading ? 'downloading' : pack.status}`} data-testid="pack-status">
+          {downloading ? 'Downloading' : STATUS_TEXT[pack.status]}
+          {pack.status === 'partial' && !downloading ? ` — ${formatBytes(pack.storedBytes)} of ${formatBytes(pack.totalBytes)}` : ''}
         </span>
       </div>
       {download ? (
