@@ -7,7 +7,7 @@
 import type { Manifest, ManifestFile } from '../models/manifest';
 import { memoryBackend, type CacheBackend } from './backend';
 import { downloadFile, toBytes, type DownloadNote } from './downloader';
-import { CacheError, DownloadError, PackNotInstalledError, PackRequirementsError } from './errors';
+import { CacheError, DownloadError, isQuotaExceeded, PackNotInstalledError, PackRequirementsError, StorageQuotaError } from './errors';
 import type { Fetch } from './http';
 import { hasIndexedDb, idbBackend } from './idbBackend';
 import { fetchManifest, parseFetchedManifest, type FetchedManifest } from './manifestFetch';
@@ -221,7 +221,12 @@ export class ModelStore {
     };
     const commit = async () => {
       if (stale.length > 0) await this.backend.deleteMany(stale);
-      await this.backend.putMany([[packKey(pack.name), pack], ...records.map((r) => [fileKey(pack.name, r.path), r] as const)]);
+      try {
+        await this.backend.putMany([[packKey(pack.name), pack], ...records.map((r) => [fileKey(pack.name, r.path), r] as const)]);
+      } catch (error) {
+        if (!isQuotaExceeded(error)) throw error;
+        throw new StorageQuotaError('quota-exceeded', `The browser's storage for this site is full; "${pack.name}" cannot be recorded. Delete packs you do not use in the Models panel, or free disk space.`, pack.totalBytes, 0, { cause: error });
+      }
     };
     return { records, commit };
   }

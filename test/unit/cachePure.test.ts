@@ -5,6 +5,8 @@ import { etaSeconds, FileProgress, RateMeter, type ModelProgress } from '../../s
 import { chunkCount, chunkRange, emptyFileRecord, packStatus, recordMatches, storedBytes, type FileRecord } from '../../src/cache/records';
 import { packProblems, type DeviceLimits } from '../../src/cache/requirements';
 import { externalDataLocation } from '../../src/cache/sessionSource';
+import type { PackInfo } from '../../src/cache/modelStore';
+import { describeDownload, formatDuration, summarize } from '../../src/cache/modelsController';
 import { parseManifest } from '../../src/models/manifest';
 import { validManifestJson } from '../fixtures/manifestFixture';
 
@@ -154,5 +156,43 @@ describe('external data locations', () => {
     expect(externalDataLocation('dit.onnx', 'weights/dit.onnx.data.1')).toBe('weights/dit.onnx.data.1');
     expect(externalDataLocation('graphs/dit.onnx', 'graphs/dit.data')).toBe('dit.data');
     expect(() => externalDataLocation('graphs/dit.onnx', 'other/dit.data')).toThrow(/folder of its graph/);
+  });
+});
+
+describe('Models panel summaries', () => {
+  const event = (file: string, loaded: number, total: number, status: ModelProgress['status'], rate = 0): ModelProgress => ({
+    status,
+    pack: 'p',
+    file,
+    source: 'network',
+    loaded,
+    total,
+    rate,
+    eta: null,
+  });
+
+  it('sums a pack’s files, counting stored bytes of files not announced yet, with rate and ETA of those in flight', () => {
+    const files = new Map([
+      ['a.onnx', event('a.onnx', 1000, 1000, 'done')],
+      ['b.onnx', event('b.onnx', 500, 2000, 'progress', 250)],
+    ]);
+    const info = {
+      totalBytes: 4000,
+      files: [
+        { path: 'a.onnx', storedBytes: 1000 },
+        { path: 'b.onnx', storedBytes: 0 },
+        { path: 'c.onnx', storedBytes: 300 },
+      ],
+    } as unknown as PackInfo;
+    const view = summarize(files, info);
+    expect(view).toMatchObject({ loaded: 1800, total: 4000, rate: 250, file: 'b.onnx', done: false });
+    expect(view.eta).toBeCloseTo(8.8);
+    expect(describeDownload(view)).toBe('1.80 KB of 4.00 KB · 250 B/s · 9 s left');
+  });
+
+  it('formats durations for people', () => {
+    expect(formatDuration(0.2)).toBe('1 s');
+    expect(formatDuration(75)).toBe('1 min 15 s');
+    expect(formatDuration(3700)).toBe('1 h 2 min');
   });
 });
