@@ -181,6 +181,7 @@ export class Engine implements WorkerEngineApi {
       width,
       height,
       fps: manifest.video.fps,
+      includePrompt: request.includePromptInFile !== false,
     };
     const frames = await applyWatermark(
       video.frames.map((frame) => upscaleRgba(frame, video.width, video.height, upscale, request.upscaleFilter ?? 'nearest')),
@@ -271,7 +272,7 @@ export class Engine implements WorkerEngineApi {
   }
 
   private async encode(loaded: Loaded, frames: Uint8ClampedArray[], info: ProvenanceInfo, onFrame: (frame: number, total: number) => void): Promise<GeneratedFile> {
-    const base = fileBaseName(info.settings.prompt, info.settings.seed);
+    const base = fileBaseName(info.includePrompt === false ? '' : info.settings.prompt, info.settings.seed);
     if (frames.length === 1) {
       const bytes = await encodePng(frames[0]!, info.width, info.height, await pngMetadata(info));
       onFrame(1, 1);

@@ -104,6 +104,8 @@ export interface GenerateRequest {
   readonly upscaleFilter?: 'nearest' | 'smooth';
   /** Return the decoded frames as raw RGB (tests compare backends with them). */
   readonly includeRawFrames?: boolean;
+  /** Write the prompt into the file's metadata and name (default true); seed and settings always are. */
+  readonly includePromptInFile?: boolean;
 }
 
 /** One progress union for downloads, loads and the generation stages. */

@@ -122,7 +122,7 @@ export async function generate(): Promise<void> {
   };
   try {
     const result = await client.generate(
-      { id, settings, mode: await modeRequest(), upscale: state.upscale, upscaleFilter: 'nearest', includeRawFrames: options?.testHooks ?? false },
+      { id, settings, mode: await modeRequest(), upscale: state.upscale, upscaleFilter: 'nearest', includeRawFrames: options?.testHooks ?? false, includePromptInFile: state.promptInFile },
       { onProgress, onPreview: (preview) => useStore.getState().requestId === id && publishPreview(preview) },
       controller.signal,
     );

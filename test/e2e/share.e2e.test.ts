@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readPngText } from '../../src/media/png';
 import { evaluateWithin, fillForm, generateAndWait } from './app';
 import { launchChromium } from './browser';
 import { expectGalleryCount, openAppIn } from './pwaApp';
@@ -135,6 +136,34 @@ describe('sharing and restoring settings', () => {
       fixedSeed: true,
       seed: '99',
     });
+  });
+
+  it('a file saved without its prompt keeps seed and settings but not the prompt', async () => {
+    const secret = 'a purple circle moving left on a green background';
+    await fillForm(page, { prompt: secret, aspect: '1:1', frames: 1, steps: 2, seed: 31 });
+    const option = page.getByRole('checkbox', { name: /^Save the prompt in the file/ });
+    await option.uncheck();
+    await generateAndWait(page);
+    const saved = await page.evaluate(async () => {
+      const link = [...document.querySelectorAll('a')].find((a) => a.textContent === 'Download PNG')!;
+      return { name: link.download, bytes: Array.from(new Uint8Array(await (await fetch(link.href)).arrayBuffer())) };
+    });
+    expect(saved.name).toBe('tessera-clip-31.png');
+    const text = readPngText(Uint8Array.from(saved.bytes));
+    expect(Object.values(text).join(' ')).not.toContain('purple');
+    expect(JSON.parse(text.tessera ?? '{}')).toMatchObject({ generator: 'Tessera', seed: 31, settings: { steps: 2, aspect: '1:1', frames: 1 } });
+
+    await page.getByRole('textbox', { name: 'Prompt', exact: true }).fill('kept as typed');
+    await page.evaluate((bytes) => {
+      const data = new DataTransfer();
+      data.items.add(new File([Uint8Array.from(bytes)], 'no-prompt.png', { type: 'image/png' }));
+      document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: data, cancelable: true, bubbles: true }));
+    }, saved.bytes);
+    const notice = page.getByTestId('notice').filter({ hasText: 'no-prompt.png' });
+    await notice.waitFor({ timeout: 10_000 });
+    expect(await notice.textContent()).toMatch(/does not carry its prompt/);
+    expect(await formValues(page)).toMatchObject({ prompt: 'kept as typed', seed: '31', fixedSeed: true, frames: '1' });
+    await option.check();
   });
 
   it('hands the MP4 itself to the Web Share API where files can be shared', async () => {
