@@ -32,6 +32,7 @@ export function ModeControl() {
       </select>
       <p id="mode-hint" className="hint">
         {HINTS[mode]}
+        {mode !== 'text' && mode !== 'loop' && ' The aspect ratio follows the source (centre-cropped).'}
       </p>
       {mode === 'image-to-video' && <SourcePicker slot="sourceA" label="Image" accept={IMAGE_TYPES} invalid={errorField === 'source'} />}
       {(mode === 'extend' || mode === 'video-to-video') && <SourcePicker slot="sourceA" label="Clip" accept={CLIP_TYPES} invalid={errorField === 'source'} />}
