@@ -61,7 +61,7 @@ export async function fillForm(page: Page, values: FormValues): Promise<void> {
 /** Clicks Generate and waits for the download link of a new result. */
 export async function generateAndWait(page: Page, timeoutMs = 180_000): Promise<void> {
   const previous = await page.getByTestId('result-seed').count();
-  const oldUrl = previous ? await page.getByRole('link', { name: /^Download/ }).getAttribute('href') : null;
+  const oldUrl = previous ? await resultLink(page, /^Download/).getAttribute('href') : null;
   await page.getByRole('button', { name: 'Generate', exact: true }).click();
   await waitForNewResult(page, oldUrl, timeoutMs);
 }
@@ -70,20 +70,30 @@ export async function generateAndWait(page: Page, timeoutMs = 180_000): Promise<
 export async function waitForNewResult(page: Page, oldUrl: string | null, timeoutMs = 180_000): Promise<void> {
   await page.waitForFunction(
     (old) => {
-      if (document.querySelector('[role="alert"]')) return true;
-      const link = [...document.querySelectorAll('a')].find((a) => /^Download/.test(a.textContent ?? ''));
+      if (document.querySelector('[role="alert"][data-code]')) return true;
+      const link = [...document.querySelectorAll('[aria-label="Result"] a')].find((a) => /^Download/.test(a.textContent ?? ''));
       return link !== undefined && link.getAttribute('href') !== old;
     },
     oldUrl,
     { timeout: timeoutMs, polling: 250 },
   );
-  const alert = page.getByRole('alert');
+  const alert = appAlert(page);
   if (await alert.count()) throw new Error(`the app showed an error: ${await alert.textContent()}`);
+}
+
+/** The app's error message (the engine's errors carry a `data-code`). */
+export function appAlert(page: Page) {
+  return page.locator('[role="alert"][data-code]');
+}
+
+/** The result panel's download link. */
+export function resultLink(page: Page, name: RegExp) {
+  return page.getByRole('region', { name: 'Result' }).getByRole('link', { name });
 }
 
 /** Clicks the download link and saves the file to `path`. */
 export async function download(page: Page, name: RegExp, path: string): Promise<void> {
-  const [file] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), page.getByRole('link', { name }).click()]);
+  const [file] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), resultLink(page, name).click()]);
   await file.saveAs(path);
 }
 

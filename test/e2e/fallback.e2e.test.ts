@@ -1,7 +1,7 @@
 /** WebGPU missing or lost: the app runs on WASM, says why, and the request is not lost. */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { evaluateWithin, fillForm, generateAndWait, openApp } from './app';
+import { evaluateWithin, fillForm, generateAndWait, openApp, resultLink } from './app';
 import { launchChromium } from './browser';
 import { startPreview } from './server';
 
@@ -43,7 +43,7 @@ describe('backend fallback', () => {
       await generateAndWait(page);
       expect(await page.getByTestId('backend-badge').getAttribute('data-backend')).toBe('wasm');
       expect(await page.getByTestId('fallback-notice').getAttribute('data-code')).toBe('device-lost');
-      expect(await page.getByRole('link', { name: 'Download PNG' }).count()).toBe(1);
+      expect(await resultLink(page, /^Download PNG$/).count()).toBe(1);
       expect(errors).toEqual([]);
     } finally {
       await browser.close();

@@ -48,7 +48,7 @@ describe('a prompt becomes an MP4', () => {
     await expect.poll(() => page.getByTestId('expanded-prompt').textContent()).toBe(PROMPT);
 
     await page.getByRole('textbox', { name: 'Prompt', exact: true }).press('Control+Enter');
-    await expect.poll(() => page.getByRole('status').filter({ hasText: /Step \d+ of 2|Decoding|Encoding|Reading/ }).count(), { timeout: 60_000 }).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId('progress-text').filter({ hasText: /Step \d+ of 2|Decoding|Encoding|Reading/ }).count(), { timeout: 60_000 }).toBeGreaterThan(0);
     await waitForNewResult(page, null);
 
     expect(await page.getByTestId('result-seed').textContent()).toBe(String(SEED));
@@ -59,7 +59,7 @@ describe('a prompt becomes an MP4', () => {
     const check = spawnSync('npm', ['run', '--silent', 'check', '--', file], { encoding: 'utf8', timeout: 120_000 });
     const provenance = JSON.parse(check.stdout) as { watermark: boolean; metadata: { generator: string; seed: number; prompt?: string } | null };
     expect(provenance).toMatchObject({ watermark: true, metadata: { generator: 'Tessera', seed: SEED, prompt: PROMPT } });
-    expect(await page.locator('video').evaluate((v) => (v as HTMLVideoElement).loop)).toBe(true);
+    expect(await page.getByRole('region', { name: 'Result' }).locator('video').evaluate((v) => (v as HTMLVideoElement).loop)).toBe(true);
 
     webgpuFrames = await lastRawFrames(page);
     expect(webgpuFrames.length).toBe(9 * SIZE * SIZE * 3);
