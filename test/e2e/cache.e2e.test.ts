@@ -4,8 +4,11 @@
  * servers without Range, reloads, quota, CORS and refusals.
  */
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from './browser';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, launchChromium } from './browser';
 import { call, CHUNKED_BYTES, openHarness, requestsFor, startCacheServer, TINY_MANIFEST, tinyBytes, within } from './cacheFixtures';
 import type { PackServer } from './server/packServer';
 
@@ -211,6 +214,46 @@ describe('weight cache in Chromium', () => {
     expect(sentTotal - sentBefore).toBe(size - stored);
   });
 
+  it('resumes after the browser is closed in the middle of a download and started again', async () => {
+    server.reset();
+    const profile = mkdtempSync(join(tmpdir(), 'tessera-profile-'));
+    onTestFinished(() => rmSync(profile, { recursive: true, force: true }));
+    const size = tinyBytes('dit.onnx');
+    const launch = () => chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+    let persistent = await launch();
+    let tab = await persistent.newPage();
+    await tab.goto(`${server.url}/`);
+    await tab.waitForSelector('body[data-ready="1"]', { state: 'attached', timeout: 30_000 });
+    server.setFaults([{ path: 'dit.onnx', throttle: 400_000 }]);
+    tab
+      .evaluate(() => (window as unknown as { cacheHarness: { install(u: string, o: object): Promise<unknown> } }).cacheHarness.install('/models/tessera-tiny/manifest.json', { chunkBytes: 128 * 1024 }))
+      .catch(() => undefined);
+    await within(
+      tab.waitForFunction(
+        (bytes) => (window as unknown as { cacheHarness: { live: { events: { file: string; loaded: number }[] } } }).cacheHarness.live.events.some((e) => e.file === 'dit.onnx' && e.loaded >= bytes),
+        Math.floor(size * 0.5),
+        { timeout: 30_000, polling: 50 },
+      ),
+    );
+    await persistent.close();
+
+    server.setFaults([]);
+    persistent = await launch();
+    onTestFinished(() => persistent.close());
+    tab = await persistent.newPage();
+    await tab.goto(`${server.url}/`);
+    await tab.waitForSelector('body[data-ready="1"]', { state: 'attached', timeout: 30_000 });
+    const before = await call(tab, 'info', 'tessera-tiny');
+    const stored = before!.files.find((f) => f.path === 'dit.onnx')!.storedBytes;
+    expect(stored).toBeGreaterThanOrEqual(3 * SMALL_CHUNK);
+    const mark = server.log.length;
+    const resumed = await call(tab, 'install', TINY, { chunkBytes: SMALL_CHUNK });
+    expect(resumed.value!.status).toBe('complete');
+    const dit = server.log.slice(mark).filter((r) => r.path.endsWith('dit.onnx'));
+    expect(dit[0]!.start).toBe(stored);
+    expect(dit.reduce((sum, r) => sum + r.sent, 0)).toBe(size - stored);
+  });
+
   it('refuses a pack larger than the quota before downloading, and when writes hit the quota marks nothing complete', async () => {
     // Chromium reports a static quota to pages unless StaticStorageQuota is off; the override then shows.
     const quotaBrowser = await launchChromium(['--disable-features=StaticStorageQuota']);
@@ -351,6 +394,9 @@ describe('cache measurements for the benchmark', () => {
           const session = await ort.InferenceSession.create(source.model, { executionProviders: ['wasm'], externalData: source.externalData });
           await session.release();
         };
+        // Compile onnxruntime's WASM first, so the cold load is not charged for it.
+        const warmUp = new Uint8Array(await (await fetch('/models/tessera-tiny/text_encoder.onnx')).arrayBuffer());
+        await (await ort.InferenceSession.create(warmUp, { executionProviders: ['wasm'] })).release();
         const load = await h.cache.measureColdWarmLoad(h.store, '/models/tessera-tiny-fp32/manifest.json', { createSession });
         const read = await h.cache.measureCacheRead(h.store, 'tessera-tiny-fp32', 3);
         return { load, read };
