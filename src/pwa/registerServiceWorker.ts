@@ -19,6 +19,9 @@ export function registerServiceWorker(): void {
 
 /** Activates the waiting version; the page reloads when it takes control. */
 export function applyUpdate(): void {
+  // vite-plugin-pwa reloads only pages that were controlled when they loaded; a page the first
+  // version claimed after its install would stay on the old code, so reload on any controller change.
+  navigator.serviceWorker.addEventListener('controllerchange', () => location.reload(), { once: true });
   void update?.(true);
 }
 
