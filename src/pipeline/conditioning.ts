@@ -111,6 +111,27 @@ export function constrain(sample: Float32Array, noise: Float32Array, conditionin
   return sample;
 }
 
+/**
+ * A warm start for known-frame conditioning: sampling begins at flow time `time` from a latent in
+ * which every unknown frame is a copy of the nearest known frame (the earlier one on a tie), so new
+ * frames start from the source's objects and colours and the DiT only has to add the change.
+ * `time` 1 is a cold start (pure noise) and returns the conditioning unchanged.
+ */
+export function warmStart(conditioning: LatentConditioning, dims: LatentDims, time: number): LatentConditioning {
+  const { known } = conditioning;
+  if (!known || time >= 1 || conditioning.start) return conditioning;
+  const knownFrames = known.frames.flatMap((isKnown, f) => (isKnown ? [f] : []));
+  if (knownFrames.length === 0) return conditioning;
+  const plane = dims.height * dims.width;
+  const latents = known.latents.slice();
+  for (let f = 0; f < dims.frames; f++) {
+    if (known.frames[f]) continue;
+    const nearest = knownFrames.reduce((best, k) => (Math.abs(k - f) < Math.abs(best - f) ? k : best));
+    for (let c = 0; c < dims.channels; c++) latents.copyWithin((c * dims.frames + f) * plane, (c * dims.frames + nearest) * plane, (c * dims.frames + nearest + 1) * plane);
+  }
+  return { ...conditioning, start: { latents, time } };
+}
+
 /** True when the conditioning asks for nothing. */
 export function isUnconditioned(conditioning: LatentConditioning | undefined): boolean {
   return !conditioning || (!conditioning.known && !conditioning.start && !conditioning.tied?.length && !conditioning.roll);

@@ -10,7 +10,7 @@
  * valid first latents of a new clip, and a group's latent is the same wherever it stands.
  */
 import type { Manifest } from '../models/manifest';
-import type { LatentConditioning } from './conditioning';
+import { warmStart, type LatentConditioning } from './conditioning';
 import { PipelineError } from './errors';
 import { checkClip, closestAspect, fitClip, type RgbaClip } from './fitFrames';
 import { checkFrameCount, latentDims, resolveSize } from './latents';
@@ -49,7 +49,16 @@ export interface VideoRequest extends Omit<TextToVideoRequest, 'conditioning' | 
   readonly aspect?: string;
   /** Frames sampled (one of the pack's counts); video-to-video defaults to the longest the source fills. */
   readonly frames?: number;
+  /**
+   * Image-to-video, extend and connect: the flow time new frames start from, as copies of the
+   * nearest known frame (conditioning.ts `warmStart`); 1 starts them from pure noise. Default
+   * DEFAULT_WARM_START.
+   */
+  readonly warmStart?: number;
 }
+
+/** Measured in docs/capabilities.md ("Warm start"). */
+export const DEFAULT_WARM_START = 1;
 
 /** The output of any mode. */
 export interface ModeVideo extends GeneratedVideo {
@@ -89,10 +98,13 @@ export async function generateVideo(runner: ModelRunner, manifest: Manifest, req
   };
   if (callbacks.signal?.aborted) throw new PipelineError('aborted', 'generation was cancelled');
   if (plan.encodes) onStage('encode');
-  const conditioning = await plan.conditioning(encode);
+  const warm = request.warmStart ?? DEFAULT_WARM_START;
+  if (!(warm > 0 && warm <= 1)) throw new PipelineError('invalid-conditioning', `warm start ${warm} is not a flow time above 0 and at most 1`);
+  const planned = await plan.conditioning(encode);
+  const conditioning = planned && warmStart(planned, dims, warm);
 
   // 3. Sample with the conditioning, then 4. join the sampled clip with the sources
-  const { mode: _mode, aspect: _aspect, frames: _frames, ...settings } = request;
+  const { mode: _mode, aspect: _aspect, frames: _frames, warmStart: _warm, ...settings } = request;
   const video = await textToVideo(runner, manifest, { ...settings, aspect, frames, ...(conditioning ? { conditioning } : {}) }, { ...callbacks, onStage });
   const joined = plan.join(video.frames);
   const copied = mode.kind === 'extend' ? fitted[0]!.frames.length : mode.kind === 'connect' ? fitted[0]!.frames.length + fitted[1]!.frames.length : 0;

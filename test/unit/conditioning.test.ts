@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkConditioning, conditionedNoise, constrain, initialSample, isUnconditioned, rollFrames } from '../../src/pipeline/conditioning';
+import { checkConditioning, conditionedNoise, constrain, initialSample, isUnconditioned, rollFrames, warmStart } from '../../src/pipeline/conditioning';
 import type { PipelineError } from '../../src/pipeline/errors';
 import { FlowMatchEulerScheduler } from '../../src/schedulers/flowMatchEulerScheduler';
 
@@ -65,6 +65,17 @@ describe('conditioning', () => {
     expect(frameOf(rolled, 1)).toEqual(frameOf(latent, 2));
     expect(rollFrames(rolled, dims, 1, -1)).toEqual(latent);
     expect(rollFrames(latent, dims, 0, 3)).toBe(latent);
+  });
+
+  it('warm-starts unknown frames as copies of the nearest known frame, at the given time', () => {
+    const known = { latents: ramp(1), frames: [true, false, false] };
+    const warm = warmStart({ known }, dims, 0.8);
+    expect(warm.start?.time).toBe(0.8);
+    expect(frameOf(warm.start!.latents, 1)).toEqual(frameOf(known.latents, 0));
+    expect(frameOf(warm.start!.latents, 2)).toEqual(frameOf(known.latents, 0));
+    const both = warmStart({ known: { latents: ramp(1), frames: [true, false, true] } }, dims, 0.5);
+    expect(frameOf(both.start!.latents, 1)).toEqual(frameOf(ramp(1), 0)); // a tie goes to the earlier frame
+    expect(warmStart({ known }, dims, 1)).toEqual({ known });
   });
 
   it('knows when nothing is asked', () => {

@@ -91,6 +91,13 @@ describe('generateVideo', () => {
     expect(video.frames.slice(0, 13)).toEqual(video.sampledFrames.slice(0, 13));
   });
 
+  it('a warm start begins image-to-video at the given time, new frames from the image’s latent', async () => {
+    const { runner, log } = fake();
+    await generateVideo(runner, manifest, { ...request({ kind: 'image-to-video', image: grayClip(1) }, { frames: 9, steps: 4 }), warmStart: 0.6 });
+    expect(log.dit[0]!.timestep[0]).toBeCloseTo(0.6, 6);
+    expect(log.dit).toHaveLength(2);
+  });
+
   it('video-to-video at strength 0 runs no denoising step and decodes the source latents', async () => {
     const { runner, log } = fake();
     const video = await generateVideo(runner, manifest, request({ kind: 'video-to-video', clip: grayClip(20), strength: 0 }));
@@ -150,6 +157,7 @@ describe('generateVideo', () => {
     [{ kind: 'video-to-video', clip: grayClip(9), strength: 0.5 } as GenerationMode, { frames: 17 }, 'invalid-source', /has 9 frames; 17 are needed/],
     [{ kind: 'loop' } as GenerationMode, { aspect: '16:9', frames: 9 }, 'invalid-frames', /loop needs at least 4 latent frames/],
     [{ kind: 'loop' } as GenerationMode, {}, 'invalid-aspect', /needs an aspect ratio/],
+    [{ kind: 'image-to-video', image: grayClip(1) } as GenerationMode, { frames: 9, warmStart: 0 }, 'invalid-conditioning', /warm start 0 is not a flow time/],
     [{ kind: 'connect', first: grayClip(9), second: grayClip(2) } as GenerationMode, {}, 'invalid-source', /a clip is too short/],
     [{ kind: 'image-to-video', image: { width: 4, height: 4, frames: [new Uint8ClampedArray(3)] } } as GenerationMode, {}, 'invalid-source', /the image frame 0 holds 3 bytes/],
   ])('refuses %s mode requests it cannot do, before running the DiT (%#)', async (mode, change, code, message) => {
