@@ -87,6 +87,8 @@ export async function generateVideo(runner: ModelRunner, manifest: Manifest, req
   checkFrameCount(manifest.video, frames);
   const dims = latentDims(manifest.latent, size, frames);
   const plan = planMode(mode, dims, fitted);
+  const warm = request.warmStart ?? DEFAULT_WARM_START;
+  if (!(warm > 0 && warm <= 1)) throw new PipelineError('invalid-conditioning', `warm start ${warm} is not a flow time above 0 and at most 1`);
 
   // 2. Encode the source frames the plan keeps into latents (the VAE encoder, one call per source part)
   const encode = new Encoder(runner, manifest, dims, size);
@@ -98,8 +100,6 @@ export async function generateVideo(runner: ModelRunner, manifest: Manifest, req
   };
   if (callbacks.signal?.aborted) throw new PipelineError('aborted', 'generation was cancelled');
   if (plan.encodes) onStage('encode');
-  const warm = request.warmStart ?? DEFAULT_WARM_START;
-  if (!(warm > 0 && warm <= 1)) throw new PipelineError('invalid-conditioning', `warm start ${warm} is not a flow time above 0 and at most 1`);
   const planned = await plan.conditioning(encode);
   const conditioning = planned && warmStart(planned, dims, warm);
 
