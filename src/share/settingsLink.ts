@@ -74,13 +74,6 @@ export function settingsFromLink(href: string): RestoredSettings | null {
   });
 }
 
-/** `href` without the settings parameters (what the address bar shows once they are applied). */
-export function withoutSettingsParams(href: string): string {
-  const url = new URL(href);
-  for (const name of LINK_PARAMS) url.searchParams.delete(name);
-  return url.href;
-}
-
 /** Drops undefined fields, so spreading the result into the form leaves those fields alone. */
 export function compact(settings: { [K in keyof RestoredSettings]: RestoredSettings[K] | undefined }): RestoredSettings {
   return Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)) as RestoredSettings;
