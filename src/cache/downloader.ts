@@ -68,6 +68,9 @@ class Retryable extends Error {
   }
 }
 
+/** A chunk read from a 206 answer, or a 200 answer to stream whole. */
+type Fetched = { readonly kind: 'chunk'; readonly data: Uint8Array<ArrayBuffer> } | { readonly kind: 'whole'; readonly response: Response };
+
 type OnChunk = (index: number, data: Uint8Array<ArrayBuffer>, sha256: string) => Promise<void>;
 
 /**
@@ -87,6 +90,8 @@ class FileDownload {
   /** Whole-file hash computed in JS only when there is more than one chunk. */
   private readonly streaming: boolean;
   private readonly what: string;
+  /** The next chunk, downloading while the current one is hashed and stored. */
+  private prefetched: { index: number; fetched: Promise<Fetched>; controller: AbortController } | null = null;
 
   constructor(
     private readonly pack: string,
@@ -108,15 +113,19 @@ class FileDownload {
     if (this.record.state === 'complete') return this.record;
     this.progress.initiate(storedBytes(this.record));
     this.progress.download();
-    let index = this.record.hashed;
-    while (index < this.count) {
-      if (this.record.chunks[index] && (await this.reuseStored(index))) {
-        index++;
-        continue;
+    try {
+      let index = this.record.hashed;
+      while (index < this.count) {
+        if (this.record.chunks[index] && (await this.reuseStored(index))) {
+          index++;
+          continue;
+        }
+        index = await this.withRetries(index, (i, data, sha) => this.commit(i, data, sha));
       }
-      index = await this.withRetries(index, (i, data, sha) => this.commit(i, data, sha));
+      if (!this.complete()) await this.recheck();
+    } finally {
+      this.dropPrefetch();
     }
-    if (!this.complete()) await this.recheck();
     this.progress.done();
     return this.record;
   }
@@ -238,9 +247,17 @@ class FileDownload {
 
   /** One request for chunk `index`; returns the next chunk index to fetch. */
   private async fetchFrom(index: number, onChunk: OnChunk): Promise<number> {
+    const got = await this.takeChunk(index);
+    if (got.kind === 'whole') return this.streamWhole(got.response, index, onChunk);
+    await this.checkChunk(index, got.data, onChunk, true);
+    return index + 1;
+  }
+
+  /** Requests chunk `index` and reads its body; a 200 answer (Range ignored) is handed back unread. */
+  private async readChunk(index: number, signal: AbortSignal | undefined): Promise<Fetched> {
     const { start, end } = chunkRange(this.file.bytes, this.record.chunkBytes, index);
-    const response = await this.request(`bytes=${start}-${end}`);
-    if (response.status === 200) return this.streamWhole(response, index, onChunk);
+    const response = await this.request(`bytes=${start}-${end}`, signal);
+    if (response.status === 200) return { kind: 'whole', response };
     const data = new Uint8Array(end - start + 1);
     this.checkContentRange(response, start);
     const base = storedBytes(this.record);
@@ -250,8 +267,34 @@ class FileDownload {
     }
     if (received < data.length) throw new Retryable(`connection closed after ${received} of ${data.length} bytes`, this.cutError());
     if (start === 0 && looksLikeHtml(data.subarray(0, 64))) throw htmlError(this.file.url, this.file.path);
-    await this.checkChunk(index, data, onChunk);
-    return index + 1;
+    return { kind: 'chunk', data };
+  }
+
+  /** Chunk `index`: the one read ahead of time, or a new request. */
+  private takeChunk(index: number): Promise<Fetched> {
+    const ahead = this.prefetched;
+    this.prefetched = null;
+    if (ahead?.index === index) return ahead.fetched;
+    ahead?.controller.abort();
+    return this.readChunk(index, this.options.signal);
+  }
+
+  /**
+   * Downloads chunk `index` while the previous one is hashed and stored, so the network and the
+   * CPU overlap; at most one chunk is read ahead (two in memory). Its errors surface when taken.
+   */
+  private prefetch(index: number): void {
+    if (index >= this.count || this.record.chunks[index] || this.options.signal?.aborted) return;
+    const controller = new AbortController();
+    this.options.signal?.addEventListener('abort', () => controller.abort(this.options.signal?.reason), { once: true });
+    const fetched = this.readChunk(index, controller.signal);
+    fetched.catch(() => undefined);
+    this.prefetched = { index, fetched, controller };
+  }
+
+  private dropPrefetch(): void {
+    this.prefetched?.controller.abort();
+    this.prefetched = null;
   }
 
   /** The server ignored Range: read the whole body, skip what is stored, store the rest chunk by chunk. */
@@ -309,20 +352,21 @@ class FileDownload {
     return this.count;
   }
 
-  private async checkChunk(index: number, data: Uint8Array<ArrayBuffer>, onChunk: OnChunk): Promise<void> {
+  private async checkChunk(index: number, data: Uint8Array<ArrayBuffer>, onChunk: OnChunk, prefetchNext = false): Promise<void> {
     const sha = await sha256Hex(data);
     const expected = this.expectedChunkHash(index);
     if (expected !== null && sha !== expected) throw new ChunkMismatch(index, sha);
+    if (prefetchNext) this.prefetch(index + 1);
     await onChunk(index, data, sha);
   }
 
-  private async request(range: string): Promise<Response> {
-    this.options.signal?.throwIfAborted();
+  private async request(range: string, signal: AbortSignal | undefined): Promise<Response> {
+    signal?.throwIfAborted();
     let response: Response;
     try {
-      response = await this.fetch(this.file.url, { headers: { Range: range }, cache: 'no-store', signal: this.options.signal ?? null });
+      response = await this.fetch(this.file.url, { headers: { Range: range }, cache: 'no-store', signal: signal ?? null });
     } catch (error) {
-      if ((error as { name?: string }).name === 'AbortError' || this.options.signal?.aborted) throw error;
+      if ((error as { name?: string }).name === 'AbortError' || signal?.aborted) throw error;
       throw new Retryable(`fetch failed: ${String(error)}`, new DownloadError('fetch-failed', explainFetchFailure(this.file.url, this.what), this.file.url, { cause: error }));
     }
     if (isHtmlContentType(response.headers.get('content-type'))) {

@@ -11,7 +11,7 @@
  * for cross-origin (CORS) tests.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { readFile, stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 
@@ -163,7 +163,7 @@ export async function startPackServer(options: PackServerOptions): Promise<PackS
     entry.start = start;
     res.writeHead(code, headers);
     if (req.method === 'HEAD') return void res.end();
-    const body = (await readFile(file)).subarray(start, end + 1);
+    const body = await readRange(file, start, end - start + 1);
     const flip = applied.find((f) => f.flipAt !== undefined)?.flipAt;
     if (flip !== undefined) body[flip - start]! ^= 0xff;
     const cut = applied.find((f) => f.cutAt !== undefined)?.cutAt;
@@ -272,6 +272,18 @@ function corsHeaders(): Record<string, string> {
 /** What the app sends (vite.config.ts), so the harness runs cross-origin isolated like the app. */
 function isolationHeaders(): Record<string, string> {
   return { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+}
+
+/** Reads `length` bytes at `start` without reading the whole file (packs may be large). */
+async function readRange(file: string, start: number, length: number): Promise<Buffer> {
+  const handle = await open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(length);
+    await handle.read(buffer, 0, length, start);
+    return buffer;
+  } finally {
+    await handle.close();
+  }
 }
 
 function delay(ms: number): Promise<void> {
