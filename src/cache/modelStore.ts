@@ -8,7 +8,7 @@ import type { Manifest, ManifestFile } from '../models/manifest';
 import { memoryBackend, type CacheBackend } from './backend';
 import { downloadFile, toBytes, type DownloadNote } from './downloader';
 import { CacheError, DownloadError, isQuotaExceeded, PackNotInstalledError, PackRequirementsError, StorageQuotaError } from './errors';
-import type { Fetch } from './http';
+import { manifestUrlFor, type Fetch } from './http';
 import { hasIndexedDb, idbBackend } from './idbBackend';
 import { fetchManifest, parseFetchedManifest, type FetchedManifest } from './manifestFetch';
 import { FileProgress, type ModelProgress, type ProgressCallback } from './progress';
@@ -147,10 +147,10 @@ export class ModelStore {
     return { manifest: fetched.manifest, info };
   }
 
+  /** A complete pack installed from `url` (a manifest or folder URL), if any. */
   private async findComplete(url: string): Promise<PackInfo | null> {
-    const absolute = new URL(url, (globalThis as { location?: { href?: string } }).location?.href).href;
-    const packs = await this.list();
-    return packs.find((p) => p.status === 'complete' && (p.sourceUrl === absolute || p.sourceUrl === new URL('manifest.json', absolute.endsWith('.json') ? absolute : `${absolute.replace(/\/+$/, '')}/`).href)) ?? null;
+    const manifestUrl = manifestUrlFor(url);
+    return (await this.list()).find((p) => p.status === 'complete' && p.sourceUrl === manifestUrl) ?? null;
   }
 
   private async installFetched({ manifest, json, url }: FetchedManifest, options: InstallOptions): Promise<PackInfo> {
