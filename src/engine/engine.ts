@@ -12,6 +12,7 @@ import type { GeneratedVideo, StepEndEvent } from '../pipeline/textToVideo';
 import { generateVideo } from '../pipeline/videoModes';
 import { chooseDevice, wasmChoice } from '../runtime/device';
 import { downloadProgress, loadModelRole, loadPack, type ModelPack } from '../runtime/modelFiles';
+import { RunTotals } from '../runtime/runTimings';
 import { createWebRunner, type WebRunner } from '../runtime/webRunner';
 import { assertPromptsAllowed } from '../safety/promptPolicy';
 import { probeVideoCodec } from '../media/codecs';
@@ -39,6 +40,14 @@ import type {
 /** Previews at most this often: cheap, but each one is a message to the main thread. */
 const PREVIEW_INTERVAL_MS = 100;
 
+/** Stage times of one sampling run, and when its first preview went out. */
+interface SampleTimings {
+  readonly encodeMs: number;
+  readonly denoiseMs: number;
+  readonly decodeMs: number;
+  readonly firstPreviewAt: number | null;
+}
+
 interface Loaded {
   readonly pack: ModelPack;
   readonly info: PackInfo;
@@ -56,6 +65,8 @@ export class Engine implements WorkerEngineApi {
   private onLoadProgress: ((progress: EngineProgress) => void) | undefined;
   /** Frames of recent results, for "use the current result" as a source. */
   private readonly resultFrames = new ResultFrames();
+  /** Graph-run times of the generation in flight (one at a time). */
+  private runTotals: RunTotals | null = null;
 
   async init(options: EngineInitOptions, onProgress?: (progress: EngineProgress) => void): Promise<EngineInfo> {
     this.onLoadProgress = onProgress;
@@ -155,7 +166,9 @@ export class Engine implements WorkerEngineApi {
     const resolved = await resolveMode(request.mode, manifest, settings, this.resultFrames);
 
     // 2. Sample; a lost GPU switches to WASM and the same request runs again
-    let timings = { encodeMs: 0, denoiseMs: 0, decodeMs: 0 };
+    const runTotals = new RunTotals();
+    this.runTotals = runTotals;
+    let timings: SampleTimings = { encodeMs: 0, denoiseMs: 0, decodeMs: 0, firstPreviewAt: null };
     let video: GeneratedVideo;
     try {
       ({ video, timings } = await this.sample(loaded, request, resolved, callbacks, signal));
@@ -189,6 +202,8 @@ export class Engine implements WorkerEngineApi {
     );
     const file = await this.encode(loaded, frames, provenance, (frame, total) => emit(callbacks.onProgress, { stage: 'mux', frame, total }));
     const muxMs = performance.now() - muxStarted;
+    const { firstPreviewAt, ...stages } = timings;
+    const runs = runTotals.data();
 
     return {
       id: request.id,
@@ -205,7 +220,17 @@ export class Engine implements WorkerEngineApi {
       fps: video.fps,
       packName: manifest.name,
       backend: loaded.backend,
-      timings: { loadMs: 0, ...timings, muxMs, totalMs: performance.now() - started },
+      timings: {
+        loadMs: 0,
+        ...stages,
+        muxMs,
+        totalMs: performance.now() - started,
+        firstPreviewMs: firstPreviewAt === null ? null : firstPreviewAt - started,
+        runs: runs.runs,
+        runMs: runs.runMs,
+        runMsByRole: runs.byRole,
+        copyMs: runs.copyMs,
+      },
       ...(request.includeRawFrames ? { rawFrames: toRgb(video.frames) } : {}),
     };
   }
@@ -217,10 +242,11 @@ export class Engine implements WorkerEngineApi {
     resolved: ResolvedMode,
     callbacks: GenerateCallbacks,
     signal: AbortSignal,
-  ): Promise<{ video: GeneratedVideo; timings: { encodeMs: number; denoiseMs: number; decodeMs: number } }> {
+  ): Promise<{ video: GeneratedVideo; timings: SampleTimings }> {
     const { settings } = request;
     const marks: Record<string, number> = { start: performance.now() };
     let lastPreview = 0;
+    let firstPreviewAt: number | null = null;
     const onStepEnd = (event: StepEndEvent) => {
       const now = performance.now();
       const elapsedMs = now - marks.denoise!;
@@ -235,6 +261,7 @@ export class Engine implements WorkerEngineApi {
       if (callbacks.onPreview && (now - lastPreview >= PREVIEW_INTERVAL_MS || event.step === event.total)) {
         lastPreview = now;
         emit(callbacks.onPreview, previewImage(event, loaded));
+        firstPreviewAt ??= performance.now();
       }
     };
     const video = await generateVideo(
@@ -267,6 +294,7 @@ export class Engine implements WorkerEngineApi {
         encodeMs: (marks.denoise ?? end) - (marks.encode ?? end),
         denoiseMs: (marks.decode ?? end) - (marks.denoise ?? end),
         decodeMs: end - (marks.decode ?? end),
+        firstPreviewAt,
       },
     };
   }
@@ -291,6 +319,7 @@ export class Engine implements WorkerEngineApi {
       adapter,
       loadBytes: (role: ModelRole) => loadModelRole(pack, role, (progress) => emit(onProgress, downloadProgress(progress))),
       onLoaded: (role, index, total) => emit(onProgress, { stage: 'load', file: role, loaded: index, total }),
+      onRun: (timing) => this.runTotals?.add(timing),
     });
   }
 

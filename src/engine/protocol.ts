@@ -162,6 +162,19 @@ export interface StageTimings {
   readonly decodeMs: number;
   readonly muxMs: number;
   readonly totalMs: number;
+  /*
+   * Profile of the run (`npm run bench` reads these through the test hooks). Optional: results
+   * stored by an older version (the gallery) lack them.
+   */
+  /** Request received → first preview sent (null without previews). */
+  readonly firstPreviewMs?: number | null;
+  /** Graph runs of the sampling stages and the time inside `session.run` (src/runtime/runTimings.ts). */
+  readonly runs?: number;
+  readonly runMs?: number;
+  /** runMs by graph role (textEncoder, dit, vaeDecoder). */
+  readonly runMsByRole?: Readonly<Record<string, number>>;
+  /** GPU↔CPU tensor copies outside `session.run` (WebGPU; 0 on WASM). */
+  readonly copyMs?: number;
 }
 
 export interface GeneratedFile {

@@ -10,10 +10,13 @@ import type { DitInputs, ModelRunner, Tensor32 } from '../pipeline/modelRunner';
 import { ModelLoadError } from './errors';
 import { readVerifiedFile } from './nodePack';
 import { RunQueue } from './runQueue';
+import type { RunTiming } from './runTimings';
 
 export interface NodeRunnerOptions {
   /** Threads per session (onnxruntime's intra-op pool); defaults to onnxruntime's choice. */
   readonly threads?: number;
+  /** Timing hook: called after every graph run (see runTimings.ts). */
+  readonly onRun?: (timing: RunTiming) => void;
 }
 
 /** Loads the four graphs of the pack in `dir` (already parsed as `manifest`). */
@@ -37,11 +40,13 @@ export async function createNodeRunner(dir: string, manifest: Manifest, options:
       const session = sessions.get(role);
       if (!session) throw new ModelLoadError('run-failed', `${role} was released`);
       let result: ort.InferenceSession.ReturnType;
+      const started = performance.now();
       try {
         result = await session.run(feeds);
       } catch (cause) {
         throw new ModelLoadError('run-failed', `${role} failed: ${(cause as Error).message}`, { cause });
       }
+      options.onRun?.({ role, runMs: performance.now() - started, copyMs: 0 });
       const tensor = result[output];
       if (!tensor || tensor.type !== 'float32') throw new ModelLoadError('run-failed', `${role} returned no float32 "${output}"`);
       return { data: tensor.data as Float32Array, dims: [...tensor.dims] };

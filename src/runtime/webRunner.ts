@@ -10,6 +10,7 @@ import type { Backend } from '../engine/protocol';
 import { EngineError } from '../engine/errors';
 import type { SessionSource } from '../cache';
 import { RunQueue } from './runQueue';
+import type { RunTiming } from './runTimings';
 
 /** Graph inputs and outputs by role (docs/model-pack.md, "The graphs"). */
 const OUTPUT: Record<ModelRole, string> = {
@@ -31,6 +32,8 @@ export interface WebRunnerOptions {
   readonly onLoaded?: (role: ModelRole, index: number, total: number) => void;
   /** Called once if the GPU device is lost. */
   readonly onDeviceLost?: (message: string) => void;
+  /** Timing hook: called after every graph run (see runTimings.ts). */
+  readonly onRun?: (timing: RunTiming) => void;
 }
 
 let wasmConfigured = false;
@@ -65,7 +68,7 @@ export async function createWebRunner(options: WebRunnerOptions): Promise<WebRun
     await Promise.allSettled([...sessions.values()].map((s) => s.release()));
     throw error;
   }
-  const runner = new WebRunner(options.backend, sessions);
+  const runner = new WebRunner(options.backend, sessions, options.onRun);
   if (options.backend === 'webgpu') await runner.watchDevice(options.onDeviceLost);
   return runner;
 }
@@ -79,6 +82,7 @@ export class WebRunner implements ModelRunner {
   constructor(
     readonly backend: Backend,
     private readonly sessions: Map<ModelRole, ort.InferenceSession>,
+    private readonly onRun?: (timing: RunTiming) => void,
   ) {}
 
   /** Set when the WebGPU device was lost; every later run fails with `device-lost`. */
@@ -137,7 +141,9 @@ export class WebRunner implements ModelRunner {
       if (this.lostMessage) throw new EngineError('device-lost', 'The GPU stopped responding (device lost).', { detail: this.lostMessage });
       const session = this.sessions.get(role);
       if (!session) throw new EngineError('not-ready', 'The model is not loaded.');
+      const started = performance.now();
       const results = await session.run(feeds);
+      this.onRun?.({ role, runMs: performance.now() - started, copyMs: 0 });
       const output = results[OUTPUT[role]];
       if (!output) throw new EngineError('internal', `The ${role} graph has no output "${OUTPUT[role]}".`);
       const tensor: Tensor32 = { data: output.data as Float32Array, dims: [...output.dims] };

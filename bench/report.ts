@@ -1,0 +1,264 @@
+/**
+ * Turns the raw measurements into the result file (fixed keys, so figures can be tracked over
+ * time) and the markdown table the README shows.
+ */
+import type { AdherenceResult } from './adherence';
+import { samplingMs, type RunTimings } from './app';
+import type { AdapterInfo, MemoryPoint, TimedRuns } from './browserBench';
+import { DEFAULT_CLIP, GPU_CLIP, type BenchPlan, type ClipSettings } from './config';
+import type { MachineInfo, OtherProcess } from './machine';
+import type { CacheBenchResult } from './page/cacheBench';
+import { pairedRatio, round, summarize, type Summary } from './stats';
+
+export interface PairedRuns {
+  readonly browser: TimedRuns & { warmups: RunTimings[] };
+  readonly nativeMs: number[];
+  readonly nativeRunMs: number[];
+  readonly nativeRunMsByRole: Record<string, number>[];
+}
+
+export interface BenchInputs {
+  readonly date: string;
+  readonly quick: boolean;
+  readonly plan: BenchPlan;
+  readonly note: string | null;
+  readonly durationS: number;
+  readonly machine: MachineInfo;
+  readonly browserVersion: string;
+  readonly wasmBadge: string;
+  readonly gpuBadge: string | null;
+  readonly adapter: AdapterInfo | null;
+  readonly otherLoad: { start: OtherProcess[]; end: OtherProcess[]; loadAvgStart: number; loadAvgEnd: number };
+  readonly appLoadMs: number;
+  readonly p1: PairedRuns;
+  readonly scaling: { clip: ClipSettings & { tokens: number }; browser: RunTimings[]; nativeMs: number[] }[];
+  readonly wasmSmall: TimedRuns;
+  readonly gpu: TimedRuns | null;
+  readonly frameDiff: { wasmVsNative: { max: number; mean: number }; webgpuVsWasm: { max: number; mean: number } | null };
+  readonly memory: MemoryPoint[];
+  readonly p5: PairedRuns;
+  readonly packBytes: { int8: number; fp32: number };
+  readonly cache: Record<string, CacheBenchResult>;
+  readonly adherence: Record<string, AdherenceResult | null>;
+  readonly adherenceNote: string | null;
+  readonly errors: string[];
+}
+
+const s = (values: number[], scale = 1) => summarize(values.map((v) => v * scale));
+const med = (values: number[]) => summarize(values).median;
+
+/** Rounded summary for the JSON file. */
+function brief(summary: Summary, digits = 3): { median: number; min: number; max: number; n: number } {
+  return { median: round(summary.median, digits), min: round(summary.min, digits), max: round(summary.max, digits), n: summary.n };
+}
+
+export type BenchResults = ReturnType<typeof buildResults>;
+
+export function buildResults(inputs: BenchInputs, baseline: Record<string, unknown> | null) {
+  const { p1, p5, gpu, wasmSmall } = inputs;
+  const browserMs = p1.browser.timings.map(samplingMs);
+  const p1Ratio = pairedRatio(browserMs, p1.nativeMs);
+  const overhead = s(p1.browser.timings.map((t) => (samplingMs(t) - t.runMs) / samplingMs(t)));
+  const endToEndOverhead = s(p1.browser.timings.map((t) => (t.totalMs - t.runMs) / t.totalMs));
+  const gpuMs = gpu ? gpu.timings.map(samplingMs) : [];
+  const wasmSmallMs = wasmSmall.timings.map(samplingMs);
+  const int8Load = inputs.cache['tessera-tiny'];
+  const fp32Load = inputs.cache['tessera-tiny-fp32'];
+  const warmOverCold = int8Load ? s(int8Load.load.map((l) => l.warmMs / l.coldMs)) : null;
+  const fp32Ms = p5.browser.timings.map(samplingMs);
+  const roleShare = (timings: RunTimings[], role: string) => med(timings.map((t) => t.runMsByRole[role] ?? 0));
+  const firstGeneration = p1.browser.warmups[0];
+  const memory = inputs.memory;
+  const memBase = memory[0];
+  const memLast = memory.at(-1);
+
+  const results = {
+    date: inputs.date,
+    quick: inputs.quick,
+    note: inputs.note,
+    p1_wasm_over_native: round(p1Ratio.median),
+    p1b_webgpu_over_wasm: gpu ? round(med(gpuMs) / med(wasmSmallMs)) : null,
+    p1b_max_abs_diff: inputs.frameDiff.webgpuVsWasm?.max ?? null,
+    p2_overhead_share: round(overhead.median),
+    p2_end_to_end_overhead_share: round(endToEndOverhead.median),
+    p2_gpu_copy_ms: gpu ? round(med(gpu.timings.map((t) => t.copyMs))) : null,
+    p2_gpu_copy_share: gpu ? round(med(gpu.timings.map((t) => t.copyMs / samplingMs(t)))) : null,
+    p3_warm_over_cold: warmOverCold ? round(warmOverCold.median) : null,
+    p3_cache_read_mb_s: int8Load ? round(int8Load.read.mbPerSecond) : null,
+    p4_first_preview_s: round(med(p1.browser.timings.map((t) => t.firstPreviewMs ?? Number.NaN)) / 1000),
+    p4_total_s: round(med(p1.browser.timings.map((t) => t.totalMs)) / 1000),
+    p4_first_generation_first_preview_s: firstGeneration?.firstPreviewMs != null ? round(firstGeneration.firstPreviewMs / 1000) : null,
+    p4_first_generation_total_s: firstGeneration ? round(firstGeneration.totalMs / 1000) : null,
+    p5_quant_size_ratio: round(inputs.packBytes.int8 / inputs.packBytes.fp32),
+    p5_quant_speed_ratio: round(med(browserMs) / med(fp32Ms)),
+    p5_quant_native_speed_ratio: round(med(p1.nativeMs) / med(p5.nativeMs)),
+    p5_adherence_int8: inputs.adherence['tessera-tiny']?.meanRate != null ? round(inputs.adherence['tessera-tiny']!.meanRate) : null,
+    p5_adherence_fp32: inputs.adherence['tessera-tiny-fp32']?.meanRate != null ? round(inputs.adherence['tessera-tiny-fp32']!.meanRate) : null,
+    memory_peak_mb: Object.fromEntries(memory.map((m) => [`${m.frames}f`, m.peakRssBytes === null ? null : round(m.peakRssBytes / 1e6)])),
+    machine: {
+      cores: inputs.machine.cores,
+      cpu: inputs.machine.cpuModel,
+      memoryGiB: inputs.machine.memoryGiB,
+      browser: `Chromium ${inputs.browserVersion}`,
+      adapter: inputs.adapter ? `${[inputs.adapter.vendor, inputs.adapter.architecture].filter(Boolean).join(' ')} (${inputs.adapter.description})${inputs.adapter.isFallbackAdapter ? ', software fallback adapter' : ''}` : 'none',
+      wasm: inputs.wasmBadge,
+      node: inputs.machine.node,
+      onnxruntime: 'onnxruntime-web 1.30 (WebGPU build) / onnxruntime-node 1.30, default threads',
+      alsoRunning: inputs.otherLoad,
+    },
+    settings: {
+      prompt: 'fixed, canonical caption',
+      seed: 1234,
+      defaultClip: DEFAULT_CLIP,
+      gpuClip: GPU_CLIP,
+      plan: inputs.plan,
+      durationS: Math.round(inputs.durationS),
+    },
+    details: {
+      appLoadS: round(inputs.appLoadMs / 1000),
+      p1: {
+        wasmSamplingMs: brief(s(browserMs)),
+        nativeMs: brief(s(p1.nativeMs)),
+        ratio: brief(p1Ratio),
+        wasmRunMsByRole: Object.fromEntries(['textEncoder', 'dit', 'vaeDecoder'].map((r) => [r, round(roleShare(p1.browser.timings, r))])),
+        nativeRunMsByRole: Object.fromEntries(['textEncoder', 'dit', 'vaeDecoder'].map((r) => [r, round(med(p1.nativeRunMsByRole.map((b) => b[r] ?? 0)))])),
+        nativeRunMs: brief(s(p1.nativeRunMs)),
+        wasmRunMs: brief(s(p1.browser.timings.map((t) => t.runMs))),
+        maxAbsDiffVsNative: inputs.frameDiff.wasmVsNative.max,
+        meanAbsDiffVsNative: round(inputs.frameDiff.wasmVsNative.mean),
+      },
+      p1b: gpu
+        ? {
+            clip: GPU_CLIP,
+            webgpuSamplingMs: brief(s(gpuMs)),
+            wasmSamplingMs: brief(s(wasmSmallMs)),
+            webgpuRunMsByRole: Object.fromEntries(['textEncoder', 'dit', 'vaeDecoder'].map((r) => [r, round(roleShare(gpu.timings, r))])),
+            wasmRunMsByRole: Object.fromEntries(['textEncoder', 'dit', 'vaeDecoder'].map((r) => [r, round(roleShare(wasmSmall.timings, r))])),
+            maxAbsDiff: inputs.frameDiff.webgpuVsWasm?.max ?? null,
+            meanAbsDiff: inputs.frameDiff.webgpuVsWasm ? round(inputs.frameDiff.webgpuVsWasm.mean) : null,
+          }
+        : null,
+      p2: {
+        overheadShare: brief(overhead),
+        endToEndOverheadShare: brief(endToEndOverhead),
+        pipelineOverheadMs: brief(s(p1.browser.timings.map((t) => samplingMs(t) - t.runMs))),
+        muxMs: brief(s(p1.browser.timings.map((t) => t.muxMs))),
+        runsPerClip: p1.browser.timings[0]?.runs ?? null,
+        nativeOverheadShare: brief(s(p1.nativeMs.map((ms, i) => (ms - p1.nativeRunMs[i]!) / ms))),
+      },
+      p3: Object.fromEntries(
+        Object.entries(inputs.cache).map(([pack, r]) => [
+          pack,
+          {
+            bytes: r.read.bytes,
+            coldMs: brief(s(r.load.map((l) => l.coldMs))),
+            warmMs: brief(s(r.load.map((l) => l.warmMs))),
+            warmOverCold: brief(s(r.load.map((l) => l.warmMs / l.coldMs))),
+            readMbPerSecond: round(r.read.mbPerSecond),
+          },
+        ]),
+      ),
+      p4: {
+        firstPreviewS: brief(s(p1.browser.timings.map((t) => t.firstPreviewMs ?? Number.NaN), 1 / 1000)),
+        totalS: brief(s(p1.browser.timings.map((t) => t.totalMs), 1 / 1000)),
+        stagesMs: {
+          encode: round(med(p1.browser.timings.map((t) => t.encodeMs))),
+          denoise: round(med(p1.browser.timings.map((t) => t.denoiseMs))),
+          decode: round(med(p1.browser.timings.map((t) => t.decodeMs))),
+          mux: round(med(p1.browser.timings.map((t) => t.muxMs))),
+        },
+        firstGeneration: firstGeneration ?? null,
+        secondsPerStep: inputs.scaling.map(({ clip, browser, nativeMs }) => ({
+          tokens: clip.tokens,
+          clip: `${clip.aspect} × ${clip.frames}f, ${clip.steps} steps`,
+          wasmSPerStep: brief(s(browser.map((t) => t.denoiseMs / clip.steps / 1000)), 3),
+          wasmDitRunSPerStep: round(med(browser.map((t) => (t.runMsByRole['dit'] ?? 0) / clip.steps / 1000))),
+          wasmSamplingS: round(med(browser.map(samplingMs)) / 1000),
+          nativeS: round(med(nativeMs) / 1000),
+          wasmOverNative: round(pairedRatio(browser.map(samplingMs), nativeMs).median),
+        })),
+      },
+      p5: {
+        int8Bytes: inputs.packBytes.int8,
+        fp32Bytes: inputs.packBytes.fp32,
+        fp32WasmSamplingMs: brief(s(fp32Ms)),
+        fp32NativeMs: brief(s(p5.nativeMs)),
+        fp32WasmOverNative: round(pairedRatio(fp32Ms, p5.nativeMs).median),
+        adherence: inputs.adherence,
+        adherenceNote: inputs.adherenceNote,
+      },
+      memory: memory.map((m) => ({
+        ...m,
+        peakOverBase: m.peakRssBytes !== null && m.baseRssBytes !== null ? m.peakRssBytes - m.baseRssBytes : null,
+      })),
+      memoryGrowth:
+        memBase && memLast && memBase.peakRssBytes && memLast.peakRssBytes && memBase.baseRssBytes !== null && memLast.baseRssBytes !== null
+          ? {
+              tokensRatio: round(memLast.tokens / memBase.tokens),
+              peakRatio: round(memLast.peakRssBytes / memBase.peakRssBytes),
+              peakAboveIdleRatio: round((memLast.peakRssBytes - memLast.baseRssBytes) / Math.max(1, memBase.peakRssBytes - memBase.baseRssBytes)),
+            }
+          : null,
+      pageErrors: inputs.errors,
+    },
+    changes: null as null | Record<string, { before: number | null; after: number | null }>,
+  };
+  if (baseline) {
+    const keys = ['p1_wasm_over_native', 'p1b_webgpu_over_wasm', 'p2_overhead_share', 'p2_end_to_end_overhead_share', 'p2_gpu_copy_ms', 'p4_first_preview_s', 'p4_total_s', 'p4_first_generation_first_preview_s'] as const;
+    results.changes = Object.fromEntries(keys.map((k) => [k, { before: (baseline[k] as number | null) ?? null, after: results[k] as number | null }]));
+  }
+  return results;
+}
+
+const fmt = (v: number | null | undefined, digits = 3, unit = '') => (v === null || v === undefined || Number.isNaN(v) ? '–' : `${round(v, digits)}${unit}`);
+const range = (b: { median: number; min: number; max: number; n: number }, unit = '', scale = 1) =>
+  `${fmt(b.median * scale, 3, unit)} (${fmt(b.min * scale, 3)}–${fmt(b.max * scale, 3)}, n=${b.n})`;
+
+/** The table for the README's "Performance" section. */
+export function renderMarkdown(r: BenchResults): string {
+  const d = r.details;
+  const mem = d.memory.map((m) => `${m.frames}f ${fmt(m.peakRssBytes === null ? null : m.peakRssBytes / 1e6, 3)}`).join(' · ');
+  const memAbove = d.memory.map((m) => `${m.frames}f ${fmt(m.peakOverBase === null ? null : m.peakOverBase / 1e6, 3)}`).join(' · ');
+  const steps = d.p4.secondsPerStep.map((x) => `${x.tokens} tok ${fmt(x.wasmSPerStep.median * 1000, 3)} ms`).join(' · ');
+  const int8 = d.p3['tessera-tiny'];
+  const adherence = (pack: string) => {
+    const a = d.p5.adherence[pack];
+    return a ? `${fmt(a.meanRate, 3)} (${a.scenes} scenes)` : '–';
+  };
+  const lines = [
+    `Measured ${r.date.slice(0, 16).replace('T', ' ')} UTC on ${r.machine.cores} cores (${r.machine.cpu}), ${r.machine.browser}, WebGPU adapter: ${r.machine.adapter}.`,
+    `Default clip ${DEFAULT_CLIP.aspect} × ${DEFAULT_CLIP.frames} frames, ${DEFAULT_CLIP.steps} steps, CFG batched (B=2), seed 1234; ${r.machine.wasm}; medians (min–max, n runs).`,
+    r.machine.alsoRunning.start.length || r.machine.alsoRunning.end.length
+      ? `Also running on the machine: ${[...new Set([...r.machine.alsoRunning.start, ...r.machine.alsoRunning.end].map((p) => p.command.split(' ').slice(0, 2).join(' ')))].join(', ')} (load average ${r.machine.alsoRunning.loadAvgStart} → ${r.machine.alsoRunning.loadAvgEnd}).`
+      : `Nothing else was using the CPUs (load average ${r.machine.alsoRunning.loadAvgStart} → ${r.machine.alsoRunning.loadAvgEnd}).`,
+    r.quick ? '**Quick run (one sample each): not for comparison.**' : '',
+    r.note ? `Note: ${r.note}` : '',
+    '',
+    '| | measure | value |',
+    '|---|---|---|',
+    `| P1 | Chromium WASM ÷ onnxruntime-node, default clip | **${fmt(r.p1_wasm_over_native)}×** · ${range(d.p1.wasmSamplingMs, ' ms')} vs ${range(d.p1.nativeMs, ' ms')} |`,
+    `| P1 | WASM vs native frames | max ${d.p1.maxAbsDiffVsNative} / mean ${fmt(d.p1.meanAbsDiffVsNative)} levels of 255 |`,
+    d.p1b
+      ? `| P1b | WebGPU ÷ WASM (${GPU_CLIP.frames} frames, ${GPU_CLIP.steps} steps) | **${fmt(r.p1b_webgpu_over_wasm)}×** · ${range(d.p1b.webgpuSamplingMs, ' ms')} vs ${range(d.p1b.wasmSamplingMs, ' ms')}; frames differ by max ${d.p1b.maxAbsDiff} / mean ${fmt(d.p1b.meanAbsDiff)} levels |`
+      : '| P1b | WebGPU ÷ WASM | no adapter (skipped) |',
+    `| P2 | pipeline overhead (sampling − session.run) ÷ sampling | **${fmt(r.p2_overhead_share! * 100, 3, '%')}** · ${range(d.p2.pipelineOverheadMs, ' ms')} per clip, ${d.p2.runsPerClip} runs (native: ${fmt(d.p2.nativeOverheadShare.median * 100, 3, '%')}) |`,
+    `| P2 | end-to-end overhead incl. watermark + MP4 (total − session.run) ÷ total | ${fmt(r.p2_end_to_end_overhead_share! * 100, 3, '%')} · mux ${range(d.p2.muxMs, ' ms')} |`,
+    `| P2 | GPU↔CPU copies (WebGPU) | ${r.p2_gpu_copy_ms === null ? '–' : `${fmt(r.p2_gpu_copy_ms)} ms per clip, ${fmt(r.p2_gpu_copy_share! * 100, 3, '%')} of sampling`} |`,
+    int8
+      ? `| P3 | warm load (IndexedDB) ÷ cold (download), tessera-tiny ${fmt(int8.bytes / 1e6, 3)} MB | **${fmt(r.p3_warm_over_cold)}** · ${range(int8.warmMs, ' ms')} vs ${range(int8.coldMs, ' ms')} |`
+      : '',
+    `| P3 | cache read rate | **${fmt(r.p3_cache_read_mb_s)} MB/s** (fp32 pack ${fmt(d.p3['tessera-tiny-fp32']?.readMbPerSecond)} MB/s) |`,
+    `| P4 | default clip: first preview / total (warm engine) | **${fmt(r.p4_first_preview_s)} s / ${fmt(r.p4_total_s)} s** · stages ${d.p4.stagesMs.encode} / ${d.p4.stagesMs.denoise} / ${d.p4.stagesMs.decode} / ${d.p4.stagesMs.mux} ms (encode / denoise / decode / mux) |`,
+    `| P4 | first generation after page load: first preview / total | ${fmt(r.p4_first_generation_first_preview_s)} s / ${fmt(r.p4_first_generation_total_s)} s (app load ${fmt(d.appLoadS)} s) |`,
+    `| P4 | WASM ms per step by token count | ${steps} |`,
+    `| P5 | int8 ÷ fp32: size / WASM time / native time | **${fmt(r.p5_quant_size_ratio)}** / ${fmt(r.p5_quant_speed_ratio)} / ${fmt(r.p5_quant_native_speed_ratio)} (fp32 WASM ÷ native ${fmt(d.p5.fp32WasmOverNative)}×) |`,
+    `| P5 | held-out adherence (mean pass rate), int8 / fp32 | ${adherence('tessera-tiny')} / ${adherence('tessera-tiny-fp32')}${d.p5.adherenceNote ? ` (${d.p5.adherenceNote})` : ''} |`,
+    `| mem | renderer peak RSS, MB (1:1, 4 steps) | ${mem} |`,
+    `| mem | peak above idle (model loaded), MB | ${memAbove}${d.memoryGrowth ? ` · ×${d.memoryGrowth.peakAboveIdleRatio} for ×${d.memoryGrowth.tokensRatio} tokens` : ''} |`,
+  ];
+  if (r.changes) {
+    lines.push('', '| before → after | before | after |', '|---|---|---|');
+    for (const [key, { before, after }] of Object.entries(r.changes)) lines.push(`| ${key} | ${fmt(before)} | ${fmt(after)} |`);
+  }
+  return `${lines.filter((l, i, all) => l !== '' || all[i - 1] !== '').join('\n')}\n`;
+}

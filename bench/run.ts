@@ -1,0 +1,298 @@
+/**
+ * `npm run bench`: Tessera measured against its limit in one run. Builds (or reuses) the production
+ * build, serves it with cross-origin isolation, drives Debian Chromium through playwright-core, and
+ * times the same pipeline on onnxruntime-node in this process. Writes bench/results/<date>.json,
+ * bench/results/latest.json and bench/results/latest.md (the table the README shows).
+ *
+ *   npm run bench                       the full benchmark (about 6-8 minutes on 2 cores)
+ *   npm run bench -- --quick            one run of everything: checks the bench works
+ *   npm run bench -- --no-build         reuse dist/ as it is
+ *   npm run bench -- --dist DIR         measure another build (e.g. an older commit's) with this bench
+ *   npm run bench -- --name NAME        write bench/results/NAME.json instead of <date>.json (latest.* untouched unless --latest)
+ *   npm run bench -- --baseline FILE    add a before/after table against an earlier result
+ *   npm run bench -- --skip-gpu --skip-adherence --note "text"
+ *
+ * Timings are reported as medians with their range; nothing here asserts on a timing.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../test/e2e/browser';
+import { canScore, heldOutCaptions, measureAdherence, type AdherenceResult } from './adherence';
+import { closeBenchApp, openBenchApp } from './app';
+import { frameDifference, measureMemory, probeAdapter, timeClip, type AdapterInfo, type MemoryPoint, type TimedRuns } from './browserBench';
+import { DEFAULT_CLIP, FULL_PLAN, GPU_CLIP, MEMORY_FRAMES, PROMPT, QUICK_PLAN, SCALING_CLIPS, SEED, type BenchPlan, type ClipSettings } from './config';
+import { loadAverage, machineInfo, otherLoad, type OtherProcess } from './machine';
+import { loadNativePack, toRgb, type NativePack } from './native';
+import { bundleCacheBench, CACHE_BENCH_HTML } from './page/bundle';
+import type { CacheBenchResult } from './page/cacheBench';
+import { buildResults, renderMarkdown, type BenchInputs, type PairedRuns } from './report';
+import { startBenchServer } from './server';
+
+const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const MODELS = join(ROOT, 'public', 'models');
+const PACK = 'tessera-tiny';
+const PACK_FP32 = 'tessera-tiny-fp32';
+
+interface Args {
+  quick: boolean;
+  build: boolean;
+  dist: string | null;
+  name: string | null;
+  latest: boolean;
+  baseline: string | null;
+  gpu: boolean;
+  adherence: boolean;
+  note: string | null;
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const args: Args = { quick: false, build: true, dist: null, name: null, latest: true, baseline: null, gpu: true, adherence: true, note: null };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${arg} needs a value`);
+      return v;
+    };
+    if (arg === '--quick') args.quick = true;
+    else if (arg === '--no-build') args.build = false;
+    else if (arg === '--dist') args.dist = resolve(value());
+    else if (arg === '--name') {
+      args.name = value();
+      args.latest = false;
+    } else if (arg === '--latest') args.latest = true;
+    else if (arg === '--baseline') args.baseline = resolve(value());
+    else if (arg === '--skip-gpu') args.gpu = false;
+    else if (arg === '--skip-adherence') args.adherence = false;
+    else if (arg === '--note') args.note = value();
+    else throw new Error(`unknown argument ${arg} (see the top of bench/run.ts)`);
+  }
+  return args;
+}
+
+function log(message: string): void {
+  console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+}
+
+/** Newest modification time under the app's sources. */
+function newestSource(): number {
+  let newest = 0;
+  const walk = (path: string) => {
+    const info = statSync(path);
+    if (info.isDirectory()) {
+      for (const entry of readdirSync(path)) walk(join(path, entry));
+    } else newest = Math.max(newest, info.mtimeMs);
+  };
+  for (const path of ['src', 'workers', 'index.html', 'vite.config.ts', 'package.json']) if (existsSync(join(ROOT, path))) walk(join(ROOT, path));
+  return newest;
+}
+
+/** dist/ built from the current sources: reused when newer than every source file. */
+function ensureBuild(args: Args): string {
+  if (args.dist) return args.dist;
+  const dist = join(ROOT, 'dist');
+  const index = join(dist, 'index.html');
+  const fresh = existsSync(index) && statSync(index).mtimeMs >= newestSource();
+  if (!args.build || fresh) {
+    if (!existsSync(index)) throw new Error('dist/ has no build; run without --no-build');
+    log(fresh ? 'reusing dist/ (newer than the sources)' : 'reusing dist/ as asked (--no-build)');
+    return dist;
+  }
+  log('building the app (vite build)');
+  const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error(`vite build failed with status ${build.status}`);
+  return dist;
+}
+
+/** Browser run interleaved with a native run of the same clip, pair by pair. */
+async function pairedRuns(page: Page, native: NativePack, clip: ClipSettings, plan: BenchPlan): Promise<PairedRuns & { nativeFrames: Uint8Array }> {
+  const request = { prompt: PROMPT, seed: SEED, aspect: clip.aspect, frames: clip.frames, steps: clip.steps };
+  await native.run(request);
+  const nativeMs: number[] = [];
+  const nativeRunMs: number[] = [];
+  const nativeRunMsByRole: Record<string, number>[] = [];
+  let nativeFrames: Uint8Array = new Uint8Array();
+  const browser = await timeClip(page, clip, plan.runs, plan.warmup, async () => {
+    const run = await native.run(request);
+    nativeMs.push(run.ms);
+    nativeRunMs.push(run.runMs);
+    nativeRunMsByRole.push({ ...run.runMsByRole });
+    nativeFrames = toRgb(run.video.frames);
+  });
+  return { browser, nativeMs, nativeRunMs, nativeRunMsByRole, nativeFrames };
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const plan = args.quick ? QUICK_PLAN : FULL_PLAN;
+  const started = performance.now();
+  const loadAtStart: OtherProcess[] = await otherLoad();
+  const loadAvgStart = loadAverage();
+  if (loadAtStart.length > 0) log(`also running: ${loadAtStart.map((p) => `${p.command.slice(0, 60)} (${p.cpuPercent}%)`).join('; ')}`);
+
+  const dist = ensureBuild(args);
+  const server = await startBenchServer({
+    dist,
+    models: MODELS,
+    routes: {
+      '/__bench/cache.html': { body: CACHE_BENCH_HTML, type: 'text/html; charset=utf-8' },
+      '/__bench/cache.js': { body: await bundleCacheBench(), type: 'text/javascript' },
+    },
+  });
+  let browser: Browser | null = null;
+  const natives: NativePack[] = [];
+  try {
+    browser = await launchChromium();
+    const native = await loadNativePack(join(MODELS, PACK));
+    natives.push(native);
+
+    // P1, P2, P4: the default clip on WASM, paired with onnxruntime-node
+    log(`WASM: loading ${PACK}`);
+    const openStarted = performance.now();
+    const wasm = await openBenchApp(browser, server.url, 'wasm', PACK);
+    const appLoadMs = performance.now() - openStarted;
+    log(`WASM: default clip ${DEFAULT_CLIP.aspect} × ${DEFAULT_CLIP.frames} frames, ${DEFAULT_CLIP.steps} steps, ${plan.runs} runs paired with onnxruntime-node`);
+    const p1 = await pairedRuns(wasm.page, native, DEFAULT_CLIP, plan);
+
+    log('WASM and native: seconds per step at four token counts');
+    const scaling = [];
+    for (const clip of SCALING_CLIPS) {
+      const request = { prompt: PROMPT, seed: SEED, aspect: clip.aspect, frames: clip.frames, steps: clip.steps };
+      await native.run(request);
+      const nativeMs: number[] = [];
+      const runs = await timeClip(wasm.page, clip, plan.scalingRuns, 1, async () => {
+        nativeMs.push((await native.run(request)).ms);
+      });
+      scaling.push({ clip, browser: runs.timings, nativeMs });
+    }
+
+    log(`WASM: the WebGPU comparison clip (${GPU_CLIP.frames} frames, ${GPU_CLIP.steps} steps)`);
+    const wasmSmall = await timeClip(wasm.page, GPU_CLIP, plan.gpuRuns, 1);
+    const wasmBadge = wasm.badge;
+    const wasmErrors = [...wasm.errors];
+    await closeBenchApp(wasm);
+
+    log(`memory: peak at ${MEMORY_FRAMES.join(', ')} frames`);
+    const memory = await measureMemory(
+      browser,
+      server.url,
+      MEMORY_FRAMES.map((frames) => ({ frames, tokens: SCALING_CLIPS.find((c) => c.aspect === '1:1' && c.frames === frames)?.tokens ?? ((frames + 3) / 4) * 16 })),
+    );
+
+    // P1b: WebGPU against WASM on the same short clip
+    let gpu: { adapter: AdapterInfo | null; runs: TimedRuns | null; warmups: number; badge: string | null } = { adapter: null, runs: null, warmups: 0, badge: null };
+    if (args.gpu) {
+      const probePage = await browser.newPage();
+      await probePage.goto(`${server.url}__bench/cache.html`);
+      const adapter = await probeAdapter(probePage);
+      await probePage.close();
+      if (adapter) {
+        log(`WebGPU (${adapter.description || adapter.vendor}): ${GPU_CLIP.frames} frames, ${GPU_CLIP.steps} steps, ${plan.gpuWarmup} + ${plan.gpuRuns} runs`);
+        const app = await openBenchApp(browser, server.url, 'webgpu', PACK);
+        const runs = await timeClip(app.page, GPU_CLIP, plan.gpuRuns, plan.gpuWarmup);
+        gpu = { adapter, runs, warmups: plan.gpuWarmup, badge: app.badge };
+        await closeBenchApp(app);
+      } else log('WebGPU: no adapter, skipped');
+    }
+    const memoryPoints: MemoryPoint[] = await memory.collect();
+
+    // P5: the fp32 pack, paired the same way
+    log(`WASM: ${PACK_FP32}, default clip, paired with onnxruntime-node`);
+    const nativeFp32 = await loadNativePack(join(MODELS, PACK_FP32));
+    natives.push(nativeFp32);
+    const fp32App = await openBenchApp(browser, server.url, 'wasm', PACK_FP32);
+    const p5 = await pairedRuns(fp32App.page, nativeFp32, DEFAULT_CLIP, plan);
+    await closeBenchApp(fp32App);
+
+    // P3: the weight cache, cold (download) against warm (IndexedDB)
+    log('cache: cold download against warm IndexedDB load');
+    const cacheContext = await browser.newContext({ serviceWorkers: 'block' });
+    const cachePage = await cacheContext.newPage();
+    await cachePage.goto(`${server.url}__bench/cache.html`);
+    await cachePage.waitForSelector('body[data-ready="1"]', { state: 'attached', timeout: 30_000 });
+    const cache: Record<string, CacheBenchResult> = {};
+    for (const pack of [PACK, PACK_FP32]) {
+      cache[pack] = await cachePage.evaluate(([url, rounds]) => window.cacheBench.run(url, rounds, 5), [`/models/${pack}/manifest.json`, plan.cacheRounds] as const);
+    }
+    await cacheContext.close();
+    const browserVersion = browser.version();
+    await browser.close();
+    browser = null;
+
+    // P5: held-out adherence of both packs (native pipeline + training/evaluate.py scoring)
+    const adherence: Record<string, AdherenceResult | null> = { [PACK]: null, [PACK_FP32]: null };
+    let adherenceNote: string | null = null;
+    if (args.adherence && canScore(ROOT)) {
+      const captions = heldOutCaptions(ROOT);
+      const scenes = Math.min(plan.adherenceScenes, captions.length);
+      for (const [pack, runner] of [[PACK, native], [PACK_FP32, nativeFp32]] as const) {
+        log(`adherence: ${pack}, ${scenes} held-out scenes, 20 steps`);
+        adherence[pack] = await measureAdherence(ROOT, runner, captions, scenes);
+      }
+    } else adherenceNote = args.adherence ? `skipped: ${'/usr/bin/python3'} with torch or training/ is missing` : 'skipped (--skip-adherence)';
+
+    const loadAtEnd = await otherLoad();
+    const inputs: BenchInputs = {
+      date: new Date().toISOString(),
+      quick: args.quick,
+      plan,
+      note: args.note,
+      durationS: (performance.now() - started) / 1000,
+      machine: machineInfo(),
+      browserVersion,
+      wasmBadge,
+      gpuBadge: gpu.badge,
+      adapter: gpu.adapter,
+      otherLoad: { start: loadAtStart, end: loadAtEnd, loadAvgStart, loadAvgEnd: loadAverage() },
+      appLoadMs,
+      p1,
+      scaling,
+      wasmSmall,
+      gpu: gpu.runs,
+      frameDiff: {
+        wasmVsNative: frameDifference(p1.browser.frames, p1.nativeFrames),
+        webgpuVsWasm: gpu.runs ? frameDifference(gpu.runs.frames, wasmSmall.frames) : null,
+      },
+      memory: memoryPoints,
+      p5,
+      packBytes: { int8: packBytes(PACK), fp32: packBytes(PACK_FP32) },
+      cache,
+      adherence,
+      adherenceNote,
+      errors: wasmErrors,
+    };
+    const results = buildResults(inputs, args.baseline ? JSON.parse(readFileSync(args.baseline, 'utf8')) : null);
+    const dir = join(ROOT, 'bench', 'results');
+    mkdirSync(dir, { recursive: true });
+    const name = args.name ?? inputs.date.slice(0, 10);
+    const json = `${JSON.stringify(results, null, 1)}\n`;
+    writeFileSync(join(dir, `${name}.json`), json);
+    const markdown = renderMarkdown(results);
+    writeFileSync(join(dir, `${name}.md`), markdown);
+    if (args.latest) {
+      writeFileSync(join(dir, 'latest.json'), json);
+      writeFileSync(join(dir, 'latest.md'), markdown);
+    }
+    console.log(`\n${markdown}`);
+    log(`wrote bench/results/${name}.json${args.latest ? ' and latest.json/.md' : ''} in ${Math.round(inputs.durationS)} s`);
+  } finally {
+    await browser?.close().catch(() => undefined);
+    await Promise.allSettled(natives.map((n) => n.release()));
+    await server.close();
+  }
+}
+
+function packBytes(pack: string): number {
+  const manifest = JSON.parse(readFileSync(join(MODELS, pack, 'manifest.json'), 'utf8')) as { files: { bytes: number }[] };
+  return manifest.files.reduce((sum, f) => sum + f.bytes, 0);
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exit(1);
+});
+
+export type { ClipSettings };
