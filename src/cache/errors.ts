@@ -81,7 +81,7 @@ export class PackRequirementsError extends CacheError {
   override name = 'PackRequirementsError';
 
   constructor(readonly problems: readonly string[]) {
-    super('requirements', `This model pack cannot run on this device: ${problems.join(' ')}`);
+    super('requirements', `This model pack cannot run on this device. ${problems.join(' ')}`);
   }
 }
 
