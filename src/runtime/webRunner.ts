@@ -36,6 +36,14 @@ export interface WebRunnerOptions {
   readonly onRun?: (timing: RunTiming) => void;
 }
 
+/**
+ * int8 packs store weights as DequantizeLinear(int8 initializer). Without this, onnxruntime keeps
+ * the QDQ nodes for quantized-kernel fusion and dequantizes every weight on every run; with it,
+ * constant folding turns them into fp32 weights once at load, and each run is plain fp32 math, as
+ * the graph specifies (`npm run bench`, P1/P5).
+ */
+const SESSION_CONFIG = { session: { disable_quant_qdq: '1' } };
+
 let wasmConfigured = false;
 
 /** Creates the four sessions of a pack on one backend. */
@@ -60,6 +68,10 @@ export async function createWebRunner(options: WebRunnerOptions): Promise<WebRun
           graphOptimizationLevel: 'all',
           // Node-to-CPU assignment warnings are expected (shape ops run on the CPU by design).
           logSeverityLevel: 3,
+          extra: SESSION_CONFIG,
+          // WebGPU: outputs stay on the GPU; run() reads them back itself (timed as copies), and the
+          // text embeddings stay there for every DiT step.
+          ...(options.backend === 'webgpu' ? { preferredOutputLocation: 'gpu-buffer' as const } : {}),
         }),
       );
       options.onLoaded?.(role, index + 1, MODEL_ROLES.length);
@@ -78,6 +90,8 @@ export class WebRunner implements ModelRunner {
   private readonly queue = new RunQueue();
   private lostMessage: string | null = null;
   private device: GPUDevice | null = null;
+  /** WebGPU: the last text embeddings, still in their GPU buffer, fed to each DiT step without an upload. */
+  private residentEmbeds: { readonly data: Float32Array; readonly tensor: ort.Tensor } | null = null;
 
   constructor(
     readonly backend: Backend,
@@ -107,34 +121,37 @@ export class WebRunner implements ModelRunner {
   }
 
   runTextEncoder(inputIds: BigInt64Array, dims: readonly [batch: number, maxLength: number]): Promise<Tensor32> {
-    return this.run('textEncoder', { input_ids: new ort.Tensor('int64', inputIds, dims) });
+    return this.run('textEncoder', () => ({ input_ids: new ort.Tensor('int64', inputIds, dims) }), true);
   }
 
   runDit(inputs: DitInputs): Promise<Tensor32> {
-    return this.run('dit', {
+    return this.run('dit', () => ({
       tokens: float32(inputs.tokens),
       positions: float32(inputs.positions),
       timestep: float32(inputs.timestep),
-      text_embeds: float32(inputs.textEmbeds),
-    });
+      text_embeds: this.residentEmbeds?.data === inputs.textEmbeds.data ? this.residentEmbeds.tensor : float32(inputs.textEmbeds),
+    }));
   }
 
   runVaeDecoder(latents: Tensor32): Promise<Tensor32> {
-    return this.run('vaeDecoder', { latents: float32(latents) });
+    return this.run('vaeDecoder', () => ({ latents: float32(latents) }));
   }
 
   runVaeEncoder(frames: Tensor32): Promise<Tensor32> {
-    return this.run('vaeEncoder', { frames: float32(frames) });
+    return this.run('vaeEncoder', () => ({ frames: float32(frames) }));
   }
 
   release(): Promise<void> {
     return this.queue.run(async () => {
+      this.residentEmbeds?.tensor.dispose();
+      this.residentEmbeds = null;
       await Promise.allSettled([...this.sessions.values()].map((s) => s.release()));
       this.sessions.clear();
     });
   }
 
-  private run(role: ModelRole, feeds: Record<string, ort.Tensor>): Promise<Tensor32> {
+  /** Runs one graph; `keepOnGpu` keeps a GPU output resident as the text embeddings (see runDit). */
+  private run(role: ModelRole, feeds: () => Record<string, ort.Tensor>, keepOnGpu = false): Promise<Tensor32> {
     return this.queue.run(async () => {
       // Let queued messages (a cancel) in between runs: a WASM run blocks the worker's thread.
       await yieldToEventLoop();
@@ -142,13 +159,26 @@ export class WebRunner implements ModelRunner {
       const session = this.sessions.get(role);
       if (!session) throw new EngineError('not-ready', 'The model is not loaded.');
       const started = performance.now();
-      const results = await session.run(feeds);
-      this.onRun?.({ role, runMs: performance.now() - started, copyMs: 0 });
+      const results = await session.run(feeds());
+      let ranAt = performance.now();
       const output = results[OUTPUT[role]];
       if (!output) throw new EngineError('internal', `The ${role} graph has no output "${OUTPUT[role]}".`);
-      const tensor: Tensor32 = { data: output.data as Float32Array, dims: [...output.dims] };
       for (const value of Object.values(results)) if (value !== output) value.dispose();
-      return tensor;
+      let data: Float32Array;
+      let copyMs = 0;
+      if (output.location === 'gpu-buffer') {
+        // Wait for the GPU to finish the run first, so that the read-back alone is timed as the copy.
+        await this.device?.queue.onSubmittedWorkDone();
+        ranAt = performance.now();
+        data = (await output.getData(!keepOnGpu)) as Float32Array;
+        copyMs = performance.now() - ranAt;
+        if (keepOnGpu) {
+          this.residentEmbeds?.tensor.dispose();
+          this.residentEmbeds = { data, tensor: output };
+        }
+      } else data = output.data as Float32Array;
+      this.onRun?.({ role, runMs: ranAt - started, copyMs });
+      return { data, dims: [...output.dims] };
     });
   }
 }
