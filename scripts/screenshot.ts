@@ -7,7 +7,7 @@ import { fillForm, generateAndWait, openApp } from '../test/e2e/app';
 import { launchChromium } from '../test/e2e/browser';
 import { startPreview } from '../test/e2e/server';
 
-const OUT = fileURLToPath(new URL('../docs/screenshot.png', import.meta.url));
+const OUT = process.env.SCREENSHOT_OUT ?? fileURLToPath(new URL('../docs/screenshot.png', import.meta.url));
 
 const server = await startPreview();
 const browser = await launchChromium();
