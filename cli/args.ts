@@ -1,6 +1,7 @@
 /** Command-line flags of `npm run generate`, parsed strictly: a typo is an error, not a default. */
 import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
+import { MIN_SIDE } from '../src/safety/watermark';
 
 export const USAGE = `usage: npm run generate -- --prompt "…" --out clip.mp4|clip.y4m|image.png [mode] [options]
   --prompt TEXT        what to generate (required)
@@ -22,7 +23,13 @@ options:
   --negative TEXT      negative prompt (default: none)
   --model DIR          model pack folder (default public/models/tessera-tiny)
   --scale K            integer nearest-neighbour upscale of the output (default 4)
-  --help               this text`;
+  --omit-prompt        leave the prompt's text out of the file's metadata (its SHA-256 is kept)
+  --help               this text
+provenance (as in the app; check a file with npm run check -- FILE):
+  every output carries Tessera's invisible watermark when its shorter side is at least ${MIN_SIDE} pixels
+  (after --scale). .mp4 (comment tag) and .png (iTXt chunk "tessera") also carry a metadata record:
+  model pack, seed, settings, the prompt's SHA-256 and the prompt. .y4m has no place for metadata:
+  it carries the watermark only.`;
 
 export type OutputFormat = 'mp4' | 'y4m' | 'png';
 
@@ -57,6 +64,8 @@ export interface CliOptions {
   readonly expand: boolean;
   readonly model?: string;
   readonly scale: number;
+  /** Leave the prompt's text out of the file's metadata (seed, settings and the prompt's hash stay). */
+  readonly omitPrompt: boolean;
 }
 
 /** A mistake in the command line; the CLI exits with status 2. */
@@ -108,6 +117,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | ExpandOnly |
         connect: { type: 'string' },
         model: { type: 'string' },
         scale: { type: 'string' },
+        'omit-prompt': { type: 'boolean' },
         help: { type: 'boolean' },
       },
     }));
@@ -140,6 +150,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | ExpandOnly |
     negative: values.negative ?? '',
     expand: values.expand ?? false,
     scale: integer('scale', values.scale, 1, 64) ?? 4,
+    omitPrompt: values['omit-prompt'] ?? false,
     ...(seed !== undefined ? { seed } : {}),
     ...(seconds !== undefined ? { seconds } : {}),
     ...(frames !== undefined ? { frames } : {}),

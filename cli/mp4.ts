@@ -12,8 +12,11 @@ export function hasFfmpeg(): boolean {
   return spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).status === 0;
 }
 
-/** Pipes raw RGBA frames into ffmpeg, which writes an H.264 MP4 (yuv420p, playable everywhere). */
-export async function writeMp4(path: string, video: Frames, fps: number): Promise<void> {
+/**
+ * Pipes raw RGBA frames into ffmpeg, which writes an H.264 MP4 (yuv420p, playable everywhere).
+ * `metadataArgs` are ffmpeg output options such as `-metadata comment=…` (the provenance record).
+ */
+export async function writeMp4(path: string, video: Frames, fps: number, metadataArgs: readonly string[] = []): Promise<void> {
   if (!hasFfmpeg()) throw new Mp4Error('.mp4 needs ffmpeg on PATH (apt-get install ffmpeg); use --out clip.y4m or image.png instead');
   if (video.width % 2 || video.height % 2) throw new Mp4Error(`H.264 needs even sizes, got ${video.width}x${video.height}; use an even --scale`);
   const args = [
@@ -22,6 +25,7 @@ export async function writeMp4(path: string, video: Frames, fps: number): Promis
     '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-crf', '16', '-movflags', '+faststart',
     // swscale converts with BT.601; say so, or players guess BT.709 and shift the colours.
     '-colorspace', 'smpte170m', '-color_primaries', 'smpte170m', '-color_trc', 'smpte170m',
+    ...metadataArgs,
     path,
   ];
   const child = spawn('ffmpeg', args, { stdio: ['pipe', 'ignore', 'pipe'] });

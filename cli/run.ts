@@ -1,6 +1,7 @@
 /**
  * `npm run generate`: the browser's pipeline (src/pipeline/textToVideo.ts) on onnxruntime-node,
- * written to .mp4, .y4m or .png. Errors end as one line on stderr: status 2 for a wrong command
+ * written to .mp4, .y4m or .png with the app's provenance (watermark in the pixels, a record in MP4
+ * and PNG metadata). Errors end as one line on stderr: status 2 for a wrong command
  * line or setting, 1 for a broken pack or a failed write.
  */
 import { randomInt } from 'node:crypto';
@@ -16,6 +17,9 @@ import { generateVideo, type GenerationMode, type ModeVideo } from '../src/pipel
 import { ModelLoadError } from '../src/runtime/errors';
 import { readManifestFile } from '../src/runtime/nodePack';
 import { createNodeRunner } from '../src/runtime/nodeRunner';
+import { addPngText } from '../src/media/png';
+import { applyWatermark, fileRecord, MP4_DESCRIPTION, type ProvenanceInfo } from '../src/safety/fileProvenance';
+import { provenanceFfmpegArgs, provenancePngText } from '../src/safety/provenance';
 import { parseCliArgs, USAGE, UsageError, type CliOptions, type ExpandOnly } from './args';
 import { contactSheet, upscaleNearest, type Frames } from './frames';
 import { writeMp4 } from './mp4';
@@ -98,7 +102,7 @@ async function generate(options: CliOptions, io: CliIo): Promise<void> {
     }
     if (video.unknownWords.length > 0) io.stderr(`warning: the model does not know: ${video.unknownWords.join(', ')} (try --expand)`);
     const scaled = upscaleNearest(video, options.scale);
-    await write(options, scaled, video.fps);
+    await write(options, scaled, video.fps, provenanceOf(options, manifest, video, scaled));
     io.stdout(
       `wrote ${options.out}: ${video.frames.length} frame${video.frames.length === 1 ? '' : 's'}${describeMode(options, video)} of ${video.width}x${video.height} ×${options.scale} at ${video.fps} fps, ` +
         `seed ${seed}, ${video.steps} steps, guidance ${video.guidance}, ${seconds.toFixed(2)} s`,
@@ -153,16 +157,48 @@ function describeMode(options: CliOptions, video: ModeVideo): string {
   }
 }
 
-async function write(options: CliOptions, video: Frames, fps: number): Promise<void> {
+/** What the file says about how it was made: the same record as the app's (src/safety/fileProvenance.ts). */
+function provenanceOf(options: CliOptions, manifest: Manifest, video: ModeVideo, scaled: Frames): ProvenanceInfo {
+  return {
+    settings: {
+      prompt: options.prompt,
+      negativePrompt: options.negative,
+      aspect: video.aspect,
+      frames: video.frames.length,
+      steps: video.steps,
+      guidance: video.guidance,
+      seed: video.seed,
+      expandPrompt: options.expand,
+    },
+    expandedPrompt: video.caption,
+    packName: manifest.name,
+    packVersion: manifest.version,
+    width: scaled.width,
+    height: scaled.height,
+    fps: video.fps,
+    includePrompt: !options.omitPrompt,
+  };
+}
+
+/**
+ * Watermarks the pixels that are written (every frame; a multi-frame PNG's grid as one image, so the
+ * file itself is checkable) and adds the record where the format has room: MP4 and PNG, not y4m.
+ */
+async function write(options: CliOptions, video: Frames, fps: number, info: ProvenanceInfo): Promise<void> {
   switch (options.format) {
     case 'png': {
       const sheet = video.frames.length === 1 ? { width: video.width, height: video.height, rgba: video.frames[0]! } : contactSheet(video);
-      return writeFile(options.out, encodePng(sheet.width, sheet.height, sheet.rgba));
+      const [rgba] = await applyWatermark([sheet.rgba], info, sheet.width, sheet.height);
+      const png = addPngText(encodePng(sheet.width, sheet.height, rgba!), provenancePngText(await fileRecord(info)));
+      return writeFile(options.out, png);
     }
     case 'y4m':
-      return writeFile(options.out, encodeY4m(video, fps));
-    case 'mp4':
-      return writeMp4(options.out, video, fps);
+      return writeFile(options.out, encodeY4m({ ...video, frames: await applyWatermark([...video.frames], info) }, fps));
+    case 'mp4': {
+      const record = await fileRecord(info);
+      const metadata = [...provenanceFfmpegArgs(record), '-metadata', `description=${MP4_DESCRIPTION}`, '-metadata', `date=${record.created}`];
+      return writeMp4(options.out, { ...video, frames: await applyWatermark([...video.frames], info) }, fps, metadata);
+    }
   }
 }
 
