@@ -1,5 +1,6 @@
 /** The page: composition only. */
 import { BackendBadge, FallbackNotice } from '../ui/BackendBadge';
+import { CheckPanel } from '../ui/CheckPanel';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { Gallery } from '../ui/Gallery';
 import { GenerateForm } from '../ui/GenerateForm';
@@ -33,6 +34,7 @@ export function App() {
         </div>
       </main>
       <Gallery />
+      <CheckPanel />
       <ModelsPanel />
       <FileDropZone />
     </div>

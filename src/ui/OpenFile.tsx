@@ -34,7 +34,9 @@ export function FileDropZone() {
   const [dragging, setDragging] = useState(false);
   useEffect(() => {
     const hasFiles = (event: DragEvent) => event.dataTransfer?.types.includes('Files') ?? false;
+    // A drop target of its own (the "Check a video" panel) prevents the default: not a restore.
     const onOver = (event: DragEvent) => {
+      if (event.defaultPrevented) return setDragging(false);
       if (!hasFiles(event)) return;
       event.preventDefault();
       if (event.dataTransfer) event.dataTransfer.dropEffect = 'copy';
@@ -44,6 +46,7 @@ export function FileDropZone() {
       if (event.relatedTarget === null) setDragging(false);
     };
     const onDrop = (event: DragEvent) => {
+      if (event.defaultPrevented) return setDragging(false);
       if (!hasFiles(event)) return;
       event.preventDefault();
       setDragging(false);
