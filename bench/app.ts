@@ -19,8 +19,9 @@ export interface BenchPage {
 /**
  * Opens the app on `backend` with `pack` in a fresh context (empty storage, no service worker so
  * nothing sits between the engine and the server) and waits until the model is loaded.
+ * `isolated: false` serves the page without COOP/COEP: onnxruntime then runs on one WASM thread.
  */
-export async function openBenchApp(browser: Browser, baseUrl: string, backend: 'wasm' | 'webgpu', pack = 'tessera-tiny'): Promise<BenchPage> {
+export async function openBenchApp(browser: Browser, baseUrl: string, backend: 'wasm' | 'webgpu', pack = 'tessera-tiny', options: { isolated?: boolean } = {}): Promise<BenchPage> {
   const context = await browser.newContext({ serviceWorkers: 'block', viewport: { width: 1200, height: 860 } });
   const page = await context.newPage();
   const errors: string[] = [];
@@ -28,9 +29,14 @@ export async function openBenchApp(browser: Browser, baseUrl: string, backend: '
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(`console: ${message.text()}`);
   });
-  await page.goto(`${baseUrl}?testHooks=1&backend=${backend}&pack=${pack}`);
+  await page.goto(`${baseUrl}?testHooks=1&backend=${backend}&pack=${pack}${options.isolated === false ? '&isolate=0' : ''}`);
   const badge = page.getByTestId('backend-badge');
-  await badge.waitFor({ timeout: 180_000 });
+  try {
+    await badge.waitFor({ timeout: 180_000 });
+  } catch (error) {
+    const text = await page.locator('body').innerText().catch(() => '');
+    throw new Error(`the app (${backend}, ${pack}) did not become ready: ${(error as Error).message.split('\n')[0]}; page errors: ${errors.join(' | ') || 'none'}; page text: ${text.slice(0, 400)}`);
+  }
   const actual = (await badge.getAttribute('data-backend')) as BackendInfo['backend'];
   if (actual !== backend) throw new Error(`asked for ${backend}, the app runs on ${actual}: ${await badge.textContent()}`);
   return { context, page, backend: actual, badge: (await badge.textContent()) ?? '', errors };

@@ -30,11 +30,11 @@ export interface NativePack {
   release(): Promise<void>;
 }
 
-/** Loads `dir` on onnxruntime-node with its default thread pool (one thread per core). */
-export async function loadNativePack(dir: string): Promise<NativePack> {
+/** Loads `dir` on onnxruntime-node: `threads` intra-op threads, or its default (one per core). */
+export async function loadNativePack(dir: string, threads?: number): Promise<NativePack> {
   const manifest = await readManifestFile(dir);
   let totals = new RunTotals();
-  const runner: ModelRunner = await createNodeRunner(dir, manifest, { onRun: (timing) => totals.add(timing) });
+  const runner: ModelRunner = await createNodeRunner(dir, manifest, { ...(threads ? { threads } : {}), onRun: (timing) => totals.add(timing) });
   return {
     manifest,
     async run(request) {

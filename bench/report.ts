@@ -31,6 +31,9 @@ export interface BenchInputs {
   readonly otherLoad: { start: OtherProcess[]; end: OtherProcess[]; loadAvgStart: number; loadAvgEnd: number };
   readonly appLoadMs: number;
   readonly p1: PairedRuns;
+  /** The same, one thread on both sides. */
+  readonly p1Single: PairedRuns;
+  readonly singleBadge: string;
   readonly scaling: { clip: ClipSettings & { tokens: number }; browser: RunTimings[]; nativeMs: number[] }[];
   readonly wasmSmall: TimedRuns;
   readonly gpu: TimedRuns | null;
@@ -124,6 +127,16 @@ export function buildResults(inputs: BenchInputs, baseline: Record<string, unkno
         nativeRunMsByRole: Object.fromEntries(['textEncoder', 'dit', 'vaeDecoder'].map((r) => [r, round(med(p1.nativeRunMsByRole.map((b) => b[r] ?? 0)))])),
         nativeRunMs: brief(s(p1.nativeRunMs)),
         wasmRunMs: brief(s(p1.browser.timings.map((t) => t.runMs))),
+        oneThread: {
+          wasm: inputs.singleBadge,
+          wasmSamplingMs: brief(s(inputs.p1Single.browser.timings.map(samplingMs))),
+          nativeMs: brief(s(inputs.p1Single.nativeMs)),
+          ratio: brief(pairedRatio(inputs.p1Single.browser.timings.map(samplingMs), inputs.p1Single.nativeMs)),
+          wasmRunMsByRole: Object.fromEntries(['textEncoder', 'dit', 'vaeDecoder'].map((r) => [r, round(roleShare(inputs.p1Single.browser.timings, r))])),
+          nativeRunMsByRole: Object.fromEntries(['textEncoder', 'dit', 'vaeDecoder'].map((r) => [r, round(med(inputs.p1Single.nativeRunMsByRole.map((b) => b[r] ?? 0)))])),
+          wasmThreadSpeedup: round(med(inputs.p1Single.browser.timings.map(samplingMs)) / med(browserMs)),
+          nativeThreadSpeedup: round(med(inputs.p1Single.nativeMs) / med(p1.nativeMs)),
+        },
         maxAbsDiffVsNative: inputs.frameDiff.wasmVsNative.max,
         meanAbsDiffVsNative: round(inputs.frameDiff.wasmVsNative.mean),
       },
@@ -237,6 +250,8 @@ export function renderMarkdown(r: BenchResults): string {
     '| | measure | value |',
     '|---|---|---|',
     `| P1 | Chromium WASM ÷ onnxruntime-node, default clip | **${fmt(r.p1_wasm_over_native)}×** · ${range(d.p1.wasmSamplingMs, ' ms')} vs ${range(d.p1.nativeMs, ' ms')} |`,
+    `| P1 | the same on one thread each (page not cross-origin isolated) | ${fmt(d.p1.oneThread.ratio.median)}× · 2 threads speed WASM up ${fmt(d.p1.oneThread.wasmThreadSpeedup)}×, native ${fmt(d.p1.oneThread.nativeThreadSpeedup)}× |`,
+    `| P1 | by graph, WASM ÷ native (2 threads): text encoder / DiT / VAE decoder | ${['textEncoder', 'dit', 'vaeDecoder'].map((r) => fmt((d.p1.wasmRunMsByRole[r] ?? 0) / (d.p1.nativeRunMsByRole[r] ?? 1))).join(' / ')} |`,
     `| P1 | WASM vs native frames | max ${d.p1.maxAbsDiffVsNative} / mean ${fmt(d.p1.meanAbsDiffVsNative)} levels of 255 |`,
     d.p1b
       ? `| P1b | WebGPU ÷ WASM (${GPU_CLIP.frames} frames, ${GPU_CLIP.steps} steps) | **${fmt(r.p1b_webgpu_over_wasm)}×** · ${range(d.p1b.webgpuSamplingMs, ' ms')} vs ${range(d.p1b.wasmSamplingMs, ' ms')}; frames differ by max ${d.p1b.maxAbsDiff} / mean ${fmt(d.p1b.meanAbsDiff)} levels |`
@@ -254,6 +269,7 @@ export function renderMarkdown(r: BenchResults): string {
     `| P5 | int8 ÷ fp32: size / WASM time / native time | **${fmt(r.p5_quant_size_ratio)}** / ${fmt(r.p5_quant_speed_ratio)} / ${fmt(r.p5_quant_native_speed_ratio)} (fp32 WASM ÷ native ${fmt(d.p5.fp32WasmOverNative)}×) |`,
     `| P5 | held-out adherence (mean pass rate), int8 / fp32 | ${adherence('tessera-tiny')} / ${adherence('tessera-tiny-fp32')}${d.p5.adherenceNote ? ` (${d.p5.adherenceNote})` : ''} |`,
     `| mem | renderer peak RSS, MB (1:1, 4 steps) | ${mem} |`,
+    `| mem | measureUserAgentSpecificMemory after the generation (page + workers; JS heaps), MB | ${d.memory.map((m) => `${m.frames}f ${fmt(m.uaMemoryBytes === null ? null : m.uaMemoryBytes / 1e6, 3)}`).join(' · ')} · main-thread JS heap ${fmt((d.memory[0]?.mainJsHeapBytes ?? Number.NaN) / 1e6, 3)} MB |`,
     `| mem | peak above idle (model loaded), MB | ${memAbove}${d.memoryGrowth ? ` · ×${d.memoryGrowth.peakAboveIdleRatio} for ×${d.memoryGrowth.tokensRatio} tokens` : ''} |`,
   ];
   if (r.changes) {

@@ -157,6 +157,16 @@ async function main(): Promise<void> {
     log(`WASM: default clip ${DEFAULT_CLIP.aspect} × ${DEFAULT_CLIP.frames} frames, ${DEFAULT_CLIP.steps} steps, ${plan.runs} runs paired with onnxruntime-node`);
     const p1 = await pairedRuns(wasm.page, native, DEFAULT_CLIP, plan);
 
+    // P1 profile: one thread on both sides (the page without cross-origin isolation), so the
+    // kernels are compared without the thread pools
+    log('WASM on one thread (page not cross-origin isolated) paired with onnxruntime-node on one thread');
+    const native1 = await loadNativePack(join(MODELS, PACK), 1);
+    natives.push(native1);
+    const single = await openBenchApp(browser, server.url, 'wasm', PACK, { isolated: false });
+    const p1Single = await pairedRuns(single.page, native1, DEFAULT_CLIP, { ...plan, runs: Math.min(plan.runs, 3) });
+    const singleBadge = single.badge;
+    await closeBenchApp(single);
+
     log('WASM and native: seconds per step at four token counts');
     const scaling = [];
     for (const clip of SCALING_CLIPS) {
@@ -249,6 +259,8 @@ async function main(): Promise<void> {
       otherLoad: { start: loadAtStart, end: loadAtEnd, loadAvgStart, loadAvgEnd: loadAverage() },
       appLoadMs,
       p1,
+      p1Single,
+      singleBadge,
       scaling,
       wasmSmall,
       gpu: gpu.runs,

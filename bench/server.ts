@@ -62,7 +62,10 @@ export async function startBenchServer(options: BenchServerOptions): Promise<Ben
 }
 
 async function serve(options: BenchServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+  const url = new URL(req.url ?? '/', 'http://x');
+  const path = decodeURIComponent(url.pathname);
+  // `?isolate=0` on the page: no COOP/COEP, so the page is not cross-origin isolated (one WASM thread).
+  const isolation = url.searchParams.get('isolate') === '0' ? { 'Cache-Control': 'no-store' } : ISOLATION;
   const route = options.routes?.[path];
   if (route) {
     res.writeHead(200, { ...ISOLATION, 'Content-Type': route.type });
@@ -81,7 +84,7 @@ async function serve(options: BenchServerOptions, req: IncomingMessage, res: Ser
     return;
   }
   const bytes = await readFile(file);
-  const headers = { ...ISOLATION, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Accept-Ranges': 'bytes' };
+  const headers = { ...isolation, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Accept-Ranges': 'bytes' };
   const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
   if (range) {
     const start = Number(range[1]);

@@ -11,6 +11,7 @@ import { ModelLoadError } from './errors';
 import { readVerifiedFile } from './nodePack';
 import { RunQueue } from './runQueue';
 import type { RunTiming } from './runTimings';
+import { SESSION_CONFIG } from './sessionConfig';
 
 export interface NodeRunnerOptions {
   /** Threads per session (onnxruntime's intra-op pool); defaults to onnxruntime's choice. */
@@ -23,6 +24,7 @@ export interface NodeRunnerOptions {
 export async function createNodeRunner(dir: string, manifest: Manifest, options: NodeRunnerOptions = {}): Promise<ModelRunner> {
   const sessionOptions: ort.InferenceSession.SessionOptions = {
     graphOptimizationLevel: 'all',
+    extra: SESSION_CONFIG,
     ...(options.threads ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : {}),
   };
   const sessions = new Map<ModelRole, ort.InferenceSession>();

@@ -11,6 +11,7 @@ import { EngineError } from '../engine/errors';
 import type { SessionSource } from '../cache';
 import { RunQueue } from './runQueue';
 import type { RunTiming } from './runTimings';
+import { SESSION_CONFIG } from './sessionConfig';
 
 /** Graph inputs and outputs by role (docs/model-pack.md, "The graphs"). */
 const OUTPUT: Record<ModelRole, string> = {
@@ -35,14 +36,6 @@ export interface WebRunnerOptions {
   /** Timing hook: called after every graph run (see runTimings.ts). */
   readonly onRun?: (timing: RunTiming) => void;
 }
-
-/**
- * int8 packs store weights as DequantizeLinear(int8 initializer). Without this, onnxruntime keeps
- * the QDQ nodes for quantized-kernel fusion and dequantizes every weight on every run; with it,
- * constant folding turns them into fp32 weights once at load, and each run is plain fp32 math, as
- * the graph specifies (`npm run bench`, P1/P5).
- */
-const SESSION_CONFIG = { session: { disable_quant_qdq: '1' } };
 
 let wasmConfigured = false;
 

@@ -1,0 +1,15 @@
+/**
+ * Session settings both runtimes share (onnxruntime-web and onnxruntime-node), so the browser and
+ * its native reference run the same graph the same way.
+ */
+
+/**
+ * Extra session configuration entries (`SessionOptions.extra`).
+ *
+ * `session.disable_quant_qdq`: int8 packs store weights as DequantizeLinear(int8 initializer).
+ * By default onnxruntime keeps those QDQ nodes for its quantized kernels (natively it turns them
+ * into MatMulNBits with int8 activations: slower than fp32 on these small matrices, and not the
+ * graph's fp32 math). With the flag, constant folding dequantizes every weight once at load and
+ * each run is plain fp32 math, exactly as the graph specifies. Measured by `npm run bench` (P1, P5).
+ */
+export const SESSION_CONFIG = { session: { disable_quant_qdq: '1' } } as const;
