@@ -7,6 +7,7 @@ import { samplingMs, type RunTimings } from './app';
 import type { AdapterInfo, MemoryPoint, TimedRuns } from './browserBench';
 import { DEFAULT_CLIP, GPU_CLIP, type BenchPlan, type ClipSettings } from './config';
 import type { MachineInfo, OtherProcess } from './machine';
+import type { ProbeTimes } from './kernelProbe';
 import type { CacheBenchResult } from './page/cacheBench';
 import { pairedRatio, round, summarize, type Summary } from './stats';
 
@@ -15,6 +16,13 @@ export interface PairedRuns {
   readonly nativeMs: number[];
   readonly nativeRunMs: number[];
   readonly nativeRunMsByRole: Record<string, number>[];
+}
+
+/** The graphs alone (bench/kernelProbe.ts) at one thread count. */
+export interface KernelProbe {
+  readonly threads: number;
+  readonly wasm: ProbeTimes;
+  readonly native: ProbeTimes;
 }
 
 export interface BenchInputs {
@@ -34,6 +42,7 @@ export interface BenchInputs {
   /** The same, one thread on both sides. */
   readonly p1Single: PairedRuns;
   readonly singleBadge: string;
+  readonly kernels: KernelProbe[];
   readonly scaling: { clip: ClipSettings & { tokens: number }; browser: RunTimings[]; nativeMs: number[] }[];
   readonly wasmSmall: TimedRuns;
   readonly gpu: TimedRuns | null;
@@ -137,6 +146,15 @@ export function buildResults(inputs: BenchInputs, baseline: Record<string, unkno
           wasmThreadSpeedup: round(med(inputs.p1Single.browser.timings.map(samplingMs)) / med(browserMs)),
           nativeThreadSpeedup: round(med(inputs.p1Single.nativeMs) / med(p1.nativeMs)),
         },
+        kernels: inputs.kernels.map((k) => ({
+          threads: k.threads,
+          wasmGemmGflops: round(k.wasm.gemmGflops),
+          nativeGemmGflops: round(k.native.gemmGflops),
+          gemmNativeOverWasm: round(k.native.gemmGflops / k.wasm.gemmGflops),
+          wasmDitStepMs: round(k.wasm.ditMs),
+          nativeDitStepMs: round(k.native.ditMs),
+          ditWasmOverNative: round(k.wasm.ditMs / k.native.ditMs),
+        })),
         maxAbsDiffVsNative: inputs.frameDiff.wasmVsNative.max,
         meanAbsDiffVsNative: round(inputs.frameDiff.wasmVsNative.mean),
       },
@@ -252,6 +270,10 @@ export function renderMarkdown(r: BenchResults): string {
     `| P1 | Chromium WASM ÷ onnxruntime-node, default clip | **${fmt(r.p1_wasm_over_native)}×** · ${range(d.p1.wasmSamplingMs, ' ms')} vs ${range(d.p1.nativeMs, ' ms')} |`,
     `| P1 | the same on one thread each (page not cross-origin isolated) | ${fmt(d.p1.oneThread.ratio.median)}× · 2 threads speed WASM up ${fmt(d.p1.oneThread.wasmThreadSpeedup)}×, native ${fmt(d.p1.oneThread.nativeThreadSpeedup)}× |`,
     `| P1 | by graph, WASM ÷ native (2 threads): text encoder / DiT / VAE decoder | ${['textEncoder', 'dit', 'vaeDecoder'].map((r) => fmt((d.p1.wasmRunMsByRole[r] ?? 0) / (d.p1.nativeRunMsByRole[r] ?? 1))).join(' / ')} |`,
+    ...d.p1.kernels.map(
+      (k) =>
+        `| P1 | graphs alone, ${k.threads} thread${k.threads === 1 ? '' : 's'}: matmul GFLOP/s WASM / native; one DiT step (80 tokens, B=2) WASM / native | ${fmt(k.wasmGemmGflops)} / ${fmt(k.nativeGemmGflops)} (${fmt(k.gemmNativeOverWasm)}×); ${fmt(k.wasmDitStepMs)} / ${fmt(k.nativeDitStepMs)} ms (${fmt(k.ditWasmOverNative)}×) |`,
+    ),
     `| P1 | WASM vs native frames | max ${d.p1.maxAbsDiffVsNative} / mean ${fmt(d.p1.meanAbsDiffVsNative)} levels of 255 |`,
     d.p1b
       ? `| P1b | WebGPU ÷ WASM (${GPU_CLIP.frames} frames, ${GPU_CLIP.steps} steps) | **${fmt(r.p1b_webgpu_over_wasm)}×** · ${range(d.p1b.webgpuSamplingMs, ' ms')} vs ${range(d.p1b.wasmSamplingMs, ' ms')}; frames differ by max ${d.p1b.maxAbsDiff} / mean ${fmt(d.p1b.meanAbsDiff)} levels |`

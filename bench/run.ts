@@ -26,9 +26,10 @@ import { frameDifference, measureMemory, probeAdapter, timeClip, type AdapterInf
 import { DEFAULT_CLIP, FULL_PLAN, GPU_CLIP, MEMORY_FRAMES, PROMPT, QUICK_PLAN, SCALING_CLIPS, SEED, type BenchPlan, type ClipSettings } from './config';
 import { loadAverage, machineInfo, otherLoad, type OtherProcess } from './machine';
 import { loadNativePack, toRgb, type NativePack } from './native';
+import { ORT_PROBE_HTML, probeNative, probeWasm } from './kernelProbe';
 import { bundleCacheBench, CACHE_BENCH_HTML } from './page/bundle';
 import type { CacheBenchResult } from './page/cacheBench';
-import { buildResults, renderMarkdown, type BenchInputs, type PairedRuns } from './report';
+import { buildResults, renderMarkdown, type BenchInputs, type KernelProbe, type PairedRuns } from './report';
 import { startBenchServer } from './server';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -140,7 +141,10 @@ async function main(): Promise<void> {
     routes: {
       '/__bench/cache.html': { body: CACHE_BENCH_HTML, type: 'text/html; charset=utf-8' },
       '/__bench/cache.js': { body: await bundleCacheBench(), type: 'text/javascript' },
+      '/__bench/ort.html': { body: ORT_PROBE_HTML, type: 'text/html; charset=utf-8' },
+      '/__bench/gemm-probe.onnx': { body: readFileSync(join(ROOT, 'bench', 'fixtures', 'gemm-probe.onnx')), type: 'application/octet-stream' },
     },
+    folders: { '/ort/': join(ROOT, 'node_modules', 'onnxruntime-web', 'dist') },
   });
   let browser: Browser | null = null;
   const natives: NativePack[] = [];
@@ -166,6 +170,16 @@ async function main(): Promise<void> {
     const p1Single = await pairedRuns(single.page, native1, DEFAULT_CLIP, { ...plan, runs: Math.min(plan.runs, 3) });
     const singleBadge = single.badge;
     await closeBenchApp(single);
+
+    log('kernels alone: matmul chain and one DiT step, WASM page against onnxruntime-node, 1 and 2 threads');
+    const kernels: KernelProbe[] = [];
+    for (const threads of [1, 2]) {
+      kernels.push({
+        threads,
+        wasm: await probeWasm(browser, server.url, `/models/${PACK}/dit.onnx`, threads),
+        native: await probeNative(ROOT, join(MODELS, PACK, 'dit.onnx'), threads),
+      });
+    }
 
     log('WASM and native: seconds per step at four token counts');
     const scaling = [];
@@ -261,6 +275,7 @@ async function main(): Promise<void> {
       p1,
       p1Single,
       singleBadge,
+      kernels,
       scaling,
       wasmSmall,
       gpu: gpu.runs,

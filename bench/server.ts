@@ -35,6 +35,8 @@ export interface BenchServerOptions {
   readonly models: string;
   /** Extra routes, path → body and type. */
   readonly routes?: Readonly<Record<string, { body: string | Uint8Array; type: string }>>;
+  /** More folders, URL prefix ("/ort/") → folder. */
+  readonly folders?: Readonly<Record<string, string>>;
 }
 
 export interface BenchServer {
@@ -72,7 +74,9 @@ async function serve(options: BenchServerOptions, req: IncomingMessage, res: Ser
     res.end(route.body);
     return;
   }
-  const [root, rest] = path.startsWith('/models/') ? [options.models, path.slice('/models/'.length)] : [options.dist, path === '/' ? 'index.html' : path.slice(1)];
+  const folders: Record<string, string> = { ...options.folders, '/models/': options.models };
+  const prefix = Object.keys(folders).find((p) => path.startsWith(p));
+  const [root, rest] = prefix ? [folders[prefix]!, path.slice(prefix.length)] : [options.dist, path === '/' ? 'index.html' : path.slice(1)];
   const file = normalize(join(root, rest));
   if (!file.startsWith(normalize(root) + sep)) {
     res.writeHead(403, ISOLATION).end();
