@@ -23,7 +23,7 @@ import { launchChromium } from '../test/e2e/browser';
 import { canScore, heldOutCaptions, measureAdherence, type AdherenceResult } from './adherence';
 import { closeBenchApp, openBenchApp } from './app';
 import { frameDifference, measureMemory, probeAdapter, timeClip, type AdapterInfo, type MemoryPoint, type TimedRuns } from './browserBench';
-import { DEFAULT_CLIP, FULL_PLAN, GPU_CLIP, MEMORY_FRAMES, PROMPT, QUICK_PLAN, SCALING_CLIPS, SEED, type BenchPlan, type ClipSettings } from './config';
+import { DEFAULT_CLIP, FULL_PLAN, IDLE_AFTER_LOAD_MS, GPU_CLIP, MEMORY_FRAMES, PROMPT, QUICK_PLAN, SCALING_CLIPS, SEED, type BenchPlan, type ClipSettings } from './config';
 import { loadAverage, machineInfo, otherLoad, type OtherProcess } from './machine';
 import { loadNativePack, toRgb, type NativePack } from './native';
 import { ORT_PROBE_HTML, probeNative, probeWasm } from './kernelProbe';
@@ -158,6 +158,7 @@ async function main(): Promise<void> {
     const openStarted = performance.now();
     const wasm = await openBenchApp(browser, server.url, 'wasm', PACK);
     const appLoadMs = performance.now() - openStarted;
+    await new Promise((resolve) => setTimeout(resolve, IDLE_AFTER_LOAD_MS));
     log(`WASM: default clip ${DEFAULT_CLIP.aspect} × ${DEFAULT_CLIP.frames} frames, ${DEFAULT_CLIP.steps} steps, ${plan.runs} runs paired with onnxruntime-node`);
     const p1 = await pairedRuns(wasm.page, native, DEFAULT_CLIP, plan);
 
