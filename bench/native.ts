@@ -30,11 +30,18 @@ export interface NativePack {
   release(): Promise<void>;
 }
 
-/** Loads `dir` on onnxruntime-node: `threads` intra-op threads, or its default (one per core). */
-export async function loadNativePack(dir: string, threads?: number): Promise<NativePack> {
+/**
+ * Loads `dir` on onnxruntime-node: `threads` intra-op threads, or its default (one per core);
+ * `defaultConfig` leaves out Tessera's session config (measures an older engine's reference).
+ */
+export async function loadNativePack(dir: string, threads?: number, defaultConfig = false): Promise<NativePack> {
   const manifest = await readManifestFile(dir);
   let totals = new RunTotals();
-  const runner: ModelRunner = await createNodeRunner(dir, manifest, { ...(threads ? { threads } : {}), onRun: (timing) => totals.add(timing) });
+  const runner: ModelRunner = await createNodeRunner(dir, manifest, {
+    ...(threads ? { threads } : {}),
+    ...(defaultConfig ? { sessionConfig: {} } : {}),
+    onRun: (timing) => totals.add(timing),
+  });
   return {
     manifest,
     async run(request) {

@@ -27,6 +27,7 @@ export interface KernelProbe {
 
 export interface BenchInputs {
   readonly date: string;
+  readonly build: { dist: string; commit: string | null; nativeConfig: string };
   readonly quick: boolean;
   readonly plan: BenchPlan;
   readonly note: string | null;
@@ -119,6 +120,7 @@ export function buildResults(inputs: BenchInputs, baseline: Record<string, unkno
       alsoRunning: inputs.otherLoad,
     },
     settings: {
+      build: inputs.build,
       prompt: 'fixed, canonical caption',
       seed: 1234,
       defaultClip: DEFAULT_CLIP,
@@ -258,7 +260,7 @@ export function renderMarkdown(r: BenchResults): string {
   };
   const lines = [
     `Measured ${r.date.slice(0, 16).replace('T', ' ')} UTC on ${r.machine.cores} cores (${r.machine.cpu}), ${r.machine.browser}, WebGPU adapter: ${r.machine.adapter}.`,
-    `Default clip ${DEFAULT_CLIP.aspect} × ${DEFAULT_CLIP.frames} frames, ${DEFAULT_CLIP.steps} steps, CFG batched (B=2), seed 1234; ${r.machine.wasm}; medians (min–max, n runs).`,
+    `Build ${r.settings.build.commit ?? r.settings.build.dist}; default clip ${DEFAULT_CLIP.aspect} × ${DEFAULT_CLIP.frames} frames, ${DEFAULT_CLIP.steps} steps, CFG batched (B=2), seed 1234; ${r.machine.wasm}; medians (min–max, n runs); bench took ${r.settings.durationS} s.`,
     r.machine.alsoRunning.start.length || r.machine.alsoRunning.end.length
       ? `Also running on the machine: ${[...new Set([...r.machine.alsoRunning.start, ...r.machine.alsoRunning.end].map((p) => p.command.split(' ').slice(0, 2).join(' ')))].join(', ')} (load average ${r.machine.alsoRunning.loadAvgStart} → ${r.machine.alsoRunning.loadAvgEnd}).`
       : `Nothing else was using the CPUs (load average ${r.machine.alsoRunning.loadAvgStart} → ${r.machine.alsoRunning.loadAvgEnd}).`,

@@ -10,6 +10,7 @@
  *   npm run bench -- --dist DIR         measure another build (e.g. an older commit's) with this bench
  *   npm run bench -- --name NAME        write bench/results/NAME.json instead of <date>.json (latest.* untouched unless --latest)
  *   npm run bench -- --baseline FILE    add a before/after table against an earlier result
+ *   npm run bench -- --native-default   onnxruntime-node with its default session config (for an older --dist)
  *   npm run bench -- --skip-gpu --skip-adherence --note "text"
  *
  * Timings are reported as medians with their range; nothing here asserts on a timing.
@@ -47,10 +48,12 @@ interface Args {
   gpu: boolean;
   adherence: boolean;
   note: string | null;
+  /** onnxruntime-node without Tessera's session config (pair with --dist of an older build). */
+  nativeDefault: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { quick: false, build: true, dist: null, name: null, latest: true, baseline: null, gpu: true, adherence: true, note: null };
+  const args: Args = { quick: false, build: true, dist: null, name: null, latest: true, baseline: null, gpu: true, adherence: true, note: null, nativeDefault: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = () => {
@@ -69,6 +72,7 @@ function parseArgs(argv: readonly string[]): Args {
     else if (arg === '--skip-gpu') args.gpu = false;
     else if (arg === '--skip-adherence') args.adherence = false;
     else if (arg === '--note') args.note = value();
+    else if (arg === '--native-default') args.nativeDefault = true;
     else throw new Error(`unknown argument ${arg} (see the top of bench/run.ts)`);
   }
   return args;
@@ -150,7 +154,7 @@ async function main(): Promise<void> {
   const natives: NativePack[] = [];
   try {
     browser = await launchChromium();
-    const native = await loadNativePack(join(MODELS, PACK));
+    const native = await loadNativePack(join(MODELS, PACK), undefined, args.nativeDefault);
     natives.push(native);
 
     // P1, P2, P4: the default clip on WASM, paired with onnxruntime-node
@@ -165,7 +169,7 @@ async function main(): Promise<void> {
     // P1 profile: one thread on both sides (the page without cross-origin isolation), so the
     // kernels are compared without the thread pools
     log('WASM on one thread (page not cross-origin isolated) paired with onnxruntime-node on one thread');
-    const native1 = await loadNativePack(join(MODELS, PACK), 1);
+    const native1 = await loadNativePack(join(MODELS, PACK), 1, args.nativeDefault);
     natives.push(native1);
     const single = await openBenchApp(browser, server.url, 'wasm', PACK, { isolated: false });
     const p1Single = await pairedRuns(single.page, native1, DEFAULT_CLIP, { ...plan, runs: Math.min(plan.runs, 3) });
@@ -226,7 +230,7 @@ async function main(): Promise<void> {
 
     // P5: the fp32 pack, paired the same way
     log(`WASM: ${PACK_FP32}, default clip, paired with onnxruntime-node`);
-    const nativeFp32 = await loadNativePack(join(MODELS, PACK_FP32));
+    const nativeFp32 = await loadNativePack(join(MODELS, PACK_FP32), undefined, args.nativeDefault);
     natives.push(nativeFp32);
     const fp32App = await openBenchApp(browser, server.url, 'wasm', PACK_FP32);
     const p5 = await pairedRuns(fp32App.page, nativeFp32, DEFAULT_CLIP, plan);
@@ -262,6 +266,7 @@ async function main(): Promise<void> {
     const loadAtEnd = await otherLoad();
     const inputs: BenchInputs = {
       date: new Date().toISOString(),
+      build: { dist, commit: commitOf(join(dist, '..')), nativeConfig: args.nativeDefault ? 'onnxruntime defaults' : 'src/runtime/sessionConfig.ts' },
       quick: args.quick,
       plan,
       note: args.note,
@@ -311,6 +316,14 @@ async function main(): Promise<void> {
     await Promise.allSettled(natives.map((n) => n.release()));
     await server.close();
   }
+}
+
+/** The commit of the checkout a build came from (and whether it had changes), or null. */
+function commitOf(dir: string): string | null {
+  const head = spawnSync('git', ['-C', dir, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' });
+  if (head.status !== 0) return null;
+  const dirty = spawnSync('git', ['-C', dir, 'status', '--porcelain', '--untracked-files=no', '--', 'src', 'workers'], { encoding: 'utf8' }).stdout.trim().length > 0;
+  return `${head.stdout.trim()}${dirty ? '+changes' : ''}`;
 }
 
 function packBytes(pack: string): number {

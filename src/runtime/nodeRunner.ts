@@ -18,13 +18,15 @@ export interface NodeRunnerOptions {
   readonly threads?: number;
   /** Timing hook: called after every graph run (see runTimings.ts). */
   readonly onRun?: (timing: RunTiming) => void;
+  /** Replaces the shared session config (sessionConfig.ts); `npm run bench` uses {} to measure onnxruntime's defaults. */
+  readonly sessionConfig?: Readonly<Record<string, unknown>>;
 }
 
 /** Loads the four graphs of the pack in `dir` (already parsed as `manifest`). */
 export async function createNodeRunner(dir: string, manifest: Manifest, options: NodeRunnerOptions = {}): Promise<ModelRunner> {
   const sessionOptions: ort.InferenceSession.SessionOptions = {
     graphOptimizationLevel: 'all',
-    extra: SESSION_CONFIG,
+    extra: options.sessionConfig ?? SESSION_CONFIG,
     ...(options.threads ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : {}),
   };
   const sessions = new Map<ModelRole, ort.InferenceSession>();
