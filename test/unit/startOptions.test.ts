@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { startOptionsFromUrl } from '../../src/state/actions';
+
+describe('startOptionsFromUrl', () => {
+  it('defaults to auto backend and the built-in pack', () => {
+    expect(startOptionsFromUrl('https://tessera.example/')).toEqual({ backend: 'auto', packUrl: '/models/tessera-tiny/', testHooks: false });
+  });
+
+  it('reads the backend, the pack and the test hooks flag', () => {
+    expect(startOptionsFromUrl('https://t.example/?backend=wasm&pack=tessera-tiny-fp32&testHooks=1')).toEqual({
+      backend: 'wasm',
+      packUrl: '/models/tessera-tiny-fp32/',
+      testHooks: true,
+    });
+  });
+
+  it('ignores values it does not know, and pack names that could leave the models folder', () => {
+    expect(startOptionsFromUrl('https://t.example/?backend=webgl&pack=../../etc').backend).toBe('auto');
+    expect(startOptionsFromUrl('https://t.example/?pack=..%2F..%2Fetc').packUrl).toBe('/models/tessera-tiny/');
+  });
+});
