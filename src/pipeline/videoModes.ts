@@ -37,6 +37,8 @@ export type GenerationMode =
 export type GenerationModeKind = GenerationMode['kind'];
 /** `tie`: latent 1 and the last latent are one variable; `roll`: the group latents are sampled circularly. */
 export type LoopMethod = 'tie' | 'roll';
+/** Chosen by measurement (docs/capabilities.md, "Loop: roll or tie"). */
+export const DEFAULT_LOOP_METHOD: LoopMethod = 'roll';
 export type ExtendDirection = 'forward' | 'backward';
 /** How many 4-frame latent groups of a source are kept fixed (k): more keeps motion, fewer leaves room. */
 export type ContextGroups = 1 | 2;
@@ -202,7 +204,7 @@ function planMode(mode: GenerationMode, dims: LatentDims, fitted: RgbaClip[]): M
     }
 
     case 'loop': {
-      if (mode.method === 'roll') {
+      if ((mode.method ?? DEFAULT_LOOP_METHOD) === 'roll') {
         // Latents 1 … T−1 sampled as a circle; frame 0 (an image latent) is not part of the loop.
         if (T < 3) invalid('frames', `a loop needs at least 3 latent frames (9 frames); ${1 + 4 * (T - 1)} has ${T}`);
         return { encodes: false, conditioning: async () => ({ roll: { from: 1 } }), join: (sampled) => ({ frames: sampled.slice(1), offset: -1 }) };

@@ -11,7 +11,7 @@ const HINTS: Record<ModeKind, string> = {
   'image-to-video': 'The clip starts from the image; the prompt says how it moves.',
   extend: 'New frames continue the clip (forward) or lead into it (backward); the duration is the length sampled, overlap included.',
   'video-to-video': 'Re-generates the clip with the prompt: 0 keeps it, 1 ignores it.',
-  loop: 'The last frame flows into the first, for seamless repeats (the loop is 5 frames shorter than the duration).',
+  loop: 'The last frame flows into the first, for seamless repeats (the loop is a few frames shorter than the duration).',
   connect: 'A transition from the end of the first clip to the start of the second.',
 };
 

@@ -32,7 +32,7 @@ describe('npm run generate modes', () => {
     [['--extend', clip], 17 + 8, /25 frames \(extend forward: 8 new\)/],
     [['--extend', clip, '--direction', 'backward'], 9 + 17, /26 frames \(extend backward: 9 new\)/],
     [['--video', clip, '--strength', '0.3'], 17, /17 frames \(video-to-video at strength 0.3\)/],
-    [['--loop'], 12, /12 frames \(loop\)/],
+    [['--loop'], 16, /16 frames \(loop\)/],
     [['--connect', clip, clip], 17 + 8 + 17, /42 frames \(connect: 8 new between the clips\)/],
   ])('%j writes a clip of the expected length', async (args, frames, summary) => {
     const out = join(dir, 'out.y4m');
@@ -68,7 +68,7 @@ describe('npm run generate modes', () => {
     [['--image', join(dir, 'notes.txt')], /\.txt is not a format Tessera reads/],
     [['--image', join(dir, 'broken.png')], /broken\.png cannot be read: it is not a PNG file/],
     [['--image', image, '--frames', '1'], /image-to-video needs a video length/],
-    [['--loop', '--frames', '9'], /a loop needs at least 4 latent frames/],
+    [['--loop', '--frames', '1'], /a loop needs at least 3 latent frames/],
   ])('exits 2 with one line for %j', async (args, message) => {
     writeFileSync(join(dir, 'broken.png'), 'not a png');
     writeFileSync(join(dir, 'notes.txt'), 'hello');

