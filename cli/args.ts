@@ -13,6 +13,8 @@ modes (at most one; inputs are .y4m, .png, or .mp4/.jpg/.webp through ffmpeg):
   --loop               a clip whose last frame flows into its first
   --connect A B        a transition from the end of clip A to the start of clip B (output A + transition + B)
   --expand             rewrite the prompt into the trained caption style; without --out, print it and exit
+  --warm-start T       image, extend, connect: new frames start at flow time T (0..1] from the nearest
+                       known frame, 1 = from pure noise (default 0.8: smoother joins, a little less motion)
 options:
   --seed N             0..4294967295 (default: random, printed)
   --aspect A           16:9 | 1:1 | 9:16, or any size the pack lists (default 16:9, or the closest to the input)
@@ -66,6 +68,7 @@ export interface CliOptions {
   readonly scale: number;
   /** Leave the prompt's text out of the file's metadata (seed, settings and the prompt's hash stay). */
   readonly omitPrompt: boolean;
+  readonly warmStart?: number;
 }
 
 /** A mistake in the command line; the CLI exits with status 2. */
@@ -115,6 +118,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | ExpandOnly |
         strength: { type: 'string' },
         loop: { type: 'boolean' },
         connect: { type: 'string' },
+        'warm-start': { type: 'string' },
         model: { type: 'string' },
         scale: { type: 'string' },
         'omit-prompt': { type: 'boolean' },
@@ -141,6 +145,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | ExpandOnly |
   const steps = integer('steps', values.steps, 1, 1000);
   const guidance = decimal('guidance', values.guidance);
   const mode = parseMode(values, second);
+  const warmStart = decimal('warm-start', values['warm-start']);
+  if (warmStart !== undefined && !(warmStart > 0 && warmStart <= 1)) throw new UsageError(`--warm-start ${JSON.stringify(values['warm-start'])} is not a flow time above 0 and at most 1`);
   return {
     prompt: values.prompt,
     out: values.out,
@@ -157,6 +163,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | ExpandOnly |
     ...(steps !== undefined ? { steps } : {}),
     ...(guidance !== undefined ? { guidance } : {}),
     ...(values.model !== undefined ? { model: values.model } : {}),
+    ...(warmStart !== undefined ? { warmStart } : {}),
   };
 }
 

@@ -94,6 +94,7 @@ async function generate(options: CliOptions, io: CliIo): Promise<void> {
       ...(options.steps !== undefined ? { steps: options.steps } : {}),
       ...(options.guidance !== undefined ? { guidance: options.guidance } : {}),
       expandPrompt: options.expand,
+      ...(options.warmStart !== undefined ? { warmStart: options.warmStart } : {}),
     });
     const seconds = (performance.now() - started) / 1000;
     if (video.expansion) {

@@ -60,7 +60,7 @@ export interface VideoRequest extends Omit<TextToVideoRequest, 'conditioning' | 
 }
 
 /** Measured in docs/capabilities.md ("Warm start"). */
-export const DEFAULT_WARM_START = 1;
+export const DEFAULT_WARM_START = 0.8;
 
 /** The output of any mode. */
 export interface ModeVideo extends GeneratedVideo {

@@ -29,6 +29,7 @@ beforeAll(async () => {
 describe('npm run generate modes', () => {
   it.each([
     [['--image', image], 17, /17 frames \(image-to-video\)/],
+    [['--image', image, '--warm-start', '1'], 17, /17 frames \(image-to-video\)/],
     [['--extend', clip], 17 + 8, /25 frames \(extend forward: 8 new\)/],
     [['--extend', clip, '--direction', 'backward'], 9 + 17, /26 frames \(extend backward: 9 new\)/],
     [['--video', clip, '--strength', '0.3'], 17, /17 frames \(video-to-video at strength 0.3\)/],
@@ -69,6 +70,7 @@ describe('npm run generate modes', () => {
     [['--image', join(dir, 'broken.png')], /broken\.png cannot be read: it is not a PNG file/],
     [['--image', image, '--frames', '1'], /image-to-video needs a video length/],
     [['--loop', '--frames', '1'], /a loop needs at least 3 latent frames/],
+    [['--image', image, '--warm-start', '0'], /--warm-start "0" is not a flow time above 0 and at most 1/],
   ])('exits 2 with one line for %j', async (args, message) => {
     writeFileSync(join(dir, 'broken.png'), 'not a png');
     writeFileSync(join(dir, 'notes.txt'), 'hello');
