@@ -6,7 +6,7 @@
  *
  *   npm run bench                       the full benchmark (about 6-8 minutes on 2 cores)
  *   npm run bench -- --quick            one run of everything: checks the bench works
- *   npm run bench -- --no-build         reuse dist/ as it is
+ *   npm run bench -- --no-build         reuse the bench's last build as it is
  *   npm run bench -- --dist DIR         measure another build (e.g. an older commit's) with this bench
  *   npm run bench -- --name NAME        write bench/results/NAME.json instead of <date>.json (latest.* untouched unless --latest)
  *   npm run bench -- --baseline FILE    add a before/after table against an earlier result
@@ -95,19 +95,22 @@ function newestSource(): number {
   return newest;
 }
 
-/** dist/ built from the current sources: reused when newer than every source file. */
+/**
+ * The production build of the current sources, in a folder of the bench's own (other tools rebuild
+ * dist/ at any time): reused when newer than every source file.
+ */
 function ensureBuild(args: Args): string {
   if (args.dist) return args.dist;
-  const dist = join(ROOT, 'dist');
+  const dist = join(ROOT, 'node_modules', '.cache', 'tessera-bench', 'dist');
   const index = join(dist, 'index.html');
   const fresh = existsSync(index) && statSync(index).mtimeMs >= newestSource();
   if (!args.build || fresh) {
-    if (!existsSync(index)) throw new Error('dist/ has no build; run without --no-build');
-    log(fresh ? 'reusing dist/ (newer than the sources)' : 'reusing dist/ as asked (--no-build)');
+    if (!existsSync(index)) throw new Error(`${dist} has no build; run without --no-build`);
+    log(fresh ? 'reusing the bench build (newer than the sources)' : 'reusing the bench build as asked (--no-build)');
     return dist;
   }
   log('building the app (vite build)');
-  const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+  const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn', '--outDir', dist, '--emptyOutDir'], { cwd: ROOT, stdio: 'inherit' });
   if (build.status !== 0) throw new Error(`vite build failed with status ${build.status}`);
   return dist;
 }
@@ -266,7 +269,7 @@ async function main(): Promise<void> {
     const loadAtEnd = await otherLoad();
     const inputs: BenchInputs = {
       date: new Date().toISOString(),
-      build: { dist, commit: commitOf(join(dist, '..')), nativeConfig: args.nativeDefault ? 'onnxruntime defaults' : 'src/runtime/sessionConfig.ts' },
+      build: { dist, commit: commitOf(args.dist ? join(dist, '..') : ROOT), nativeConfig: args.nativeDefault ? 'onnxruntime defaults' : 'src/runtime/sessionConfig.ts' },
       quick: args.quick,
       plan,
       note: args.note,
