@@ -41,7 +41,7 @@ export const IDLE_AFTER_LOAD_MS = 8000;
 export interface BenchPlan {
   /**
    * Timed runs per measurement, after `warmup` untimed generations: V8 moves onnxruntime's wasm
-   * from its baseline to its optimizing compiler only after ~40 DiT runs (src/engine/warmUp.ts).
+   * from its baseline to its optimizing compiler only after some 60 DiT runs (src/engine/warmUp.ts).
    */
   readonly runs: number;
   readonly warmup: number;

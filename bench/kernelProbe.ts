@@ -17,10 +17,13 @@ export const GEMM_FLOP = 8 * 2 * GEMM_SIZE ** 3;
 const DIT_TOKENS = 80;
 const RUNS = 20;
 /**
- * Untimed runs first: V8 runs wasm on its baseline compiler until functions have run a while; the
- * DiT took ~150 ms a run cold and settled after about 40 runs (native code needs no such warm-up).
+ * Untimed runs first: V8 runs wasm on its baseline compiler until functions have run a while and
+ * its background compiler (slower when the cores are busy) has caught up; the DiT took ~150 ms a
+ * run cold and ~18 ms settled. Runs go on until ten runs are no faster than the ten before, at
+ * least WARM_RUNS (tier-up comes in steps, with a plateau of some 30 runs) and at most WARM_MS (native code needs no warm-up).
  */
-const WARM_RUNS = 60;
+const WARM_RUNS = 80;
+const WARM_MS = 20_000;
 
 /** The page: onnxruntime-web's own ESM build (the one the app bundles), served from node_modules. */
 export const ORT_PROBE_HTML = `<!doctype html>
@@ -70,14 +73,22 @@ export async function probeWasm(browser: Browser, baseUrl: string, ditUrl: strin
     await page.goto(`${baseUrl}__bench/ort.html`);
     await page.waitForSelector('body[data-ready="1"]', { state: 'attached', timeout: 60_000 });
     const times = await page.evaluate(
-      async ({ threads, ditUrl, data, runs, warm, size, config }) => {
+      async ({ threads, ditUrl, data, runs, warm, warmMs, size, config }) => {
         type Ort = typeof import('onnxruntime-web');
         const ort = (window as unknown as { ort: Ort }).ort;
         ort.env.wasm.numThreads = threads;
         ort.env.logLevel = 'error';
         const options = { executionProviders: ['wasm'], graphOptimizationLevel: 'all' as const, extra: config };
         const time = async (session: import('onnxruntime-web').InferenceSession, feeds: Record<string, import('onnxruntime-web').Tensor>) => {
-          for (let i = 0; i < warm; i++) await session.run(feeds);
+          const warmStart = performance.now();
+          const seen: number[] = [];
+          const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
+          while (performance.now() - warmStart < warmMs) {
+            const start = performance.now();
+            await session.run(feeds);
+            seen.push(performance.now() - start);
+            if (seen.length >= warm && median(seen.slice(-10)) >= 0.95 * median(seen.slice(-20, -10))) break;
+          }
           const ms: number[] = [];
           for (let i = 0; i < runs; i++) {
             const start = performance.now();
@@ -99,7 +110,7 @@ export async function probeWasm(browser: Browser, baseUrl: string, ditUrl: strin
         });
         return { gemmMs, ditMs, isolated: crossOriginIsolated };
       },
-      { threads, ditUrl, data: inputs(), runs: RUNS, warm: WARM_RUNS, size: GEMM_SIZE, config: SESSION_CONFIG },
+      { threads, ditUrl, data: inputs(), runs: RUNS, warm: WARM_RUNS, warmMs: WARM_MS, size: GEMM_SIZE, config: SESSION_CONFIG },
     );
     const gemmMs = summarize(times.gemmMs).median;
     return { gemmMs, gemmGflops: toGflops(gemmMs), ditMs: summarize(times.ditMs).median };

@@ -2,7 +2,7 @@
  * Idle-time warm-up of onnxruntime's WebAssembly, run by the engine right after `init` while the user
  * types. V8 first runs wasm on its baseline compiler (Liftoff) and moves hot functions to the
  * optimizing one (TurboFan) only after they ran a while: measured by `npm run bench`, one DiT step
- * of the default clip took ~150 ms cold and ~18 ms after about 40 runs, so without this the first
+ * of the default clip took ~150 ms cold and ~18 ms after some 60 runs, so without this the first
  * clip or two ran at a fraction of the engine's speed. Running the graphs on throwaway inputs moves
  * that cost out of the first generation. It stops at once when a generation starts (one run at most
  * is in flight), and after a time budget.
@@ -13,9 +13,14 @@ import type { DitInputs, ModelRunner } from '../pipeline/modelRunner';
 import { patchPositions, tokenGrid } from '../pipeline/patches';
 
 /** Longest the warm-up may keep the CPU busy. */
-export const WARM_UP_BUDGET_MS = 6000;
+export const WARM_UP_BUDGET_MS = 8000;
 /** Runs per check of whether per-run time has stopped falling. */
 const WINDOW = 5;
+/**
+ * Fewest DiT runs before that check: tier-up comes in steps (measured: ~100 ms, then a plateau near
+ * 40 ms for some 30 runs, then ~18 ms), so an early check would stop on the plateau.
+ */
+const MIN_RUNS = 60;
 
 export interface WarmUpReport {
   readonly runs: number;
@@ -59,7 +64,7 @@ export async function warmUpRunner(runner: ModelRunner, manifest: Manifest, shou
     await runner.runDit(inputs);
     times.push(performance.now() - runStarted);
     // Settled: the last window is no faster than 0.9× the one before it.
-    if (times.length >= 4 * WINDOW && median(times.slice(-WINDOW)) > 0.9 * median(times.slice(-2 * WINDOW, -WINDOW))) {
+    if (times.length >= MIN_RUNS && median(times.slice(-WINDOW)) > 0.9 * median(times.slice(-2 * WINDOW, -WINDOW))) {
       stopped = 'settled';
       break;
     }
