@@ -78,6 +78,11 @@ function parseArgs(argv: readonly string[]): Args {
   return args;
 }
 
+/** A person reading the page and typing: the engine warms up meanwhile (src/engine/warmUp.ts). */
+function idle(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, IDLE_AFTER_LOAD_MS));
+}
+
 function log(message: string): void {
   console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
 }
@@ -165,7 +170,7 @@ async function main(): Promise<void> {
     const openStarted = performance.now();
     const wasm = await openBenchApp(browser, server.url, 'wasm', PACK);
     const appLoadMs = performance.now() - openStarted;
-    await new Promise((resolve) => setTimeout(resolve, IDLE_AFTER_LOAD_MS));
+    await idle();
     log(`WASM: default clip ${DEFAULT_CLIP.aspect} × ${DEFAULT_CLIP.frames} frames, ${DEFAULT_CLIP.steps} steps, ${plan.runs} runs paired with onnxruntime-node`);
     const p1 = await pairedRuns(wasm.page, native, DEFAULT_CLIP, plan);
 
@@ -175,6 +180,7 @@ async function main(): Promise<void> {
     const native1 = await loadNativePack(join(MODELS, PACK), 1, args.nativeDefault);
     natives.push(native1);
     const single = await openBenchApp(browser, server.url, 'wasm', PACK, { isolated: false });
+    await idle();
     const p1Single = await pairedRuns(single.page, native1, DEFAULT_CLIP, { ...plan, runs: Math.min(plan.runs, 3) });
     const singleBadge = single.badge;
     await closeBenchApp(single);
@@ -236,6 +242,7 @@ async function main(): Promise<void> {
     const nativeFp32 = await loadNativePack(join(MODELS, PACK_FP32), undefined, args.nativeDefault);
     natives.push(nativeFp32);
     const fp32App = await openBenchApp(browser, server.url, 'wasm', PACK_FP32);
+    await idle();
     const p5 = await pairedRuns(fp32App.page, nativeFp32, DEFAULT_CLIP, plan);
     await closeBenchApp(fp32App);
 
