@@ -5,7 +5,7 @@ import { MIN_SIDE } from '../src/safety/watermark';
 
 export const USAGE = `usage: npm run generate -- --prompt "…" --out clip.mp4|clip.y4m|image.png [mode] [options]
   --prompt TEXT        what to generate (required)
-  --out FILE           .mp4 (needs ffmpeg), .y4m, or .png (one frame, or a grid of all frames)
+  --out FILE           .mp4 (needs ffmpeg), .y4m, or .png (one frame, or all frames in a row)
 modes (at most one; inputs are .y4m, .png, or .mp4/.jpg/.webp through ffmpeg):
   --image FILE         image-to-video: a clip that starts from this image
   --extend FILE        continue this clip; --direction forward (default) or backward

@@ -25,9 +25,12 @@ export function upscaleNearest(video: Frames, factor: number): Frames {
   return { width, height, frames };
 }
 
-/** Lays frames out left to right, top to bottom, in a near-square grid, so one PNG shows a clip. */
-export function contactSheet(video: Frames): { width: number; height: number; rgba: Uint8ClampedArray } {
-  const columns = Math.ceil(Math.sqrt(video.frames.length));
+/**
+ * Lays frames out left to right, top to bottom, so one PNG shows a clip: in a near-square grid by
+ * default, or in `columns` columns (`video.frames.length` gives one row, a film strip).
+ */
+export function contactSheet(video: Frames, columns = Math.ceil(Math.sqrt(video.frames.length))): { width: number; height: number; rgba: Uint8ClampedArray } {
+  if (!Number.isInteger(columns) || columns < 1) throw new RangeError(`a contact sheet needs a whole number of columns, got ${columns}`);
   const rows = Math.ceil(video.frames.length / columns);
   const width = columns * video.width;
   const height = rows * video.height;

@@ -4,7 +4,7 @@
  * shipped pack.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -47,9 +47,12 @@ describe('npm run generate writes the app’s provenance', () => {
     expect(result.confidence).toBeGreaterThan(0.999);
   });
 
-  it('a 9-frame .png grid carries the watermark as one image and the record in its iTXt chunk', async () => {
+  it('a 9-frame .png strip carries the watermark as one image and the record in its iTXt chunk', async () => {
     const out = join(dir, 'sheet.png');
     await generate(out);
+    // One row of the 9 frames (224×128 each): the strip keeps the frames at the mark's scale.
+    const png = readFileSync(out);
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([9 * 224, 128]);
     const result = await check(out);
     expect(result).toMatchObject({ watermark: true, metadata: { generator: 'Tessera', seed: 31, modelPack: PACK, prompt: PROMPT } });
     expect(result.confidence).toBeGreaterThan(0.999);

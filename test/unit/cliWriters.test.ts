@@ -22,6 +22,13 @@ describe('CLI writers', () => {
     expect([...sheet.rgba].filter((_, i) => i % 4 === 0)).toEqual([10, 20, 30, 0]);
   });
 
+  it('lays frames out in one row when asked for as many columns as frames (the CLI\'s PNG strip)', () => {
+    const frame = (v: number) => rgba([v, v, v]);
+    const sheet = contactSheet({ width: 1, height: 1, frames: [frame(10), frame(20), frame(30)] }, 3);
+    expect([sheet.width, sheet.height]).toEqual([3, 1]);
+    expect([...sheet.rgba].filter((_, i) => i % 4 === 0)).toEqual([10, 20, 30]);
+  });
+
   it('writes a PNG whose header and inflated rows hold the pixels', () => {
     const png = encodePng(2, 1, rgba([255, 0, 0], [0, 128, 255]));
     expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
