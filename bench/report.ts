@@ -6,7 +6,8 @@ import type { AdherenceResult } from './adherence';
 import { samplingMs, type RunTimings } from './app';
 import type { AdapterInfo, MemoryPoint, TimedRuns } from './browserBench';
 import { DEFAULT_CLIP, GPU_CLIP, IDLE_AFTER_LOAD_MS, type BenchPlan, type ClipSettings } from './config';
-import type { MachineInfo, OtherProcess } from './machine';
+import type { MachineInfo, OtherLoadSummary, OtherProcess } from './machine';
+import type { Comparison } from './compare';
 import type { ProbeTimes } from './kernelProbe';
 import type { CacheBenchResult } from './page/cacheBench';
 import { pairedRatio, round, summarize, type Summary } from './stats';
@@ -16,6 +17,14 @@ export interface PairedRuns {
   readonly nativeMs: number[];
   readonly nativeRunMs: number[];
   readonly nativeRunMsByRole: Record<string, number>[];
+}
+
+/** The default clip from the int8 and the fp32 pack, in turn: WASM timings and native ms. */
+export interface PackPairs {
+  readonly int8: RunTimings[];
+  readonly fp32: RunTimings[];
+  readonly nativeInt8: number[];
+  readonly nativeFp32: number[];
 }
 
 /** The graphs alone (bench/kernelProbe.ts) at one thread count. */
@@ -37,7 +46,7 @@ export interface BenchInputs {
   readonly wasmBadge: string;
   readonly gpuBadge: string | null;
   readonly adapter: AdapterInfo | null;
-  readonly otherLoad: { start: OtherProcess[]; end: OtherProcess[]; loadAvgStart: number; loadAvgEnd: number };
+  readonly otherLoad: { start: OtherProcess[]; end: OtherProcess[]; loadAvgStart: number; loadAvgEnd: number; during: OtherLoadSummary };
   readonly appLoadMs: number;
   readonly p1: PairedRuns;
   /** The same, one thread on both sides. */
@@ -49,11 +58,12 @@ export interface BenchInputs {
   readonly gpu: TimedRuns | null;
   readonly frameDiff: { wasmVsNative: { max: number; mean: number }; webgpuVsWasm: { max: number; mean: number } | null };
   readonly memory: MemoryPoint[];
-  readonly p5: PairedRuns;
+  readonly p5: PackPairs;
   readonly packBytes: { int8: number; fp32: number };
   readonly cache: Record<string, CacheBenchResult>;
   readonly adherence: Record<string, AdherenceResult | null>;
   readonly adherenceNote: string | null;
+  readonly comparison: Comparison | null;
   readonly errors: string[];
 }
 
@@ -78,7 +88,8 @@ export function buildResults(inputs: BenchInputs, baseline: Record<string, unkno
   const int8Load = inputs.cache['tessera-tiny'];
   const fp32Load = inputs.cache['tessera-tiny-fp32'];
   const warmOverCold = int8Load ? s(int8Load.load.map((l) => l.warmMs / l.coldMs)) : null;
-  const fp32Ms = p5.browser.timings.map(samplingMs);
+  const fp32Ms = p5.fp32.map(samplingMs);
+  const int8Ms = p5.int8.map(samplingMs);
   const roleShare = (timings: RunTimings[], role: string) => med(timings.map((t) => t.runMsByRole[role] ?? 0));
   const firstGeneration = p1.browser.warmups[0];
   const memory = inputs.memory;
@@ -103,8 +114,8 @@ export function buildResults(inputs: BenchInputs, baseline: Record<string, unkno
     p4_first_generation_first_preview_s: firstGeneration?.firstPreviewMs != null ? round(firstGeneration.firstPreviewMs / 1000) : null,
     p4_first_generation_total_s: firstGeneration ? round(firstGeneration.totalMs / 1000) : null,
     p5_quant_size_ratio: round(inputs.packBytes.int8 / inputs.packBytes.fp32),
-    p5_quant_speed_ratio: round(med(browserMs) / med(fp32Ms)),
-    p5_quant_native_speed_ratio: round(med(p1.nativeMs) / med(p5.nativeMs)),
+    p5_quant_speed_ratio: round(pairedRatio(int8Ms, fp32Ms).median),
+    p5_quant_native_speed_ratio: round(pairedRatio(p5.nativeInt8, p5.nativeFp32).median),
     p5_adherence_int8: inputs.adherence['tessera-tiny']?.meanRate != null ? round(inputs.adherence['tessera-tiny']!.meanRate) : null,
     p5_adherence_fp32: inputs.adherence['tessera-tiny-fp32']?.meanRate != null ? round(inputs.adherence['tessera-tiny-fp32']!.meanRate) : null,
     memory_peak_mb: Object.fromEntries(memory.map((m) => [`${m.frames}f`, m.peakRssBytes === null ? null : round(m.peakRssBytes / 1e6)])),
@@ -214,9 +225,11 @@ export function buildResults(inputs: BenchInputs, baseline: Record<string, unkno
       p5: {
         int8Bytes: inputs.packBytes.int8,
         fp32Bytes: inputs.packBytes.fp32,
+        int8WasmSamplingMs: brief(s(int8Ms)),
         fp32WasmSamplingMs: brief(s(fp32Ms)),
-        fp32NativeMs: brief(s(p5.nativeMs)),
-        fp32WasmOverNative: round(pairedRatio(fp32Ms, p5.nativeMs).median),
+        int8NativeMs: brief(s(p5.nativeInt8)),
+        fp32NativeMs: brief(s(p5.nativeFp32)),
+        fp32WasmOverNative: round(pairedRatio(fp32Ms, p5.nativeFp32).median),
         adherence: inputs.adherence,
         adherenceNote: inputs.adherenceNote,
       },
@@ -232,6 +245,7 @@ export function buildResults(inputs: BenchInputs, baseline: Record<string, unkno
               peakAboveIdleRatio: round((memLast.peakRssBytes - memLast.baseRssBytes) / Math.max(1, memBase.peakRssBytes - memBase.baseRssBytes)),
             }
           : null,
+      engineChanges: inputs.comparison,
       pageErrors: inputs.errors,
     },
     changes: null as null | Record<string, { before: number | null; after: number | null }>,
@@ -261,9 +275,12 @@ export function renderMarkdown(r: BenchResults): string {
   const lines = [
     `Measured ${r.date.slice(0, 16).replace('T', ' ')} UTC on ${r.machine.cores} cores (${r.machine.cpu}), ${r.machine.browser}, WebGPU adapter: ${r.machine.adapter}.`,
     `Build ${r.settings.build.commit ?? r.settings.build.dist}; default clip ${DEFAULT_CLIP.aspect} × ${DEFAULT_CLIP.frames} frames, ${DEFAULT_CLIP.steps} steps, CFG batched (B=2), seed 1234; ${r.machine.wasm}; medians (min–max, n runs); bench took ${r.settings.durationS} s.`,
-    r.machine.alsoRunning.start.length || r.machine.alsoRunning.end.length
-      ? `Also running on the machine: ${[...new Set([...r.machine.alsoRunning.start, ...r.machine.alsoRunning.end].map((p) => p.command.split(' ').slice(0, 2).join(' ')))].join(', ')} (load average ${r.machine.alsoRunning.loadAvgStart} → ${r.machine.alsoRunning.loadAvgEnd}).`
-      : `Nothing else was using the CPUs (load average ${r.machine.alsoRunning.loadAvgStart} → ${r.machine.alsoRunning.loadAvgEnd}).`,
+    r.machine.alsoRunning.during.meanCores >= 0.05
+      ? `Other processes used ${r.machine.alsoRunning.during.meanCores} cores on average during the bench (peak ${r.machine.alsoRunning.during.peakCores}): ${r.machine.alsoRunning.during.byCommand
+          .slice(0, 4)
+          .map((p) => `${p.command} ${p.cpuSeconds} s`)
+          .join(', ')}.`
+      : `Nothing else used the CPUs during the bench (other processes: ${r.machine.alsoRunning.during.meanCores} cores on average).`,
     r.quick ? '**Quick run (one sample each): not for comparison.**' : '',
     r.note ? `Note: ${r.note}` : '',
     '',
@@ -296,6 +313,19 @@ export function renderMarkdown(r: BenchResults): string {
     `| mem | measureUserAgentSpecificMemory after the generation (page + workers; JS heaps), MB | ${d.memory.map((m) => `${m.frames}f ${fmt(m.uaMemoryBytes === null ? null : m.uaMemoryBytes / 1e6, 3)}`).join(' · ')} · main-thread JS heap ${fmt((d.memory[0]?.mainJsHeapBytes ?? Number.NaN) / 1e6, 3)} MB |`,
     `| mem | peak above idle (model loaded), MB | ${memAbove}${d.memoryGrowth ? ` · ×${d.memoryGrowth.peakAboveIdleRatio} for ×${d.memoryGrowth.tokensRatio} tokens` : ''} |`,
   ];
+  const c = d.engineChanges;
+  if (c) {
+    lines.push(
+      '',
+      `Engine before → after, side by side in this run (before: ${c.before}); medians, after ÷ before pair by pair:`,
+      '',
+      '| | before | after | after ÷ before |',
+      '|---|---|---|---|',
+      ...Object.entries(c.rows).map(([name, v]) => `| ${name} | ${fmt(v.before)} ${v.unit} | ${fmt(v.after)} ${v.unit} | ${fmt(v.afterOverBefore)} |`),
+      `| WASM frames vs onnxruntime-node, max levels of 255 | ${c.wasmVsNativeMaxDiff.before} | ${c.wasmVsNativeMaxDiff.after} | |`,
+      `| WASM frames before vs after, max levels of 255 | | ${c.beforeVsAfterFramesMaxDiff} | |`,
+    );
+  }
   if (r.changes) {
     lines.push('', '| before → after | before | after |', '|---|---|---|');
     for (const [key, { before, after }] of Object.entries(r.changes)) lines.push(`| ${key} | ${fmt(before)} | ${fmt(after)} |`);

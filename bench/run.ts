@@ -11,6 +11,7 @@
  *   npm run bench -- --name NAME        write bench/results/NAME.json instead of <date>.json (latest.* untouched unless --latest)
  *   npm run bench -- --baseline FILE    add a before/after table against an earlier result
  *   npm run bench -- --native-default   onnxruntime-node with its default session config (for an older --dist)
+ *   npm run bench -- --compare-dist DIR an older build side by side with this one, in turn (engine before/after)
  *   npm run bench -- --skip-gpu --skip-adherence --note "text"
  *
  * Timings are reported as medians with their range; nothing here asserts on a timing.
@@ -22,15 +23,16 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../test/e2e/browser';
 import { canScore, heldOutCaptions, measureAdherence, type AdherenceResult } from './adherence';
-import { closeBenchApp, openBenchApp } from './app';
+import { closeBenchApp, generateOnce, openBenchApp } from './app';
 import { frameDifference, measureMemory, probeAdapter, timeClip, type AdapterInfo, type MemoryPoint, type TimedRuns } from './browserBench';
 import { DEFAULT_CLIP, FULL_PLAN, IDLE_AFTER_LOAD_MS, GPU_CLIP, MEMORY_FRAMES, PROMPT, QUICK_PLAN, SCALING_CLIPS, SEED, type BenchPlan, type ClipSettings } from './config';
-import { loadAverage, machineInfo, otherLoad, type OtherProcess } from './machine';
+import { loadAverage, machineInfo, monitorOtherLoad, otherLoad, type OtherProcess } from './machine';
 import { loadNativePack, toRgb, type NativePack } from './native';
 import { ORT_PROBE_HTML, probeNative, probeWasm } from './kernelProbe';
 import { bundleCacheBench, CACHE_BENCH_HTML } from './page/bundle';
+import { compareBuilds, type Comparison } from './compare';
 import type { CacheBenchResult } from './page/cacheBench';
-import { buildResults, renderMarkdown, type BenchInputs, type KernelProbe, type PairedRuns } from './report';
+import { buildResults, renderMarkdown, type BenchInputs, type KernelProbe, type PackPairs, type PairedRuns } from './report';
 import { startBenchServer } from './server';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -50,10 +52,12 @@ interface Args {
   note: string | null;
   /** onnxruntime-node without Tessera's session config (pair with --dist of an older build). */
   nativeDefault: boolean;
+  /** An older build to compare with, side by side (bench/compare.ts). */
+  compareDist: string | null;
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { quick: false, build: true, dist: null, name: null, latest: true, baseline: null, gpu: true, adherence: true, note: null, nativeDefault: false };
+  const args: Args = { quick: false, build: true, dist: null, name: null, latest: true, baseline: null, gpu: true, adherence: true, note: null, nativeDefault: false, compareDist: null };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = () => {
@@ -73,6 +77,7 @@ function parseArgs(argv: readonly string[]): Args {
     else if (arg === '--skip-adherence') args.adherence = false;
     else if (arg === '--note') args.note = value();
     else if (arg === '--native-default') args.nativeDefault = true;
+    else if (arg === '--compare-dist') args.compareDist = resolve(value());
     else throw new Error(`unknown argument ${arg} (see the top of bench/run.ts)`);
   }
   return args;
@@ -143,6 +148,7 @@ async function main(): Promise<void> {
   const plan = args.quick ? QUICK_PLAN : FULL_PLAN;
   const started = performance.now();
   const loadAtStart: OtherProcess[] = await otherLoad();
+  const loadMonitor = monitorOtherLoad();
   const loadAvgStart = loadAverage();
   if (loadAtStart.length > 0) log(`also running: ${loadAtStart.map((p) => `${p.command.slice(0, 60)} (${p.cpuPercent}%)`).join('; ')}`);
 
@@ -173,6 +179,24 @@ async function main(): Promise<void> {
     await idle();
     log(`WASM: default clip ${DEFAULT_CLIP.aspect} × ${DEFAULT_CLIP.frames} frames, ${DEFAULT_CLIP.steps} steps, ${plan.runs} runs paired with onnxruntime-node`);
     const p1 = await pairedRuns(wasm.page, native, DEFAULT_CLIP, plan);
+
+    // P5 speed: int8 and fp32 packs in turn (both pages open, both natives), so drift cancels
+    log(`WASM and native: ${PACK} and ${PACK_FP32} in turn, default clip`);
+    const nativeFp32 = await loadNativePack(join(MODELS, PACK_FP32), undefined, args.nativeDefault);
+    natives.push(nativeFp32);
+    const fp32App = await openBenchApp(browser, server.url, 'wasm', PACK_FP32);
+    await idle();
+    await timeClip(fp32App.page, DEFAULT_CLIP, 0, plan.warmup);
+    const request = { prompt: PROMPT, seed: SEED, ...DEFAULT_CLIP };
+    await nativeFp32.run(request);
+    const p5: PackPairs = { int8: [], fp32: [], nativeInt8: [], nativeFp32: [] };
+    for (let i = 0; i < plan.runs; i++) {
+      p5.int8.push(await generateOnce(wasm.page));
+      p5.fp32.push(await generateOnce(fp32App.page));
+      p5.nativeInt8.push((await native.run(request)).ms);
+      p5.nativeFp32.push((await nativeFp32.run(request)).ms);
+    }
+    await closeBenchApp(fp32App);
 
     // P1 profile: one thread on both sides (the page without cross-origin isolation), so the
     // kernels are compared without the thread pools
@@ -237,15 +261,6 @@ async function main(): Promise<void> {
     }
     const memoryPoints: MemoryPoint[] = await memory.collect();
 
-    // P5: the fp32 pack, paired the same way
-    log(`WASM: ${PACK_FP32}, default clip, paired with onnxruntime-node`);
-    const nativeFp32 = await loadNativePack(join(MODELS, PACK_FP32), undefined, args.nativeDefault);
-    natives.push(nativeFp32);
-    const fp32App = await openBenchApp(browser, server.url, 'wasm', PACK_FP32);
-    await idle();
-    const p5 = await pairedRuns(fp32App.page, nativeFp32, DEFAULT_CLIP, plan);
-    await closeBenchApp(fp32App);
-
     // P3: the weight cache, cold (download) against warm (IndexedDB)
     log('cache: cold download against warm IndexedDB load');
     const cacheContext = await browser.newContext({ serviceWorkers: 'block' });
@@ -257,6 +272,11 @@ async function main(): Promise<void> {
       cache[pack] = await cachePage.evaluate(([url, rounds]) => window.cacheBench.run(url, rounds, 5), [`/models/${pack}/manifest.json`, plan.cacheRounds] as const);
     }
     await cacheContext.close();
+    let comparison: Comparison | null = null;
+    if (args.compareDist) {
+      log(`engine before/after: ${args.compareDist} and this build side by side, default clip in turn`);
+      comparison = await compareBuilds(browser, server.url, args.compareDist, MODELS, join(MODELS, PACK), plan);
+    }
     const browserVersion = browser.version();
     await browser.close();
     browser = null;
@@ -274,6 +294,7 @@ async function main(): Promise<void> {
     } else adherenceNote = args.adherence ? `skipped: ${'/usr/bin/python3'} with torch or training/ is missing` : 'skipped (--skip-adherence)';
 
     const loadAtEnd = await otherLoad();
+    const during = loadMonitor.stop();
     const inputs: BenchInputs = {
       date: new Date().toISOString(),
       build: { dist, commit: commitOf(args.dist ? join(dist, '..') : ROOT), nativeConfig: args.nativeDefault ? 'onnxruntime defaults' : 'src/runtime/sessionConfig.ts' },
@@ -286,7 +307,7 @@ async function main(): Promise<void> {
       wasmBadge,
       gpuBadge: gpu.badge,
       adapter: gpu.adapter,
-      otherLoad: { start: loadAtStart, end: loadAtEnd, loadAvgStart, loadAvgEnd: loadAverage() },
+      otherLoad: { start: loadAtStart, end: loadAtEnd, loadAvgStart, loadAvgEnd: loadAverage(), during },
       appLoadMs,
       p1,
       p1Single,
@@ -305,6 +326,7 @@ async function main(): Promise<void> {
       cache,
       adherence,
       adherenceNote,
+      comparison,
       errors: wasmErrors,
     };
     const results = buildResults(inputs, args.baseline ? JSON.parse(readFileSync(args.baseline, 'utf8')) : null);

@@ -1,0 +1,90 @@
+/**
+ * Before/after of an engine change, measured in one go so machine drift cancels: an older build
+ * (`--compare-dist DIR`, e.g. the commit before the change) and the current one open side by side,
+ * generating the default clip in turn; onnxruntime-node with its default session config and with
+ * Tessera's, in turn. Ratios are taken pair by pair.
+ */
+import type { Browser } from 'playwright-core';
+import { closeBenchApp, generateOnce, openBenchApp, samplingMs, setForm, type RunTimings } from './app';
+import { frameDifference } from './browserBench';
+import { DEFAULT_CLIP, IDLE_AFTER_LOAD_MS, PROMPT, SEED, type BenchPlan } from './config';
+import { lastRawFrames } from './app';
+import { loadNativePack, toRgb } from './native';
+import { startBenchServer } from './server';
+import { pairedRatio, round, summarize } from './stats';
+
+export interface Comparison {
+  readonly before: string;
+  /** Median and range of each side, and after ÷ before taken pair by pair. */
+  readonly rows: Record<string, { before: number; after: number; afterOverBefore: number; unit: string }>;
+  /** Largest difference of the browser's frames from native's, before and after (levels of 255). */
+  readonly wasmVsNativeMaxDiff: { before: number; after: number };
+  readonly beforeVsAfterFramesMaxDiff: number;
+}
+
+export async function compareBuilds(
+  browser: Browser,
+  afterUrl: string,
+  beforeDist: string,
+  models: string,
+  nativeDir: string,
+  plan: BenchPlan,
+): Promise<Comparison> {
+  const server = await startBenchServer({ dist: beforeDist, models });
+  const natives = await Promise.all([loadNativePack(nativeDir, undefined, true), loadNativePack(nativeDir)]);
+  try {
+    const [before, after] = [await openBenchApp(browser, server.url, 'wasm'), await openBenchApp(browser, afterUrl, 'wasm')];
+    await new Promise((resolve) => setTimeout(resolve, IDLE_AFTER_LOAD_MS));
+    const form = { prompt: PROMPT, seed: SEED, ...DEFAULT_CLIP };
+    await setForm(before.page, form);
+    await setForm(after.page, form);
+    const first = { before: await generateOnce(before.page), after: await generateOnce(after.page) };
+    for (let i = 0; i < plan.warmup; i++) {
+      await generateOnce(before.page);
+      await generateOnce(after.page);
+    }
+    const runs: { before: RunTimings[]; after: RunTimings[]; nativeBefore: number[]; nativeAfter: number[] } = { before: [], after: [], nativeBefore: [], nativeAfter: [] };
+    let nativeFrames: Uint8Array[] = [];
+    for (let i = 0; i < plan.runs; i++) {
+      runs.before.push(await generateOnce(before.page));
+      runs.after.push(await generateOnce(after.page));
+      const [b, a] = [await natives[0].run(form), await natives[1].run(form)];
+      runs.nativeBefore.push(b.ms);
+      runs.nativeAfter.push(a.ms);
+      nativeFrames = [toRgb(b.video.frames), toRgb(a.video.frames)];
+    }
+    const frames = { before: await lastRawFrames(before.page), after: await lastRawFrames(after.page) };
+    await closeBenchApp(before);
+    await closeBenchApp(after);
+
+    const row = (b: number[], a: number[], unit: string) => ({
+      before: round(summarize(b).median),
+      after: round(summarize(a).median),
+      afterOverBefore: round(pairedRatio(a, b).median),
+      unit,
+    });
+    const one = (b: number, a: number, unit: string) => ({ before: round(b), after: round(a), afterOverBefore: round(a / b), unit });
+    return {
+      before: beforeDist,
+      rows: {
+        'WASM sampling, default clip': row(runs.before.map(samplingMs), runs.after.map(samplingMs), 'ms'),
+        'WASM time inside session.run': row(runs.before.map((t) => t.runMs), runs.after.map((t) => t.runMs), 'ms'),
+        'WASM pipeline overhead': row(runs.before.map((t) => samplingMs(t) - t.runMs), runs.after.map((t) => samplingMs(t) - t.runMs), 'ms'),
+        'WASM total incl. mux': row(runs.before.map((t) => t.totalMs), runs.after.map((t) => t.totalMs), 'ms'),
+        'first generation after load: first preview': one(first.before.firstPreviewMs ?? Number.NaN, first.after.firstPreviewMs ?? Number.NaN, 'ms'),
+        'first generation after load: total': one(first.before.totalMs, first.after.totalMs, 'ms'),
+        'onnxruntime-node, default clip': row(runs.nativeBefore, runs.nativeAfter, 'ms'),
+        'P1 WASM ÷ native': one(
+          summarize(runs.before.map(samplingMs)).median / summarize(runs.nativeBefore).median,
+          summarize(runs.after.map(samplingMs)).median / summarize(runs.nativeAfter).median,
+          '×',
+        ),
+      },
+      wasmVsNativeMaxDiff: { before: frameDifference(frames.before, nativeFrames[0]!).max, after: frameDifference(frames.after, nativeFrames[1]!).max },
+      beforeVsAfterFramesMaxDiff: frameDifference(frames.before, frames.after).max,
+    };
+  } finally {
+    await Promise.allSettled(natives.map((n) => n.release()));
+    await server.close();
+  }
+}
