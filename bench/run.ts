@@ -12,6 +12,7 @@
  *   npm run bench -- --baseline FILE    add a before/after table against an earlier result
  *   npm run bench -- --native-default   onnxruntime-node with its default session config (for an older --dist)
  *   npm run bench -- --compare-dist DIR an older build side by side with this one, in turn (engine before/after)
+ *   npm run bench -- --readme           also put the table into README.md ("Performance", between the bench markers)
  *   npm run bench -- --skip-gpu --skip-adherence --note "text"
  *
  * Timings are reported as medians with their range; nothing here asserts on a timing.
@@ -54,10 +55,12 @@ interface Args {
   nativeDefault: boolean;
   /** An older build to compare with, side by side (bench/compare.ts). */
   compareDist: string | null;
+  /** Put the table into README.md between its bench markers. */
+  readme: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { quick: false, build: true, dist: null, name: null, latest: true, baseline: null, gpu: true, adherence: true, note: null, nativeDefault: false, compareDist: null };
+  const args: Args = { quick: false, build: true, dist: null, name: null, latest: true, baseline: null, gpu: true, adherence: true, note: null, nativeDefault: false, compareDist: null, readme: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = () => {
@@ -78,6 +81,7 @@ function parseArgs(argv: readonly string[]): Args {
     else if (arg === '--note') args.note = value();
     else if (arg === '--native-default') args.nativeDefault = true;
     else if (arg === '--compare-dist') args.compareDist = resolve(value());
+    else if (arg === '--readme') args.readme = true;
     else throw new Error(`unknown argument ${arg} (see the top of bench/run.ts)`);
   }
   return args;
@@ -341,6 +345,7 @@ async function main(): Promise<void> {
       writeFileSync(join(dir, 'latest.json'), json);
       writeFileSync(join(dir, 'latest.md'), markdown);
     }
+    if (args.readme) updateReadme(markdown);
     console.log(`\n${markdown}`);
     log(`wrote bench/results/${name}.json${args.latest ? ' and latest.json/.md' : ''} in ${Math.round(inputs.durationS)} s`);
   } finally {
@@ -348,6 +353,23 @@ async function main(): Promise<void> {
     await Promise.allSettled(natives.map((n) => n.release()));
     await server.close();
   }
+}
+
+const README_START = '<!-- bench:start (written by npm run bench -- --readme) -->';
+const README_END = '<!-- bench:end -->';
+
+/** Replaces the table between the README's bench markers. */
+function updateReadme(markdown: string): void {
+  const path = join(ROOT, 'README.md');
+  const readme = readFileSync(path, 'utf8');
+  const start = readme.indexOf(README_START);
+  const end = readme.indexOf(README_END);
+  if (start < 0 || end < start) {
+    log('README.md has no bench markers; table not copied');
+    return;
+  }
+  writeFileSync(path, `${readme.slice(0, start + README_START.length)}\n${markdown}${readme.slice(end)}`);
+  log('copied the table into README.md');
 }
 
 /** The commit of the checkout a build came from (and whether it had changes), or null. */
