@@ -15,6 +15,10 @@
  *   npm run bench -- --readme           also put the table into README.md ("Performance", between the bench markers)
  *   npm run bench -- --skip-gpu --skip-adherence --note "text"
  *
+ * An older build for --compare-dist, e.g. the commit before the engine changes:
+ *   git worktree add --detach /tmp/before 7368e26 && ln -s "$PWD/node_modules" /tmp/before/node_modules
+ *   (cd /tmp/before && npx vite build --logLevel warn) && npm run bench -- --compare-dist /tmp/before/dist
+ *
  * Timings are reported as medians with their range; nothing here asserts on a timing.
  */
 import { spawnSync } from 'node:child_process';
