@@ -28,7 +28,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../test/e2e/browser';
 import { canScore, heldOutCaptions, measureAdherence, type AdherenceResult } from './adherence';
-import { closeBenchApp, generateOnce, openBenchApp } from './app';
+import { closeBenchApp, generateOnce, openBenchApp, setForm, type RunTimings } from './app';
 import { frameDifference, measureMemory, probeAdapter, timeClip, type AdapterInfo, type MemoryPoint, type TimedRuns } from './browserBench';
 import { DEFAULT_CLIP, FULL_PLAN, IDLE_AFTER_LOAD_MS, GPU_CLIP, MEMORY_FRAMES, PROMPT, QUICK_PLAN, SCALING_CLIPS, SEED, type BenchPlan, type ClipSettings } from './config';
 import { loadAverage, machineInfo, monitorOtherLoad, otherLoad, type OtherProcess } from './machine';
@@ -227,16 +227,21 @@ async function main(): Promise<void> {
       });
     }
 
-    log('WASM and native: seconds per step at four token counts');
-    const scaling = [];
-    for (const clip of SCALING_CLIPS) {
-      const request = { prompt: PROMPT, seed: SEED, aspect: clip.aspect, frames: clip.frames, steps: clip.steps };
-      await native.run(request);
-      const nativeMs: number[] = [];
-      const runs = await timeClip(wasm.page, clip, plan.scalingRuns, 1, async () => {
-        nativeMs.push((await native.run(request)).ms);
-      });
-      scaling.push({ clip, browser: runs.timings, nativeMs });
+    // Round-robin over the sizes, so a busy spell on a shared machine hits every size alike
+    log('WASM and native: seconds per step at four token counts, sizes in turn');
+    const scaling = SCALING_CLIPS.map((clip) => ({ clip, browser: [] as RunTimings[], nativeMs: [] as number[] }));
+    for (let round = -1; round < plan.scalingRuns; round++) {
+      for (const entry of scaling) {
+        const { clip } = entry;
+        const request = { prompt: PROMPT, seed: SEED, aspect: clip.aspect, frames: clip.frames, steps: clip.steps };
+        await setForm(wasm.page, { prompt: PROMPT, seed: SEED, aspect: clip.aspect, frames: clip.frames, steps: clip.steps });
+        const timings = await generateOnce(wasm.page);
+        const nativeRun = await native.run(request);
+        // Round -1 warms each shape up (first run of a shape allocates)
+        if (round < 0) continue;
+        entry.browser.push(timings);
+        entry.nativeMs.push(nativeRun.ms);
+      }
     }
 
     log(`WASM: the WebGPU comparison clip (${GPU_CLIP.frames} frames, ${GPU_CLIP.steps} steps)`);
