@@ -53,6 +53,6 @@ export interface BenchPlan {
   readonly adherenceScenes: number;
 }
 
-export const FULL_PLAN: BenchPlan = { runs: 5, warmup: 3, scalingRuns: 3, gpuRuns: 2, gpuWarmup: 1, cacheRounds: 3, adherenceScenes: 64 };
+export const FULL_PLAN: BenchPlan = { runs: 9, warmup: 3, scalingRuns: 3, gpuRuns: 2, gpuWarmup: 1, cacheRounds: 3, adherenceScenes: 64 };
 /** `--quick`: one of everything, to check the bench itself works. */
 export const QUICK_PLAN: BenchPlan = { runs: 1, warmup: 1, scalingRuns: 1, gpuRuns: 1, gpuWarmup: 0, cacheRounds: 1, adherenceScenes: 4 };
