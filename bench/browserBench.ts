@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { compareBytes } from '../test/e2e/app';
 import { closeBenchApp, generateOnce, lastRawFrames, openBenchApp, setForm, type BenchPage, type RunTimings } from './app';
 import { PROMPT, SEED, type ClipSettings } from './config';
-import { newestRenderer, rendererRss, resetPeak, rss } from './rss';
+import { newestRenderer, rendererRss, resetPeak, rss, sampleRss } from './rss';
 
 export interface TimedRuns {
   readonly settings: ClipSettings;
@@ -92,9 +92,12 @@ export async function measureMemory(
     await generateOnce(app.page);
     await setForm(app.page, { prompt: PROMPT, aspect: '1:1', frames, steps: 4, seed: SEED });
     const base = pid !== null && resetPeak(pid) ? rss(pid) : null;
+    const sampler = pid !== null ? sampleRss(pid) : null;
     await generateOnce(app.page);
+    const sampled = sampler?.stop() ?? null;
     const after = pid !== null && base ? rss(pid) : null;
-    partial.push({ frames, tokens, peakRssBytes: after?.peak ?? null, baseRssBytes: base?.current ?? null });
+    const peak = sampled === null && !after ? null : Math.max(sampled ?? 0, after?.peak ?? 0);
+    partial.push({ frames, tokens, peakRssBytes: peak, baseRssBytes: base?.current ?? null });
     await app.page.evaluate(() => {
       const w = globalThis as unknown as { __benchUa?: Promise<unknown> };
       const measure = (performance as unknown as { measureUserAgentSpecificMemory?: () => Promise<{ bytes: number; breakdown: { bytes: number; attribution: { scope: string }[] }[] }> }).measureUserAgentSpecificMemory;

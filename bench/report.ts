@@ -242,7 +242,8 @@ export function buildResults(inputs: BenchInputs, baseline: Record<string, unkno
           ? {
               tokensRatio: round(memLast.tokens / memBase.tokens),
               peakRatio: round(memLast.peakRssBytes / memBase.peakRssBytes),
-              peakAboveIdleRatio: round((memLast.peakRssBytes - memLast.baseRssBytes) / Math.max(1, memBase.peakRssBytes - memBase.baseRssBytes)),
+              peakAboveIdleRatio:
+                memBase.peakRssBytes - memBase.baseRssBytes > 1e6 ? round((memLast.peakRssBytes - memLast.baseRssBytes) / (memBase.peakRssBytes - memBase.baseRssBytes)) : null,
             }
           : null,
       engineChanges: inputs.comparison,
@@ -311,7 +312,7 @@ export function renderMarkdown(r: BenchResults): string {
     `| P5 | held-out adherence (mean pass rate), int8 / fp32 | ${adherence('tessera-tiny')} / ${adherence('tessera-tiny-fp32')}${d.p5.adherenceNote ? ` (${d.p5.adherenceNote})` : ''} |`,
     `| mem | renderer peak RSS, MB (1:1, 4 steps) | ${mem} |`,
     `| mem | measureUserAgentSpecificMemory after the generation (page + workers; JS heaps), MB | ${d.memory.map((m) => `${m.frames}f ${fmt(m.uaMemoryBytes === null ? null : m.uaMemoryBytes / 1e6, 3)}`).join(' · ')} · main-thread JS heap ${fmt((d.memory[0]?.mainJsHeapBytes ?? Number.NaN) / 1e6, 3)} MB |`,
-    `| mem | peak above idle (model loaded), MB | ${memAbove}${d.memoryGrowth ? ` · ×${d.memoryGrowth.peakAboveIdleRatio} for ×${d.memoryGrowth.tokensRatio} tokens` : ''} |`,
+    `| mem | peak above idle (model loaded), MB | ${memAbove}${d.memoryGrowth?.peakAboveIdleRatio ? ` · ×${d.memoryGrowth.peakAboveIdleRatio} for ×${d.memoryGrowth.tokensRatio} tokens` : ''} |`,
   ];
   const c = d.engineChanges;
   if (c) {

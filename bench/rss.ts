@@ -1,8 +1,8 @@
 /**
- * Peak memory of the page as the operating system sees it: the resident-set high-water mark
- * (VmHWM) of the renderer process that runs the page and its workers, reset before each
- * generation (`echo 5 > /proc/PID/clear_refs`). It includes the wasm heap, which the page's own
- * memory APIs cannot always see. Linux only; elsewhere every call returns null.
+ * Peak memory of the page as the operating system sees it: the resident set of the renderer process
+ * that runs the page and its workers, sampled every few milliseconds through a generation, and its
+ * high-water mark (VmHWM, reset before: `echo 5 > /proc/PID/clear_refs`). It includes the wasm
+ * heap, which the page's own memory APIs cannot always see. Linux only; elsewhere null.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
@@ -58,6 +58,28 @@ export function resetPeak(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Samples the process's RSS every `intervalMs` until stopped; resolves to the largest sample in
+ * bytes. VmHWM alone is not enough: Linux updates it lazily, so right after a reset it can read
+ * below the RSS seen in between.
+ */
+export function sampleRss(pid: number, intervalMs = 5): { stop(): number | null } {
+  let max: number | null = null;
+  const sample = () => {
+    const kb = statusKb(pid, 'VmRSS');
+    if (kb !== null) max = Math.max(max ?? 0, kb * 1024);
+  };
+  sample();
+  const timer = setInterval(sample, intervalMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      return max;
+    },
+  };
 }
 
 /** Peak and current RSS in bytes. */
