@@ -289,6 +289,7 @@ async function main(): Promise<void> {
     if (args.compareDist) {
       log(`engine before/after: ${args.compareDist} and this build side by side, default clip in turn`);
       comparison = await compareBuilds(browser, server.url, args.compareDist, MODELS, join(MODELS, PACK), plan);
+      comparison = { ...comparison, before: `${args.compareDist}, build ${commitOf(join(args.compareDist, '..')) ?? 'unknown'}` };
     }
     const browserVersion = browser.version();
     await browser.close();
