@@ -8,6 +8,8 @@
  * - pattern: stripes and checkerboards of random period (structured content).
  */
 
+import { mulberry32 } from '../src/pipeline/noise';
+
 export const FAMILIES = ['shapes', 'camera', 'gradient', 'texture', 'pattern'] as const;
 export type Family = (typeof FAMILIES)[number];
 
@@ -17,15 +19,10 @@ export interface Clip {
   frames: Uint8ClampedArray[];
 }
 
+/** Floats in [0, 1) from the pipeline's mulberry32. */
 function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
+  return () => next() / 4294967296;
 }
 
 function gaussian(random: () => number): number {

@@ -3,6 +3,7 @@
  * `TILE`×`TILE` canonical pixels (one sync pattern, then one per codeword bit), and the codeword
  * itself (32-bit payload + CRC-8).
  */
+import { mulberry32 } from '../pipeline/noise';
 import { fft2d } from './fft';
 
 /** Side of the periodic pattern tile, in canonical pixels. */
@@ -26,16 +27,10 @@ function fnv1a(text: string): number {
   return h >>> 0;
 }
 
-/** mulberry32: a small, fast, seeded PRNG giving floats in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** Floats in [0, 1) from the pipeline's mulberry32 (the same generator the seeded noise uses). */
+function uniform(seed: number): () => number {
+  const next = mulberry32(seed);
+  return () => next() / 4294967296;
 }
 
 /** Whether the FFT bin (fy, fx) of a tile lies in the pattern band. */
@@ -60,7 +55,7 @@ export const BAND_ROWS: readonly number[] = Array.from({ length: TILE }, (_, fy)
 
 /** Gaussian noise on the tile, band-passed in the frequency domain (a real, periodic pattern). */
 function bandLimitedNoise(seed: number): Float64Array {
-  const random = mulberry32(seed);
+  const random = uniform(seed);
   const re = new Float64Array(TILE * TILE);
   const im = new Float64Array(TILE * TILE);
   for (let i = 0; i < re.length; i++) {
