@@ -83,13 +83,15 @@ def evaluate_autoencoder(ae, count=48):
 
 
 def read_y4m(path):
-    """A clip [3, F, H, W] from a YUV 4:4:4 or 4:2:0 y4m file (BT.601 full range, as the CLI writes)."""
+    """A clip [3, F, H, W] from a YUV 4:4:4 or 4:2:0 y4m file, BT.601. Limited range (what the CLI
+    writes, and what players assume without an XCOLORRANGE tag) unless the header says FULL."""
     with open(path, "rb") as f:
         data = f.read()
     header, _, body = data.partition(b"\n")
     fields = {p[:1]: p[1:] for p in header.split()[1:]}
     width, height = int(fields[b"W"]), int(fields[b"H"])
     chroma = fields.get(b"C", b"420").decode()
+    full_range = b"XCOLORRANGE=FULL" in header.split()
     luma = width * height
     side = luma if chroma.startswith("444") else luma // 4
     frames, offset = [], 0
@@ -104,6 +106,8 @@ def read_y4m(path):
         if side != luma:
             u = u.repeat_interleave(2, 0).repeat_interleave(2, 1)
             v = v.repeat_interleave(2, 0).repeat_interleave(2, 1)
+        if not full_range:
+            y, u, v = (y - 16) * (255 / 219), u * (255 / 224), v * (255 / 224)
         rgb = torch.stack([y + 1.402 * v, y - 0.344136 * u - 0.714136 * v, y + 1.772 * u])
         frames.append((rgb / 255).clamp(0, 1))
     return torch.stack(frames, dim=1)
@@ -143,7 +147,7 @@ def main():
     p.add_argument("--guidance", type=float, default=4.0)
     p.add_argument("--grid", help="write a PNG grid of sample frames here")
     args = p.parse_args()
-    torch.set_num_threads(2)
+    torch.set_num_threads(1)  # faster than 2 here: torch's threads and OpenBLAS's fight (train.py)
     if args.clips:
         print(json.dumps(score_clip_folder(args.clips), indent=1))
         return
