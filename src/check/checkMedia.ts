@@ -5,7 +5,8 @@
  * provenance record from the MP4/WebM `comment` tag or the PNG `tessera` chunk. Runs in a worker:
  * it needs OffscreenCanvas, and detection takes a few hundred milliseconds.
  */
-import { ALL_FORMATS, BufferSource, CanvasSink, Input } from 'mediabunny';
+import { CanvasSink } from 'mediabunny';
+import { withDecodableVideoTrack } from '../input/videoTrack';
 import { readPngText } from '../media/png';
 import { provenanceFromMp4Tags, provenanceFromPngText } from '../safety/provenance';
 import { detectWatermarkInLuma } from '../safety/watermark';
@@ -89,18 +90,11 @@ async function checkImage(file: CheckFile, what: string): Promise<CheckReport> {
 }
 
 async function checkVideo(file: CheckFile, what: string): Promise<CheckReport> {
-  const input = new Input({ formats: ALL_FORMATS, source: new BufferSource(file.bytes) });
-  try {
-    let track;
-    try {
-      track = await input.getPrimaryVideoTrack();
-    } catch {
-      throw new CheckError('unreadable', `${what} cannot be read as a video; it may be damaged or not a video file.`);
-    }
-    if (!track) throw new CheckError('unreadable', `${what} has no video track.`);
-    if (!(await track.canDecode())) {
-      throw new CheckError('decoder-missing', `This browser cannot decode the video in ${what} (codec ${track.codec ?? 'unknown'}); try Chrome or Edge, or \`npm run check\` on a computer.`);
-    }
+  const options = {
+    fail: (code: CheckErrorCode, message: string) => new CheckError(code, message),
+    decoderAdvice: 'try Chrome or Edge, or `npm run check` on a computer',
+  };
+  return withDecodableVideoTrack(file.bytes, what, options, async (track, input) => {
     const metadata = await input
       .getMetadataTags()
       .then(provenanceFromMp4Tags)
@@ -119,9 +113,7 @@ async function checkVideo(file: CheckFile, what: string): Promise<CheckReport> {
     }
     if (mean.count === 0) throw new CheckError('unreadable', `${what} has no frames this browser could decode.`);
     return report('video', mean, metadata);
-  } finally {
-    input.dispose();
-  }
+  });
 }
 
 function report(kind: 'video' | 'image', mean: LumaMean, metadata: CheckReport['metadata']): CheckReport {

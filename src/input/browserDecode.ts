@@ -4,11 +4,12 @@
  * are taken at the pack's rate and fitted to the model size one at a time (decodedFrames.ts), the
  * same way the CLI does, so an upload gives the same clip in both.
  */
-import { ALL_FORMATS, BufferSource, CanvasSink, Input } from 'mediabunny';
+import { CanvasSink } from 'mediabunny';
 import type { VideoSize } from '../models/manifest';
 import type { RgbaClip } from '../pipeline/fitFrames';
 import { checkSourceSize, collectFrames, fitStream, MAX_SOURCE_FRAMES } from './decodedFrames';
-import { MediaInputError, READABLE_FORMATS } from './mediaInputError';
+import { MediaInputError, type MediaInputErrorCode, READABLE_FORMATS } from './mediaInputError';
+import { withDecodableVideoTrack } from './videoTrack';
 import { decodeY4m } from './y4mDecoder';
 
 /** A file as the user gave it. */
@@ -57,18 +58,11 @@ async function decodeImage(file: MediaFile, what: string, chooseSize: (width: nu
 }
 
 async function decodeVideo(file: MediaFile, what: string, fps: number, chooseSize: (width: number, height: number) => VideoSize): Promise<RgbaClip> {
-  const input = new Input({ formats: ALL_FORMATS, source: new BufferSource(file.bytes) });
-  try {
-    let track;
-    try {
-      track = await input.getPrimaryVideoTrack();
-    } catch {
-      throw new MediaInputError('unreadable', `${what} cannot be read as a video; it may be damaged or not a video file.`);
-    }
-    if (!track) throw new MediaInputError('unreadable', `${what} has no video track.`);
-    if (!(await track.canDecode())) {
-      throw new MediaInputError('decoder-missing', `This browser cannot decode the video in ${what} (codec ${track.codec ?? 'unknown'}); convert it to H.264 MP4 or use a .y4m file.`);
-    }
+  const options = {
+    fail: (code: MediaInputErrorCode, message: string) => new MediaInputError(code, message),
+    decoderAdvice: 'convert it to H.264 MP4 or use a .y4m file',
+  };
+  return withDecodableVideoTrack(file.bytes, what, options, async (track) => {
     const width = track.displayWidth;
     const height = track.displayHeight;
     checkSourceSize(width, height, what);
@@ -84,9 +78,7 @@ async function decodeVideo(file: MediaFile, what: string, fps: number, chooseSiz
       }
     }
     return await fitStream(frames(), width, height, chooseSize(width, height), fps, what);
-  } finally {
-    input.dispose();
-  }
+  });
 }
 
 /** RGBA bytes of an image or canvas, through an OffscreenCanvas (available in workers). */
