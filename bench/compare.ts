@@ -5,11 +5,12 @@
  * Tessera's, in turn. Ratios are taken pair by pair.
  */
 import type { Browser } from 'playwright-core';
+import { rgbaFramesToRgb } from '../src/media/rgbFrames';
 import { closeBenchApp, generateOnce, openBenchApp, samplingMs, setForm, type RunTimings } from './app';
 import { frameDifference } from './browserBench';
 import { DEFAULT_CLIP, IDLE_AFTER_LOAD_MS, PROMPT, SEED, type BenchPlan } from './config';
 import { lastRawFrames } from './app';
-import { loadNativePack, toRgb } from './native';
+import { loadNativePack } from './native';
 import { startBenchServer } from './server';
 import { pairedRatio, round, summarize } from './stats';
 
@@ -51,7 +52,7 @@ export async function compareBuilds(
       const [b, a] = [await natives[0].run(form), await natives[1].run(form)];
       runs.nativeBefore.push(b.ms);
       runs.nativeAfter.push(a.ms);
-      nativeFrames = [toRgb(b.video.frames), toRgb(a.video.frames)];
+      nativeFrames = [rgbaFramesToRgb(b.video.frames), rgbaFramesToRgb(a.video.frames)];
     }
     const frames = { before: await lastRawFrames(before.page), after: await lastRawFrames(after.page) };
     await closeBenchApp(before);

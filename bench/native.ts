@@ -67,17 +67,3 @@ export async function writeHeldOutClips(pack: NativePack, captions: readonly str
     await writeFile(join(folder, `${i}.y4m`), encodeY4m(upscaleNearest(video, 1), video.fps));
   }
 }
-
-/** RGBA frames → RGB bytes, frame-major (the layout of the app's raw-frames hook). */
-export function toRgb(frames: readonly Uint8ClampedArray[]): Uint8Array {
-  const plane = (frames[0]?.length ?? 0) / 4;
-  const out = new Uint8Array(frames.length * plane * 3);
-  frames.forEach((frame, f) => {
-    for (let p = 0; p < plane; p++) {
-      out[(f * plane + p) * 3] = frame[p * 4]!;
-      out[(f * plane + p) * 3 + 1] = frame[p * 4 + 1]!;
-      out[(f * plane + p) * 3 + 2] = frame[p * 4 + 2]!;
-    }
-  });
-  return out;
-}

@@ -26,13 +26,14 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
+import { rgbaFramesToRgb } from '../src/media/rgbFrames';
 import { launchChromium } from '../test/e2e/browser';
 import { canScore, heldOutCaptions, measureAdherence, type AdherenceResult } from './adherence';
 import { closeBenchApp, generateOnce, openBenchApp, setForm, type RunTimings } from './app';
 import { frameDifference, measureMemory, probeAdapter, timeClip, type AdapterInfo, type MemoryPoint, type TimedRuns } from './browserBench';
 import { DEFAULT_CLIP, FULL_PLAN, IDLE_AFTER_LOAD_MS, GPU_CLIP, MEMORY_FRAMES, PROMPT, QUICK_PLAN, SCALING_CLIPS, SEED, type BenchPlan, type ClipSettings } from './config';
 import { loadAverage, machineInfo, monitorOtherLoad, otherLoad, type OtherProcess } from './machine';
-import { loadNativePack, toRgb, type NativePack } from './native';
+import { loadNativePack, type NativePack } from './native';
 import { ORT_PROBE_HTML, probeNative, probeWasm } from './kernelProbe';
 import { bundleCacheBench, CACHE_BENCH_HTML } from './page/bundle';
 import { compareBuilds, type Comparison } from './compare';
@@ -146,7 +147,7 @@ async function pairedRuns(page: Page, native: NativePack, clip: ClipSettings, pl
     nativeMs.push(run.ms);
     nativeRunMs.push(run.runMs);
     nativeRunMsByRole.push({ ...run.runMsByRole });
-    nativeFrames = toRgb(run.video.frames);
+    nativeFrames = rgbaFramesToRgb(run.video.frames);
   });
   return { browser, nativeMs, nativeRunMs, nativeRunMsByRole, nativeFrames };
 }

@@ -18,6 +18,7 @@ import { assertPromptsAllowed, policyVersion } from '../safety/promptPolicy';
 import { probeVideoCodec } from '../media/codecs';
 import { encodeMp4 } from '../media/mp4';
 import { encodePng } from '../media/png';
+import { rgbaFramesToRgb } from '../media/rgbFrames';
 import { MAX_UPSCALE, upscaleRgba } from '../media/upscale';
 import { EngineError, toEngineError } from './errors';
 import { warmUpRunner } from './warmUp';
@@ -254,7 +255,7 @@ export class Engine implements WorkerEngineApi {
         runMsByRole: runs.byRole,
         copyMs: runs.copyMs,
       },
-      ...(request.includeRawFrames ? { rawFrames: toRgb(video.frames) } : {}),
+      ...(request.includeRawFrames ? { rawFrames: rgbaFramesToRgb(video.frames) } : {}),
     };
   }
 
@@ -381,20 +382,6 @@ function previewImage(event: StepEndEvent, loaded: Loaded): PreviewImage {
     }
   });
   return { step: event.step, width, height: preview.height, rgba };
-}
-
-/** RGBA frames → one RGB buffer, frame-major. */
-function toRgb(frames: readonly Uint8ClampedArray[]): Uint8Array {
-  const plane = (frames[0]?.length ?? 0) / 4;
-  const out = new Uint8Array(frames.length * plane * 3);
-  frames.forEach((frame, f) => {
-    for (let p = 0; p < plane; p++) {
-      out[(f * plane + p) * 3] = frame[p * 4]!;
-      out[(f * plane + p) * 3 + 1] = frame[p * 4 + 1]!;
-      out[(f * plane + p) * 3 + 2] = frame[p * 4 + 2]!;
-    }
-  });
-  return out;
 }
 
 /** "tessera-a-red-circle-moving-left-1234" */
