@@ -1,16 +1,8 @@
 /** A minimal PNG encoder (8-bit RGB, no filtering) over node:zlib: enough for generated frames. */
-import { crc32, deflateSync } from 'node:zlib';
+import { deflateSync } from 'node:zlib';
+import { pngChunk } from '../src/media/png';
 
 const SIGNATURE = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
-
-function chunk(type: string, data: Uint8Array): Buffer {
-  const out = Buffer.alloc(12 + data.length);
-  out.writeUInt32BE(data.length, 0);
-  out.write(type, 4, 'latin1');
-  out.set(data, 8);
-  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
-  return out;
-}
 
 /** Encodes RGBA pixels as an RGB PNG (generated frames are opaque, so alpha is dropped). */
 export function encodePng(width: number, height: number, rgba: Uint8ClampedArray): Buffer {
@@ -26,5 +18,5 @@ export function encodePng(width: number, height: number, rgba: Uint8ClampedArray
       raw.set(rgba.subarray(s, s + 3), row + 1 + x * 3);
     }
   }
-  return Buffer.concat([SIGNATURE, chunk('IHDR', header), chunk('IDAT', deflateSync(raw)), chunk('IEND', new Uint8Array(0))]);
+  return Buffer.concat([SIGNATURE, pngChunk('IHDR', header), pngChunk('IDAT', deflateSync(raw)), pngChunk('IEND', new Uint8Array(0))]);
 }

@@ -23,7 +23,7 @@ export function addPngText(png: Uint8Array, text: Readonly<Record<string, string
     const encoder = new TextEncoder();
     // keyword \0 compression-flag(0) compression-method(0) language-tag \0 translated-keyword \0 text
     const data = concat([encoder.encode(keyword), Uint8Array.of(0, 0, 0, 0, 0), encoder.encode(value)]);
-    return chunk('iTXt', data);
+    return pngChunk('iTXt', data);
   });
   return concat([png.subarray(0, ihdrEnd), ...chunks, png.subarray(ihdrEnd)]);
 }
@@ -48,7 +48,8 @@ export function readPngText(png: Uint8Array): Record<string, string> {
   return out;
 }
 
-function chunk(type: string, data: Uint8Array): Uint8Array {
+/** One PNG chunk: big-endian length, the 4-letter type, the data, and the CRC-32 of type and data. */
+export function pngChunk(type: string, data: Uint8Array): Uint8Array {
   const out = new Uint8Array(12 + data.length);
   const view = new DataView(out.buffer);
   view.setUint32(0, data.length);

@@ -1,6 +1,6 @@
-import { deflateSync } from 'node:zlib';
+import { crc32 as zlibCrc32, deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { addPngText, crc32, readPngText } from '../../src/media/png';
+import { addPngText, crc32, pngChunk, readPngText } from '../../src/media/png';
 
 /** A valid 1×1 RGBA PNG built by hand. */
 function tinyPng(): Uint8Array {
@@ -24,6 +24,17 @@ function tinyPng(): Uint8Array {
 describe('PNG text chunks', () => {
   it('computes the CRC-32 of the standard check string', () => {
     expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
+  });
+
+  it('writes a chunk as length, type, data and the CRC-32 zlib gives for type and data', () => {
+    const data = Uint8Array.of(1, 2, 3, 250);
+    const out = pngChunk('IDAT', data);
+    const view = new DataView(out.buffer);
+    expect(out.length).toBe(16);
+    expect(view.getUint32(0)).toBe(4);
+    expect(new TextDecoder().decode(out.subarray(4, 8))).toBe('IDAT');
+    expect([...out.subarray(8, 12)]).toEqual([1, 2, 3, 250]);
+    expect(view.getUint32(12)).toBe(zlibCrc32(out.subarray(4, 12)));
   });
 
   it('writes UTF-8 iTXt chunks after IHDR and reads them back', () => {
