@@ -83,11 +83,15 @@ export const TRAIL_WORDS = new Set(['trail', 'trails', 'trace', 'streak', 'track
 /** Words that position an object rather than move it ("on the left"). */
 export const POSITION_WORDS = new Set(['left', 'right', 'top', 'bottom', 'middle', 'center', 'centre', 'side', 'corner']);
 
-/** Words that carry no meaning for the scene (grammar, and the rest of the trained phrases). */
+/**
+ * Words that carry no meaning for the scene (grammar, and the rest of the trained phrases). Speed
+ * words ("fast", "slowly") are not here: every trained clip moves at one speed, so a caption cannot
+ * carry them, and they are reported as not understood rather than dropped silently.
+ */
 export const FILLER_WORDS = new Set(
   (
     'a an the is are be being was it its that which who with on in at of over under to toward towards from ' +
-    'across through into onto along while as there one some slowly quickly fast slow gently steadily very by then ' +
+    'across through into onto along while as there one some very by then ' +
     'screen scene frame video clip image picture showing shows show see we view does do did ' +
     'passes pass comes come out again emerges reappears hides hidden hiding disappears ' +
     'leaving leaves leave drawing draws'

@@ -200,6 +200,9 @@ describe('expandPrompt on a table of short prompts (what the app shows before ge
     // unknown words stay visible
     ['a blue square on the left moving right', 'a blue square moving right on a black background', ['on the left']],
     ['a shiny dragon flying left', 'a red circle moving left on a black background', ['shiny', 'dragon']],
+    // every trained clip moves at one speed: a speed cannot be carried, so it is reported
+    ['red ball goes left quickly', 'a red circle moving left on a black background', ['quickly']],
+    ['a slow blue box moving very slowly down', 'a blue square moving down on a black background', ['slow', 'slowly']],
   ])('%s → %s, not understood: %j', (prompt, caption, unknown) => {
     const result = expandPrompt(prompt);
     expect(result.caption).toBe(caption);
