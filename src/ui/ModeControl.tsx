@@ -82,11 +82,18 @@ function SourcePicker({ slot, label, accept, invalid }: { slot: 'sourceA' | 'sou
         }}
       />
       <div className="row">
-        <button type="button" disabled={!result} onClick={() => chooseCurrentResult(slot)} title="The clip in the result panel; open a gallery clip to use it">
+        {/* Connect shows two pickers: the name says which source each button sets, for screen readers too. */}
+        <button
+          type="button"
+          disabled={!result}
+          onClick={() => chooseCurrentResult(slot)}
+          aria-label={`Use the current result as the ${label.toLowerCase()}`}
+          title="The clip in the result panel; open a gallery clip to use it"
+        >
           Use the current result
         </button>
         {choice && (
-          <button type="button" className="link" onClick={() => clearSource(slot)}>
+          <button type="button" className="link" onClick={() => clearSource(slot)} aria-label={`Clear the ${label.toLowerCase()}`}>
             Clear
           </button>
         )}
