@@ -18,6 +18,7 @@ import {
   isHtmlContentType,
   looksLikeHtml,
   readBodyInto,
+  readBodyPart,
   retryableStatus,
   TruncatedBody,
   type Fetch,
@@ -312,13 +313,7 @@ class FileDownload {
     let filled = 0;
     try {
       for (;;) {
-        let part: ReadableStreamReadResult<Uint8Array>;
-        try {
-          part = await reader.read();
-        } catch (error) {
-          if ((error as { name?: string }).name === 'AbortError') throw error;
-          throw new Retryable(`connection closed after ${position} bytes of a full download`, this.cutError());
-        }
+        const part = await readBodyPart(reader, () => new Retryable(`connection closed after ${position} bytes of a full download`, this.cutError()));
         if (part.done) break;
         let bytes = part.value;
         if (position === 0 && looksLikeHtml(bytes.subarray(0, 64))) throw htmlError(this.file.url, this.file.path);

@@ -109,6 +109,19 @@ export class TruncatedBody extends Error {
 }
 
 /**
+ * The next part of a body. An abort passes through as it is; any other stream error means the
+ * connection was cut, and `cut()` builds the error for that.
+ */
+export async function readBodyPart(reader: ReadableStreamDefaultReader<Uint8Array>, cut: () => Error): Promise<ReadableStreamReadResult<Uint8Array>> {
+  try {
+    return await reader.read();
+  } catch (error) {
+    if ((error as { name?: string }).name === 'AbortError') throw error;
+    throw cut();
+  }
+}
+
+/**
  * Reads a response body into `target` starting at `offset`, calling `onBytes(total)` as bytes
  * arrive. Returns the number of bytes read; throws TruncatedBody when the stream breaks, and
  * returns `target.length - offset + 1` (one past the room) as soon as the body overflows.
@@ -119,13 +132,7 @@ export async function readBodyInto(response: Response, target: Uint8Array, offse
   let received = 0;
   try {
     for (;;) {
-      let part: ReadableStreamReadResult<Uint8Array>;
-      try {
-        part = await reader.read();
-      } catch (error) {
-        if ((error as { name?: string }).name === 'AbortError') throw error;
-        throw new TruncatedBody(received);
-      }
+      const part = await readBodyPart(reader, () => new TruncatedBody(received));
       if (part.done) return received;
       const room = target.length - offset - received;
       if (part.value.length > room) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatBytes, isQuotaExceeded } from '../../src/cache/errors';
-import { checkHttpUrl, looksLikeHtml, manifestUrlFor } from '../../src/cache/http';
+import { checkHttpUrl, looksLikeHtml, manifestUrlFor, readBodyInto, TruncatedBody } from '../../src/cache/http';
 import { etaSeconds, FileProgress, RateMeter, type ModelProgress } from '../../src/cache/progress';
 import { chunkCount, chunkRange, emptyFileRecord, packStatus, recordMatches, storedBytes, type FileRecord } from '../../src/cache/records';
 import { packProblems, type DeviceLimits } from '../../src/cache/requirements';
@@ -79,6 +79,39 @@ describe('URLs and HTML detection', () => {
     expect(isQuotaExceeded({ name: 'QuotaExceededError' })).toBe(true);
     expect(isQuotaExceeded({ name: 'Error', cause: { name: 'QuotaExceededError' } })).toBe(true);
     expect(isQuotaExceeded(new Error('x'))).toBe(false);
+  });
+});
+
+describe('reading a body', () => {
+  /** A body that sends `parts` one read at a time, then fails with `error` (or ends cleanly). */
+  const body = (parts: number[][], error?: unknown) => {
+    const left = [...parts];
+    return new Response(
+      new ReadableStream<Uint8Array>({
+        pull(controller) {
+          const part = left.shift();
+          if (part) controller.enqueue(Uint8Array.from(part));
+          else if (error) controller.error(error);
+          else controller.close();
+        },
+      }),
+    );
+  };
+
+  it('reads the whole body into the target at the offset, reporting bytes as they arrive', async () => {
+    const target = new Uint8Array(6);
+    const seen: number[] = [];
+    expect(await readBodyInto(body([[1, 2], [3]]), target, 2, (n) => seen.push(n))).toBe(3);
+    expect([...target]).toEqual([0, 0, 1, 2, 3, 0]);
+    expect(seen).toEqual([2, 3]);
+  });
+
+  it('tells a cut connection (TruncatedBody with the bytes received) from an abort (passed through)', async () => {
+    const cut = readBodyInto(body([[1, 2]], new TypeError('network error')), new Uint8Array(4), 0, () => undefined);
+    await expect(cut).rejects.toThrow(TruncatedBody);
+    await expect(cut).rejects.toMatchObject({ received: 2 });
+    const abort = new DOMException('stopped', 'AbortError');
+    await expect(readBodyInto(body([[1]], abort), new Uint8Array(4), 0, () => undefined)).rejects.toBe(abort);
   });
 });
 
