@@ -3,6 +3,7 @@
  * (client.ts): types only. Everything here is plain, structured-cloneable data.
  */
 import type { PromptExpansion } from '../pipeline/promptExpansion';
+import type { ProvenanceSettings } from '../safety/fileProvenance';
 import type { EngineErrorCode, EngineErrorData } from './errors';
 import type { MediaInput, ModeKind, ModeRequest } from './modeProtocol';
 
@@ -75,22 +76,12 @@ export interface EngineInitOptions {
   readonly backend: BackendPreference;
 }
 
-/** The settings of one generation, as chosen in the form. */
-export interface GenerateSettings {
-  readonly prompt: string;
-  /** Empty = unconditional (the all-`<pad>` sequence). */
-  readonly negativePrompt: string;
-  /** A key of the pack's `video.sizes`. */
-  readonly aspect: string;
-  /** One of the pack's `video.frameCounts`; 1 = an image. */
-  readonly frames: number;
-  readonly steps: number;
-  readonly guidance: number;
-  /** uint32. The client draws a random one when the user asked for "random", so it is always known. */
-  readonly seed: number;
-  /** Rewrite the prompt into the caption style the model was trained on (shown to the user). */
-  readonly expandPrompt: boolean;
-}
+/**
+ * The settings of one generation, as chosen in the form: the same type as the settings a file
+ * records (src/safety/fileProvenance.ts), so the form and the file's record cannot drift apart.
+ * The client draws a random seed when the user asked for "random", so the seed is always known.
+ */
+export type GenerateSettings = ProvenanceSettings;
 
 export interface GenerateRequest {
   /** Identifies the request for cancellation. */
