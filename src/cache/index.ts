@@ -27,7 +27,7 @@ export {
 } from './errors';
 export { fetchManifest, type FetchedManifest } from './manifestFetch';
 export { manifestUrlFor } from './http';
-export type { ModelProgress, ModelProgressStatus, ProgressCallback } from './progress';
+export type { FileTransferProgress, ModelProgress, ModelProgressStatus, ProgressCallback } from './progress';
 export { checkQuota, requestPersistence } from './quota';
 export { DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES, type PackStatus, type FileState } from './records';
 export { packProblems, probeDeviceLimits, type DeviceLimits } from './requirements';

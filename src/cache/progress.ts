@@ -7,10 +7,11 @@
  */
 export type ModelProgressStatus = 'initiate' | 'download' | 'progress' | 'done' | 'ready';
 
-export interface ModelProgress {
-  readonly status: ModelProgressStatus;
-  /** The pack's name (its id in the cache). */
-  readonly pack: string;
+/**
+ * Where one file's bytes stand. The cache's events carry these fields, and the engine passes them on
+ * unchanged as its `download` stage (src/engine/protocol.ts).
+ */
+export interface FileTransferProgress {
   /** The pack-relative path of the file; for `ready`, "manifest.json". */
   readonly file: string;
   /** Where the bytes come from: downloading (`network`) or reading installed files (`cache`). */
@@ -21,6 +22,13 @@ export interface ModelProgress {
   readonly rate: number;
   /** Seconds left at `rate`; null while unknown. */
   readonly eta: number | null;
+}
+
+/** One event of a pack's download or cache read, told apart by `status` (above). */
+export interface ModelProgress extends FileTransferProgress {
+  readonly status: ModelProgressStatus;
+  /** The pack's name (its id in the cache). */
+  readonly pack: string;
 }
 
 export type ProgressCallback = (event: ModelProgress) => void;

@@ -2,6 +2,7 @@
  * The engine's contract, shared by the worker engine (engine.ts) and the main-thread client
  * (client.ts): types only. Everything here is plain, structured-cloneable data.
  */
+import type { FileTransferProgress } from '../cache/progress';
 import type { PromptExpansion } from '../pipeline/promptExpansion';
 import type { ProvenanceSettings } from '../safety/fileProvenance';
 import type { EngineErrorCode, EngineErrorData } from './errors';
@@ -101,18 +102,8 @@ export interface GenerateRequest {
 
 /** One progress union for downloads, loads and the generation stages. */
 export type EngineProgress =
-  | {
-      readonly stage: 'download';
-      readonly file: string;
-      /** `cache`: read from installed files rather than the network. */
-      readonly source: 'network' | 'cache';
-      readonly loaded: number;
-      readonly total: number;
-      /** Bytes per second; 0 until measurable. */
-      readonly rate: number;
-      /** Seconds left; null while unknown. */
-      readonly eta: number | null;
-    }
+  /** A model file downloading, or read from installed files (`source: 'cache'`). */
+  | ({ readonly stage: 'download' } & FileTransferProgress)
   /** Sessions being created: `loaded` of `total` graphs. */
   | { readonly stage: 'load'; readonly file: string; readonly loaded: number; readonly total: number }
   | { readonly stage: 'encode' }
