@@ -1,27 +1,19 @@
 /** `npm run generate` end to end on the shipped pack: outputs checked by decoding them, errors by exit status. */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_MODEL_DIR, runCli } from '../../cli/run';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_MODEL_DIR } from '../../cli/run';
+import { runGenerate, scratchDir } from '../fixtures/generateCli';
 
-const dir = mkdtempSync(join(tmpdir(), 'tessera-cli-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function cli(...argv: string[]): Promise<{ status: number; stdout: string[]; stderr: string[] }> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const status = await runCli(argv, { stdout: (l) => stdout.push(l), stderr: (l) => stderr.push(l) });
-  return { status, stdout, stderr };
-}
+const dir = scratchDir('tessera-cli-');
 
 const PROMPT = ['--prompt', 'a yellow square moving right on a purple background'];
 
 describe('npm run generate', () => {
   it('writes a .y4m with one FRAME per frame at the upscaled size, identical for the same seed', async () => {
     const out = join(dir, 'a.y4m');
-    const result = await cli(...PROMPT, '--seed', '5', '--frames', '9', '--steps', '2', '--scale', '2', '--out', out);
+    const result = await runGenerate(...PROMPT, '--seed', '5', '--frames', '9', '--steps', '2', '--scale', '2', '--out', out);
     expect(result).toMatchObject({ status: 0, stderr: [] });
     expect(result.stdout[0]).toContain('9 frames of 56x32 ×2 at 8 fps, seed 5, 2 steps');
     const y4m = readFileSync(out);
@@ -29,13 +21,13 @@ describe('npm run generate', () => {
     expect(y4m.toString('latin1').split('FRAME\n')).toHaveLength(10);
 
     const again = join(dir, 'b.y4m');
-    await cli(...PROMPT, '--seed', '5', '--frames', '9', '--steps', '2', '--scale', '2', '--out', again);
+    await runGenerate(...PROMPT, '--seed', '5', '--frames', '9', '--steps', '2', '--scale', '2', '--out', again);
     expect(readFileSync(again).equals(y4m)).toBe(true);
   });
 
   it('writes a single-frame .png at model size × scale by default', async () => {
     const out = join(dir, 'image.png');
-    const result = await cli(...PROMPT, '--aspect', '9:16', '--steps', '2', '--seed', '1', '--out', out);
+    const result = await runGenerate(...PROMPT, '--aspect', '9:16', '--steps', '2', '--seed', '1', '--out', out);
     expect(result.status).toBe(0);
     const png = readFileSync(out);
     expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([32 * 4, 56 * 4]);
@@ -43,7 +35,7 @@ describe('npm run generate', () => {
 
   it('writes an H.264 .mp4 that ffprobe reads with the right size and frame count', async () => {
     const out = join(dir, 'clip.mp4');
-    const result = await cli(...PROMPT, '--seconds', '1', '--steps', '2', '--seed', '2', '--aspect', '1:1', '--out', out);
+    const result = await runGenerate(...PROMPT, '--seconds', '1', '--steps', '2', '--seed', '2', '--aspect', '1:1', '--out', out);
     expect(result.status).toBe(0);
     const probe = spawnSync('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,width,height,nb_read_frames', '-of', 'csv=p=0', out], {
       encoding: 'utf8',
@@ -52,7 +44,7 @@ describe('npm run generate', () => {
   });
 
   it('reports what --expand did', async () => {
-    const result = await cli('--prompt', 'crimson ball goes left, sparkly', '--expand', '--frames', '1', '--steps', '1', '--seed', '0', '--out', join(dir, 'e.png'));
+    const result = await runGenerate('--prompt', 'crimson ball goes left, sparkly', '--expand', '--frames', '1', '--steps', '1', '--seed', '0', '--out', join(dir, 'e.png'));
     expect(result.status).toBe(0);
     expect(result.stderr).toEqual(['caption: a red circle moving left on a black background', 'not understood: sparkly']);
   });
@@ -67,15 +59,15 @@ describe('npm run generate', () => {
     [['--model', '/nonexistent/pack'], /no model pack at \/nonexistent\/pack/],
     [['--colour', 'red'], /Unknown option '--colour'/],
   ])('exits 2 with one line for %j', async (args, message) => {
-    const result = await cli(...PROMPT, '--out', join(dir, 'x.png'), ...args);
+    const result = await runGenerate(...PROMPT, '--out', join(dir, 'x.png'), ...args);
     expect(result.status).toBe(2);
     expect(result.stderr).toHaveLength(1);
     expect(result.stderr[0]).toMatch(message);
   });
 
   it('exits 2 for a missing --prompt or an unknown output type', async () => {
-    expect((await cli('--out', join(dir, 'x.png'))).status).toBe(2);
-    const result = await cli(...PROMPT, '--out', join(dir, 'x.gif'));
+    expect((await runGenerate('--out', join(dir, 'x.png'))).status).toBe(2);
+    const result = await runGenerate(...PROMPT, '--out', join(dir, 'x.gif'));
     expect(result).toMatchObject({ status: 2, stderr: [expect.stringContaining('must end in .mp4, .y4m or .png')] });
   });
 
@@ -86,7 +78,7 @@ describe('npm run generate', () => {
     const bytes = readFileSync(dit);
     bytes.writeUInt8(bytes.readUInt8(bytes.length >> 1) ^ 0xff, bytes.length >> 1);
     writeFileSync(dit, bytes);
-    const result = await cli(...PROMPT, '--model', pack, '--out', join(dir, 'x.png'));
+    const result = await runGenerate(...PROMPT, '--model', pack, '--out', join(dir, 'x.png'));
     expect(result.status).toBe(1);
     expect(result.stderr).toEqual([expect.stringMatching(/^error: model file .*dit\.onnx is corrupt: sha256 /)]);
   });
@@ -97,7 +89,7 @@ describe('npm run generate', () => {
     const manifest = JSON.parse(readFileSync(join(pack, 'manifest.json'), 'utf8'));
     manifest.files[0].path = '../../etc/passwd';
     writeFileSync(join(pack, 'manifest.json'), JSON.stringify(manifest));
-    const result = await cli(...PROMPT, '--model', pack, '--out', join(dir, 'x.png'));
+    const result = await runGenerate(...PROMPT, '--model', pack, '--out', join(dir, 'x.png'));
     expect(result).toMatchObject({ status: 1, stderr: [expect.stringMatching(/^error: model pack: manifest files\[0\]\.path/)] });
     copyFileSync(join(DEFAULT_MODEL_DIR, 'manifest.json'), join(pack, 'manifest.json'));
   });

@@ -1,20 +1,12 @@
 /** `npm run generate` in every mode on the shipped pack: frame counts of the outputs, and one-line errors. */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../cli/run';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeY4m } from '../../src/input/y4mDecoder';
+import { runGenerate, scratchDir } from '../fixtures/generateCli';
 
-const dir = mkdtempSync(join(tmpdir(), 'tessera-cli-modes-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = scratchDir('tessera-cli-modes-');
 
-async function cli(...argv: string[]): Promise<{ status: number; stdout: string[]; stderr: string[] }> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const status = await runCli(argv, { stdout: (l) => stdout.push(l), stderr: (l) => stderr.push(l) });
-  return { status, stdout, stderr };
-}
 const framesOf = (path: string) => decodeY4m(readFileSync(path)).frameCount;
 const PROMPT = ['--prompt', 'a red circle moving right on a blue background'];
 const FAST = ['--steps', '2', '--seed', '4', '--scale', '1'];
@@ -22,8 +14,8 @@ const clip = join(dir, 'clip.y4m');
 const image = join(dir, 'image.png');
 
 beforeAll(async () => {
-  expect((await cli(...PROMPT, ...FAST, '--frames', '17', '--out', clip)).status).toBe(0);
-  expect((await cli(...PROMPT, ...FAST, '--frames', '1', '--scale', '3', '--out', image)).status).toBe(0);
+  expect((await runGenerate(...PROMPT, ...FAST, '--frames', '17', '--out', clip)).status).toBe(0);
+  expect((await runGenerate(...PROMPT, ...FAST, '--frames', '1', '--scale', '3', '--out', image)).status).toBe(0);
 });
 
 describe('npm run generate modes', () => {
@@ -37,7 +29,7 @@ describe('npm run generate modes', () => {
     [['--connect', clip, clip], 17 + 8 + 17, /42 frames \(connect: 8 new between the clips\)/],
   ])('%j writes a clip of the expected length', async (args, frames, summary) => {
     const out = join(dir, 'out.y4m');
-    const result = await cli(...PROMPT, ...FAST, '--frames', '17', ...args, '--out', out);
+    const result = await runGenerate(...PROMPT, ...FAST, '--frames', '17', ...args, '--out', out);
     expect(result).toMatchObject({ status: 0, stderr: [] });
     expect(result.stdout[0]).toMatch(summary);
     expect(framesOf(out)).toBe(frames);
@@ -45,13 +37,13 @@ describe('npm run generate modes', () => {
 
   it('takes the aspect ratio from the input when --aspect is not given', async () => {
     const square = join(dir, 'square.y4m');
-    await cli(...PROMPT, ...FAST, '--frames', '9', '--aspect', '1:1', '--out', square);
-    const result = await cli(...PROMPT, ...FAST, '--video', square, '--out', join(dir, 'v.y4m'));
+    await runGenerate(...PROMPT, ...FAST, '--frames', '9', '--aspect', '1:1', '--out', square);
+    const result = await runGenerate(...PROMPT, ...FAST, '--video', square, '--out', join(dir, 'v.y4m'));
     expect(result.stdout[0]).toMatch(/9 frames .* of 32x32/);
   });
 
   it('--expand alone prints the caption on stdout and what changed on stderr, and generates nothing', async () => {
-    const result = await cli('--prompt', 'crimson ball goes left, sparkly', '--expand');
+    const result = await runGenerate('--prompt', 'crimson ball goes left, sparkly', '--expand');
     expect(result.status).toBe(0);
     expect(result.stdout).toEqual(['a red circle moving left on a black background']);
     expect(result.stderr).toEqual(expect.arrayContaining(['colour: crimson → red', 'default background: black', 'not understood: sparkly']));
@@ -74,7 +66,7 @@ describe('npm run generate modes', () => {
   ])('exits 2 with one line for %j', async (args, message) => {
     writeFileSync(join(dir, 'broken.png'), 'not a png');
     writeFileSync(join(dir, 'notes.txt'), 'hello');
-    const result = await cli(...PROMPT, ...FAST, '--out', join(dir, 'x.y4m'), ...args);
+    const result = await runGenerate(...PROMPT, ...FAST, '--out', join(dir, 'x.y4m'), ...args);
     expect(result.status).toBe(2);
     expect(result.stderr).toHaveLength(1);
     expect(result.stderr[0]).toMatch(message);
