@@ -1,6 +1,7 @@
 /** Command-line flags of `npm run generate`, parsed strictly: a typo is an error, not a default. */
 import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { ModeWithSources } from '../src/pipeline/videoModes';
 import { MIN_SIDE } from '../src/safety/watermark';
 
 export const USAGE = `usage: npm run generate -- --prompt "…" --out clip.mp4|clip.y4m|image.png [mode] [options]
@@ -35,14 +36,8 @@ provenance (as in the app; check a file with npm run check -- FILE):
 
 export type OutputFormat = 'mp4' | 'y4m' | 'png';
 
-/** The generation mode and its input files, as given on the command line. */
-export type CliMode =
-  | { readonly kind: 'text' }
-  | { readonly kind: 'image-to-video'; readonly image: string }
-  | { readonly kind: 'extend'; readonly clip: string; readonly direction: 'forward' | 'backward' }
-  | { readonly kind: 'video-to-video'; readonly clip: string; readonly strength: number }
-  | { readonly kind: 'loop' }
-  | { readonly kind: 'connect'; readonly first: string; readonly second: string };
+/** The generation mode and its input files (paths), as given on the command line; the app's ModeRequest with paths. */
+export type CliMode = ModeWithSources<string>;
 
 /** `--expand` without `--out`: print the expanded prompt and exit. */
 export interface ExpandOnly {

@@ -2,6 +2,7 @@
  * The generation modes in the engine's contract (types only, structured-cloneable): what the UI
  * asks for besides text, and where its source media come from.
  */
+import type { ModeWithSources } from '../pipeline/videoModes';
 
 /** A file as the user gave it (or as the gallery stored it), decoded in the worker. */
 export interface MediaFileInput {
@@ -21,14 +22,7 @@ export type MediaInput =
    */
   | { readonly kind: 'result'; readonly id: string; readonly fallback?: MediaFileInput };
 
-export type ModeRequest =
-  | { readonly kind: 'text' }
-  /** Animate an image (of a clip, its first frame). */
-  | { readonly kind: 'image-to-video'; readonly image: MediaInput }
-  | { readonly kind: 'extend'; readonly clip: MediaInput; readonly direction: 'forward' | 'backward' }
-  /** 0 keeps the clip, 1 ignores it. */
-  | { readonly kind: 'video-to-video'; readonly clip: MediaInput; readonly strength: number }
-  | { readonly kind: 'loop' }
-  | { readonly kind: 'connect'; readonly first: MediaInput; readonly second: MediaInput };
+/** The mode the UI asks for, its sources still files or result ids (the CLI's is the same with paths). */
+export type ModeRequest = ModeWithSources<MediaInput>;
 
 export type ModeKind = ModeRequest['kind'];

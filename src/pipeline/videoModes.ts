@@ -35,6 +35,21 @@ export type GenerationMode =
   | { readonly kind: 'connect'; readonly first: RgbaClip; readonly second: RgbaClip; readonly contextGroups?: ContextGroups };
 
 export type GenerationModeKind = GenerationMode['kind'];
+
+/**
+ * A mode as a front end asks for it, each source named the way that front end names it (`Source`):
+ * a file path on the command line (cli/args.ts), an uploaded file or an earlier result in the app
+ * (src/engine/modeProtocol.ts). Decoding every source gives a GenerationMode.
+ */
+export type ModeWithSources<Source> =
+  | { readonly kind: 'text' }
+  /** Animate an image (of a clip, its first frame). */
+  | { readonly kind: 'image-to-video'; readonly image: Source }
+  | { readonly kind: 'extend'; readonly clip: Source; readonly direction: ExtendDirection }
+  /** 0 keeps the clip, 1 ignores it. */
+  | { readonly kind: 'video-to-video'; readonly clip: Source; readonly strength: number }
+  | { readonly kind: 'loop' }
+  | { readonly kind: 'connect'; readonly first: Source; readonly second: Source };
 /** `tie`: latent 1 and the last latent are one variable; `roll`: the group latents are sampled circularly. */
 export type LoopMethod = 'tie' | 'roll';
 /** Chosen by measurement (docs/capabilities.md, "Loop: roll or tie"). */
