@@ -81,6 +81,11 @@ export async function waitForNewResult(page: Page, oldUrl: string | null, timeou
   if (await alert.count()) throw new Error(`the app showed an error: ${await alert.textContent()}`);
 }
 
+/** Chooses a generation mode in the Mode combobox by its visible label ("Extend", "Loop", …). */
+export async function chooseMode(page: Page, label: string): Promise<void> {
+  await page.getByRole('combobox', { name: 'Mode' }).selectOption({ label });
+}
+
 /** The app's error message (the engine's errors carry a `data-code`). */
 export function appAlert(page: Page) {
   return page.locator('[role="alert"][data-code]');
@@ -98,16 +103,27 @@ export async function download(page: Page, name: RegExp, path: string): Promise<
 }
 
 /** Races in-page work against a timer: page.evaluate has no timeout of its own. */
-export async function evaluateWithin<T>(page: Page, fn: () => T | Promise<T>, timeoutMs = 30_000): Promise<T> {
+export function evaluateWithin<T>(page: Page, fn: () => T | Promise<T>, timeoutMs = 30_000): Promise<T> {
+  return within(page.evaluate(fn), timeoutMs);
+}
+
+async function within<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`page.evaluate took longer than ${timeoutMs} ms`)), timeoutMs);
   });
   try {
-    return await Promise.race([page.evaluate(fn), timeout]);
+    return await Promise.race([work, timeout]);
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The MIME type of the file a result link points at, read back in the page from its object URL. */
+export async function resultFileType(page: Page, name: RegExp): Promise<string> {
+  const href = await resultLink(page, name).getAttribute('href');
+  if (!href) throw new Error(`the result link ${name} has no href`);
+  return within(page.evaluate(async (url) => (await (await fetch(url)).blob()).type, href), 30_000);
 }
 
 /** The last result's frames as RGB bytes at model resolution (test hook). */
@@ -115,6 +131,30 @@ export async function lastRawFrames(page: Page): Promise<Uint8Array> {
   const values = await evaluateWithin(page, () => (globalThis as unknown as { __tessera: { lastRawFrames(): number[] | null } }).__tessera.lastRawFrames());
   if (!values) throw new Error('the app has no raw frames (was it opened with ?testHooks?)');
   return Uint8Array.from(values);
+}
+
+/** RGB frames of width×height (as the test hook returns them) → RGBA frames, as the pipeline and frameMetrics take them. */
+export function rgbToRgbaFrames(rgb: Uint8Array, width: number, height: number): Uint8ClampedArray[] {
+  const plane = width * height;
+  if (rgb.length % (plane * 3) !== 0) throw new Error(`${rgb.length} bytes are not whole ${width}×${height} RGB frames`);
+  return Array.from({ length: rgb.length / (plane * 3) }, (_, f) => {
+    const out = new Uint8ClampedArray(plane * 4);
+    for (let p = 0; p < plane; p++) {
+      out.set(rgb.subarray((f * plane + p) * 3, (f * plane + p) * 3 + 3), p * 4);
+      out[p * 4 + 3] = 255;
+    }
+    return out;
+  });
+}
+
+/** RGBA frames → RGB bytes, the test hook's layout (to compare the Node pipeline's frames with the browser's). */
+export function rgbaToRgb(frames: readonly Uint8ClampedArray[]): Uint8Array {
+  const plane = (frames[0]?.length ?? 0) / 4;
+  const out = new Uint8Array(frames.length * plane * 3);
+  frames.forEach((frame, f) => {
+    for (let p = 0; p < plane; p++) out.set(frame.subarray(p * 4, p * 4 + 3), (f * plane + p) * 3);
+  });
+  return out;
 }
 
 export interface ProbedVideo {

@@ -8,19 +8,16 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_MODEL_DIR } from '../../cli/run';
 import { encodePng } from '../../cli/png';
 import { encodeY4m } from '../../cli/y4m';
 import { fitClip } from '../../src/pipeline/fitFrames';
-import { generateVideo } from '../../src/pipeline/videoModes';
-import { readManifestFile } from '../../src/runtime/nodePack';
-import { createNodeRunner } from '../../src/runtime/nodeRunner';
 import { psnr } from '../fixtures/frameMetrics';
 import { worldClip } from '../fixtures/worldClip';
-import { compareBytes, fillForm, lastRawFrames, openApp, waitForNewResult } from './app';
+import { chooseMode, compareBytes, fillForm, lastRawFrames, openApp, rgbaToRgb, rgbToRgbaFrames, waitForNewResult } from './app';
 import { launchChromium } from './browser';
+import { nodeVideo } from './nodePipeline';
 import { startPreview } from './server';
 
 const PROMPT = 'a red circle moving right on a blue background';
@@ -33,18 +30,8 @@ const WIDTH = 56;
 const HEIGHT = 32;
 const FRAME = WIDTH * HEIGHT * 3;
 
-/** RGB frames (as the test hook returns them) → RGBA frames. */
-function rgbaFrames(rgb: Uint8Array): Uint8ClampedArray[] {
-  return Array.from({ length: rgb.length / FRAME }, (_, f) => {
-    const out = new Uint8ClampedArray(WIDTH * HEIGHT * 4);
-    for (let p = 0; p < WIDTH * HEIGHT; p++) out.set([rgb[f * FRAME + p * 3]!, rgb[f * FRAME + p * 3 + 1]!, rgb[f * FRAME + p * 3 + 2]!, 255], p * 4);
-    return out;
-  });
-}
-
-async function chooseMode(page: Page, label: string): Promise<void> {
-  await page.getByRole('combobox', { name: 'Mode' }).selectOption({ label });
-}
+/** RGB frames (as the test hook returns them) → RGBA frames at the 16:9 model size. */
+const rgbaFrames = (rgb: Uint8Array) => rgbToRgbaFrames(rgb, WIDTH, HEIGHT);
 
 describe('generation modes in the browser', () => {
   let server: Awaited<ReturnType<typeof startPreview>>;
@@ -80,15 +67,8 @@ describe('generation modes in the browser', () => {
     const browserFrames = await lastRawFrames(page);
     expect(browserFrames.length).toBe(9 * FRAME);
 
-    const manifest = await readManifestFile(DEFAULT_MODEL_DIR);
-    const runner = await createNodeRunner(DEFAULT_MODEL_DIR, manifest, { threads: 1 });
-    try {
-      const node = await generateVideo(runner, manifest, { prompt: PROMPT, seed: SEED, steps: STEPS, frames: 9, expandPrompt: true, mode: { kind: 'image-to-video', image: large } });
-      const nodeRgb = Uint8Array.from(node.frames.flatMap((f) => Array.from({ length: WIDTH * HEIGHT }, (_, p) => [f[p * 4]!, f[p * 4 + 1]!, f[p * 4 + 2]!]).flat()));
-      expect(compareBytes(browserFrames, nodeRgb).max).toBeLessThanOrEqual(MAX_LEVELS);
-    } finally {
-      await runner.release();
-    }
+    const node = await nodeVideo({ prompt: PROMPT, seed: SEED, steps: STEPS, frames: 9, expandPrompt: true, mode: { kind: 'image-to-video', image: large } });
+    expect(compareBytes(browserFrames, rgbaToRgb(node.frames)).max).toBeLessThanOrEqual(MAX_LEVELS);
     const fitted = fitClip(large, { width: WIDTH, height: HEIGHT });
     const first = psnr(rgbaFrames(browserFrames)[0]!, fitted.frames[0]!);
     console.info(`browser image-to-video first frame: ${first.toFixed(2)} dB`);

@@ -1,0 +1,19 @@
+/**
+ * The reference for the browser's frames: the same pipeline and pack on onnxruntime-node. For the same
+ * inputs and seed the backends differ by float rounding only (see generate.e2e.test.ts).
+ */
+import { DEFAULT_MODEL_DIR } from '../../cli/run';
+import { generateVideo, type ModeVideo, type VideoRequest } from '../../src/pipeline/videoModes';
+import { readManifestFile } from '../../src/runtime/nodePack';
+import { createNodeRunner } from '../../src/runtime/nodeRunner';
+
+/** Runs one generation in any mode on the built-in pack with onnxruntime-node (one thread). */
+export async function nodeVideo(request: VideoRequest): Promise<ModeVideo> {
+  const manifest = await readManifestFile(DEFAULT_MODEL_DIR);
+  const runner = await createNodeRunner(DEFAULT_MODEL_DIR, manifest, { threads: 1 });
+  try {
+    return await generateVideo(runner, manifest, request);
+  } finally {
+    await runner.release();
+  }
+}
