@@ -326,6 +326,8 @@ export class ModelStore {
       if (i + 1 < record.chunks.length) next = fetchChunk(i + 1);
       if (!data || data.length !== record.chunks[i]?.bytes || offset + data.length > out.length) {
         await this.backend.putMany([[fileKey(name, path), { ...record, chunks: record.chunks.map((c, j) => (j === i ? null : c)), hashed: 0, hashState: null, state: 'corrupt' } satisfies FileRecord]]);
+        // The Models panel (another context when the engine worker read it) shows the pack damaged.
+        announce({ type: 'changed', pack: name });
         throw new PackNotInstalledError('corrupt', `Chunk ${i} of ${path} in model pack "${name}" is missing from storage; press Resume to fetch it again.`, name);
       }
       out.set(data, offset);

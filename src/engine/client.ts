@@ -5,7 +5,7 @@
  */
 import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
 import { installErrorTransfer } from './errors';
-import type { EngineApi, EngineInfo, EngineInitOptions, EngineProgress, GenerateCallbacks, GenerateRequest, GenerateResult, PromptExpansion, WorkerEngineApi } from './protocol';
+import type { EngineApi, EngineInfo, EngineInitOptions, EngineProgress, GenerateCallbacks, GenerateRequest, GenerateResult, PackSource, PromptExpansion, WorkerEngineApi } from './protocol';
 
 export class EngineClient implements EngineApi {
   private readonly worker: Worker;
@@ -19,6 +19,10 @@ export class EngineClient implements EngineApi {
 
   init(options: EngineInitOptions, onProgress?: (progress: EngineProgress) => void): Promise<EngineInfo> {
     return this.remote.init(options, onProgress ? proxy(onProgress) : undefined);
+  }
+
+  switchPack(pack: PackSource, onProgress?: (progress: EngineProgress) => void): Promise<EngineInfo> {
+    return this.remote.switchPack(pack, onProgress ? proxy(onProgress) : undefined);
   }
 
   expandPrompt(prompt: string): Promise<PromptExpansion> {

@@ -1,32 +1,29 @@
 /**
  * The worker side of the engine: owns the model pack, the onnxruntime sessions and the encoder, and
  * runs one generation at a time. The pipeline does the sampling; this file adds what only the
- * browser needs: backend choice and fallback, the safety policy, progress, previews, cancellation
- * and muxing.
+ * browser needs: backend choice and fallback, the safety policy, progress, previews, cancellation,
+ * muxing, and switching packs (packLoader.ts loads one; this file swaps it in once it works).
  */
-import type { VideoCodec } from 'mediabunny';
-import type { ModelRole } from '../models/manifest';
 import { expandPrompt, type PromptExpansion } from '../pipeline/promptExpansion';
 import { latentPreview } from '../pipeline/preview';
 import type { GeneratedVideo, StepEndEvent } from '../pipeline/textToVideo';
 import { generateVideo } from '../pipeline/videoModes';
 import { chooseDevice, wasmChoice } from '../runtime/device';
-import { downloadProgress, loadModelRole, loadPack, type ModelPack } from '../runtime/modelFiles';
 import { RunTotals } from '../runtime/runTimings';
-import { createWebRunner, type WebRunner } from '../runtime/webRunner';
 import { assertPromptsAllowed, policyVersion } from '../safety/promptPolicy';
-import { probeVideoCodec } from '../media/codecs';
 import { encodeMp4 } from '../media/mp4';
 import { encodePng } from '../media/png';
 import { rgbaFramesToRgb } from '../media/rgbFrames';
 import { MAX_UPSCALE, upscaleRgba } from '../media/upscale';
+import { emit } from './emit';
 import { EngineError, toEngineError } from './errors';
+import { createPackRunner, loadEnginePack, type ChooseBackend, type LoadedPack } from './packLoader';
 import { warmUpRunner } from './warmUp';
 import { resolveMode, ResultFrames, type ResolvedMode } from './modeSources';
 import { applyWatermark, mp4Metadata, pngMetadata, type ProvenanceInfo } from './provenance';
 import type {
   BackendFallback,
-  BackendInfo,
+  BackendPreference,
   EngineInfo,
   EngineInitOptions,
   EngineProgress,
@@ -34,7 +31,7 @@ import type {
   GeneratedFile,
   GenerateRequest,
   GenerateResult,
-  PackInfo,
+  PackSource,
   PreviewImage,
   WorkerEngineApi,
 } from './protocol';
@@ -56,17 +53,12 @@ interface SampleTimings {
   readonly firstPreviewAt: number | null;
 }
 
-interface Loaded {
-  readonly pack: ModelPack;
-  readonly info: PackInfo;
-  runner: WebRunner;
-  backend: BackendInfo;
-  readonly videoCodec: VideoCodec | null;
-  readonly videoCodecName: string | null;
-}
-
 export class Engine implements WorkerEngineApi {
-  private loaded: Loaded | null = null;
+  private loaded: LoadedPack | null = null;
+  /** The page's backend preference, from `init`; every later pack is loaded with it. */
+  private preference: BackendPreference | null = null;
+  /** A pack is being loaded (`init` or `switchPack`): generations and other switches are refused. */
+  private switching = false;
   private readonly controllers = new Map<string, AbortController>();
   /** The generation in flight, if any; a cancelled one is awaited before the next starts. */
   private current: { id: string; done: Promise<unknown> } | null = null;
@@ -75,62 +67,64 @@ export class Engine implements WorkerEngineApi {
   private readonly resultFrames = new ResultFrames();
   /** Graph-run times of the generation in flight (one at a time). */
   private runTotals: RunTotals | null = null;
-  /** The idle-time warm-up after init; a generation waits for its last run (it stops on seeing one). */
+  /** The idle-time warm-up after a load; a generation or a switch waits for its last run (it stops on seeing one). */
   private warming: Promise<void> = Promise.resolve();
 
   async init(options: EngineInitOptions, onProgress?: (progress: EngineProgress) => void): Promise<EngineInfo> {
-    this.onLoadProgress = onProgress;
-    // 1. Read and validate the pack's manifest
-    const pack = await loadPack(options.packUrl, (progress) => emit(onProgress, downloadProgress(progress)));
-    const { manifest } = pack;
+    this.preference = options.backend;
+    return this.swapIn(options.pack, onProgress);
+  }
 
-    // 2. Choose the backend from the adapter's features and limits
-    const choice = await chooseDevice(options.backend, manifest.requirements);
+  async switchPack(pack: PackSource, onProgress?: (progress: EngineProgress) => void): Promise<EngineInfo> {
+    if (this.preference === null) throw new EngineError('not-ready', 'The engine has not been started; reload the page.');
+    return this.swapIn(pack, onProgress);
+  }
 
-    // 3. Create the sessions; a WebGPU failure falls back to WASM with the reason
-    if (this.loaded) await this.loaded.runner.release();
-    this.loaded = null;
-    let backend = choice.info;
-    let runner: WebRunner;
-    try {
-      runner = await this.createRunner(pack, backend, choice.adapter);
-    } catch (error) {
-      if (backend.backend !== 'webgpu') throw toEngineError(error);
-      const reason = toEngineError(error).detail ?? toEngineError(error).message;
-      backend = wasmChoice({ code: 'session-failed', message: `WebGPU could not run this model (${reason}), so Tessera runs on the CPU (WebAssembly).` }).info;
-      runner = await this.createRunner(pack, backend, null);
+  /**
+   * Loads `source` completely while the current pack stays as it is, then swaps it in and releases
+   * the old sessions. Both packs' sessions exist for a moment: the price of a failed load never
+   * costing the user the model that worked.
+   */
+  private async swapIn(source: PackSource, onProgress: ((progress: EngineProgress) => void) | undefined): Promise<EngineInfo> {
+    if (this.switching) throw new EngineError('busy', 'Another model is loading; wait until it is ready.');
+    if (this.current && !this.controllers.get(this.current.id)?.signal.aborted) {
+      throw new EngineError('busy', 'A generation is running; wait for it to finish (or cancel it), then switch models.');
     }
+    this.switching = true;
+    try {
+      // A cancelled generation stops within one step, and the warm-up at its next graph run once
+      // `switching` is set: no graph runs while the new sessions are created.
+      await this.current?.done.catch(() => undefined);
+      await this.warming;
+      const next = await loadEnginePack(source, this.backendChooser(), { onProgress, onRun: (timing) => this.runTotals?.add(timing) });
+      const previous = this.loaded;
+      this.loaded = next;
+      this.onLoadProgress = onProgress;
+      await previous?.runner.release().catch(() => undefined);
+      // While the user types: compile the safety policy and warm onnxruntime's wasm up (warmUp.ts)
+      this.warming = new Promise((resolve) => setTimeout(() => void this.warmUp(next).finally(resolve), 0));
+      return { pack: next.info, backend: next.backend, videoCodec: next.videoCodec };
+    } finally {
+      this.switching = false;
+    }
+  }
 
-    // 4. Probe the video encoder at the largest output size
-    const largest = Object.values(manifest.video.sizes).reduce((a, b) => (a.width * a.height >= b.width * b.height ? a : b));
-    const videoCodec = await probeVideoCodec(largest.width * 4, largest.height * 4, manifest.video.fps).catch(() => null);
-
-    const info: PackInfo = {
-      name: manifest.name,
-      version: manifest.version,
-      dtype: manifest.dtype,
-      description: manifest.description,
-      fps: manifest.video.fps,
-      sizes: manifest.video.sizes,
-      frameCounts: manifest.video.frameCounts,
-      defaultSteps: manifest.scheduler.steps,
-      defaultGuidance: manifest.scheduler.guidance,
-    };
-    this.loaded = { pack, info, runner, backend, videoCodec, videoCodecName: videoCodec };
-    // 5. While the user types: compile the safety policy and warm onnxruntime's wasm up (warmUp.ts)
-    this.warming = new Promise((resolve) => setTimeout(() => void this.warmUp(this.loaded).finally(resolve), 0));
-    return { pack: info, backend, videoCodec };
+  /** The page's preference, except after a lost GPU: the next pack stays on WASM with that reason. */
+  private backendChooser(): ChooseBackend {
+    const preference = this.preference ?? 'auto';
+    const lost = this.loaded?.backend.fallback?.code === 'device-lost' ? this.loaded.backend.fallback : null;
+    return (needs) => (lost ? Promise.resolve(wasmChoice(lost)) : chooseDevice(preference, needs));
   }
 
   /**
    * Moves one-time costs out of the first generation (measured by `npm run bench`): the safety
    * policy compiles its term lists on first use (seconds), and V8 runs onnxruntime's wasm on its
-   * baseline compiler until the kernels have run a while. Stops as soon as a generation starts.
+   * baseline compiler until the kernels have run a while. Stops as soon as a generation or a switch starts.
    */
-  private async warmUp(loaded: Loaded | null): Promise<void> {
+  private async warmUp(loaded: LoadedPack): Promise<void> {
     policyVersion();
-    if (!loaded || loaded.backend.backend !== 'wasm') return;
-    await warmUpRunner(loaded.runner, loaded.pack.manifest, () => this.current !== null || this.loaded !== loaded).catch(() => undefined);
+    if (loaded.backend.backend !== 'wasm') return;
+    await warmUpRunner(loaded.runner, loaded.pack.manifest, () => this.current !== null || this.switching || this.loaded !== loaded).catch(() => undefined);
   }
 
   async expandPrompt(prompt: string): Promise<PromptExpansion> {
@@ -140,10 +134,12 @@ export class Engine implements WorkerEngineApi {
   async generate(request: GenerateRequest, callbacks: GenerateCallbacks = {}, signal?: AbortSignal): Promise<GenerateResult> {
     const loaded = this.loaded;
     if (!loaded) throw new EngineError('not-ready', 'The model is still loading; wait until it is ready.');
+    if (this.switching) throw new EngineError('busy', 'Another model is loading; wait until it is ready, then generate.');
     if (this.current) {
       // A cancelled run stops within one step; anything else still running is a second click.
       if (!this.controllers.get(this.current.id)?.signal.aborted) throw new EngineError('busy', 'A generation is already running; cancel it or wait for it to finish.');
       await this.current.done.catch(() => undefined);
+      if (this.switching || this.loaded !== loaded) throw new EngineError('busy', 'Another model is loading; wait until it is ready, then generate.');
     }
     const controller = new AbortController();
     if (signal) signal.addEventListener('abort', () => controller.abort(), { once: true });
@@ -168,7 +164,7 @@ export class Engine implements WorkerEngineApi {
     return this.loaded?.runner.loseDevice() ?? false;
   }
 
-  private async generateOnce(loaded: Loaded, request: GenerateRequest, callbacks: GenerateCallbacks, signal: AbortSignal): Promise<GenerateResult> {
+  private async generateOnce(loaded: LoadedPack, request: GenerateRequest, callbacks: GenerateCallbacks, signal: AbortSignal): Promise<GenerateResult> {
     const started = performance.now();
     await this.warming;
     const { settings } = request;
@@ -261,7 +257,7 @@ export class Engine implements WorkerEngineApi {
 
   /** Runs the pipeline with stage timings, progress with an ETA, and throttled previews. */
   private async sample(
-    loaded: Loaded,
+    loaded: LoadedPack,
     request: GenerateRequest,
     resolved: ResolvedMode,
     callbacks: GenerateCallbacks,
@@ -327,7 +323,7 @@ export class Engine implements WorkerEngineApi {
     };
   }
 
-  private async encode(loaded: Loaded, frames: Uint8ClampedArray[], info: ProvenanceInfo, onFrame: (frame: number, total: number) => void): Promise<GeneratedFile> {
+  private async encode(loaded: LoadedPack, frames: Uint8ClampedArray[], info: ProvenanceInfo, onFrame: (frame: number, total: number) => void): Promise<GeneratedFile> {
     const base = fileBaseName(info.includePrompt === false ? '' : info.settings.prompt, info.settings.seed);
     if (frames.length === 1) {
       const bytes = await encodePng(frames[0]!, info.width, info.height, await pngMetadata(info));
@@ -339,39 +335,16 @@ export class Engine implements WorkerEngineApi {
     return { bytes: video.bytes, mimeType: 'video/mp4', fileName: `${base}.mp4`, codec: video.codec };
   }
 
-  private createRunner(pack: ModelPack, backend: BackendInfo, adapter: GPUAdapter | null): Promise<WebRunner> {
-    const onProgress = this.onLoadProgress;
-    return createWebRunner({
-      backend: backend.backend,
-      threads: backend.threads,
-      adapter,
-      loadBytes: (role: ModelRole) => loadModelRole(pack, role, (progress) => emit(onProgress, downloadProgress(progress))),
-      onLoaded: (role, index, total) => emit(onProgress, { stage: 'load', file: role, loaded: index, total }),
-      onRun: (timing) => this.runTotals?.add(timing),
-    });
-  }
-
-  private async fallBackToWasm(loaded: Loaded, fallback: BackendFallback): Promise<void> {
+  private async fallBackToWasm(loaded: LoadedPack, fallback: BackendFallback): Promise<void> {
     await loaded.runner.release().catch(() => undefined);
     const backend = wasmChoice(fallback).info;
-    loaded.runner = await this.createRunner(loaded.pack, backend, null);
+    loaded.runner = await createPackRunner(loaded.pack, backend, null, { onProgress: this.onLoadProgress, onRun: (timing) => this.runTotals?.add(timing) });
     loaded.backend = backend;
   }
 }
 
-/** Calls a (possibly remote) callback without letting its failure or its promise affect the run. */
-function emit<T>(callback: ((value: T) => unknown) | undefined, value: T): void {
-  if (!callback) return;
-  try {
-    const result = callback(value);
-    if (result instanceof Promise) result.catch(() => undefined);
-  } catch {
-    // A closed page cannot receive progress; generation goes on regardless.
-  }
-}
-
 /** Every latent frame's RGB projection side by side. */
-function previewImage(event: StepEndEvent, loaded: Loaded): PreviewImage {
+function previewImage(event: StepEndEvent, loaded: LoadedPack): PreviewImage {
   const preview = latentPreview(event.latents, loaded.pack.manifest.preview);
   const count = preview.frames.length;
   const width = preview.width * count;

@@ -71,9 +71,18 @@ export interface EngineInfo {
   readonly videoCodec: string | null;
 }
 
+/**
+ * Which model pack to load.
+ * - `url`: the pack's folder (holding manifest.json) or manifest, absolute or relative to the page;
+ *   installed or updated from there, network first, then read from the cache (the built-in pack).
+ * - `installed`: a pack already complete in the weight cache (added in the Models panel), by name;
+ *   read from the cache only, without a single request.
+ */
+export type PackSource = { readonly kind: 'url'; readonly url: string } | { readonly kind: 'installed'; readonly name: string };
+
 export interface EngineInitOptions {
-  /** Folder of the model pack (holding manifest.json), absolute or relative to the page. */
-  readonly packUrl: string;
+  readonly pack: PackSource;
+  /** Kept for every later `switchPack`. */
   readonly backend: BackendPreference;
 }
 
@@ -196,6 +205,12 @@ export interface GenerateResult {
  */
 export interface EngineApi {
   init(options: EngineInitOptions, onProgress?: (progress: EngineProgress) => void): Promise<EngineInfo>;
+  /**
+   * Loads another pack (same backend preference as `init`) while the current one stays usable;
+   * only once the new sessions exist does it replace the current pack. On failure the current pack
+   * is untouched. Refused (`busy`) while a generation or another switch runs.
+   */
+  switchPack(pack: PackSource, onProgress?: (progress: EngineProgress) => void): Promise<EngineInfo>;
   expandPrompt(prompt: string): Promise<PromptExpansion>;
   generate(request: GenerateRequest, callbacks?: GenerateCallbacks, signal?: AbortSignal): Promise<GenerateResult>;
 }

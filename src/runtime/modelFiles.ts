@@ -4,7 +4,7 @@
  * in IndexedDB; sessions are created from cached bytes, and a complete file is never fetched again.
  * With the network down, a complete pack installed from the same URL is used as it is.
  */
-import { CacheError, manifestUrlFor, ModelStore, sessionSource, type ModelProgress, type SessionSource } from '../cache';
+import { CacheError, manifestUrlFor, ModelStore, PackNotInstalledError, sessionSource, type ModelProgress, type SessionSource } from '../cache';
 import type { Manifest, ModelRole } from '../models/manifest';
 import { EngineError } from '../engine/errors';
 import type { EngineProgress } from '../engine/protocol';
@@ -34,6 +34,23 @@ export async function loadPack(packUrl: string, onProgress?: LoadProgress): Prom
   try {
     const { manifest } = await modelStore().ensure(url, onProgress ? { onProgress } : {});
     return { manifest, baseUrl: new URL('.', url).href };
+  } catch (error) {
+    throw asEngineError(error);
+  }
+}
+
+/**
+ * A pack already installed in the cache, by name (one added in the Models panel): its stored
+ * manifest, without a request. Its files are read when the sessions are created, and a file found
+ * damaged there fails with its own message.
+ */
+export async function loadInstalledPack(name: string): Promise<ModelPack> {
+  try {
+    const info = await modelStore().info(name);
+    if (!info) throw new PackNotInstalledError('not-installed', `Model pack "${name}" is not installed; add it again from its URL in Models.`, name);
+    if (info.status === 'corrupt') throw new PackNotInstalledError('corrupt', `Model pack "${name}" is damaged; press Verify, then Resume, in Models.`, name);
+    if (info.status !== 'complete') throw new PackNotInstalledError('not-installed', `Model pack "${name}" is only partly downloaded; press Resume in Models.`, name);
+    return { manifest: await modelStore().manifest(name), baseUrl: new URL('.', info.sourceUrl).href };
   } catch (error) {
     throw asEngineError(error);
   }

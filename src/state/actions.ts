@@ -2,12 +2,16 @@
  * The bridge between the UI and the engine: the only caller of the engine client. Module-level
  * functions (no hooks) that read and update the store.
  */
+import { manifestUrlFor, ModelStore, type PackStatus } from '../cache';
 import { EngineClient } from '../engine/client';
 import { isEngineError, toEngineError } from '../engine/errors';
-import type { BackendInfo, BackendPreference, EngineProgress, GenerateResult, GenerateSettings, StageTimings } from '../engine/protocol';
+import type { BackendInfo, BackendPreference, EngineInfo, EngineProgress, GenerateResult, GenerateSettings, PackInfo, StageTimings } from '../engine/protocol';
 import { keepInGallery } from './galleryActions';
 import { editedCaption, modeRequest } from './modeActions';
+import { showNotice } from './noticeActions';
+import { chooseStartPack, fitFormToPack, packSourceFor, readRememberedPack, rememberPack, startFallbackNotice, type PackChoice } from './packChoice';
 import { publishPreview } from './previewChannel';
+import { DEFAULT_SETTINGS } from './slices/settingsSlice';
 import { useStore } from './store';
 
 /** Store updates from progress at most this often (about 10 a second); the last one always lands. */
@@ -22,7 +26,10 @@ let expansionTimer: ReturnType<typeof setTimeout> | undefined;
 /** Options read from the page's URL: `?backend=wasm|webgpu|auto&pack=name&testHooks=1`. */
 export interface StartOptions {
   readonly backend: BackendPreference;
+  /** The built-in pack: `public/models/<pack>/`, tessera-tiny unless `?pack=` names another. */
   readonly packUrl: string;
+  /** `?pack=` was given: the URL decides the pack, and a choice made in Models is not remembered. */
+  readonly packInUrl: boolean;
   readonly testHooks: boolean;
 }
 
@@ -33,40 +40,98 @@ export function startOptionsFromUrl(url: string): StartOptions {
   return {
     backend: backend === 'wasm' || backend === 'webgpu' ? backend : 'auto',
     packUrl: `${import.meta.env.BASE_URL}models/${/^[a-z0-9-]{1,64}$/.test(pack) ? pack : 'tessera-tiny'}/`,
+    packInUrl: params.has('pack'),
     testHooks: params.has('testHooks'),
   };
 }
 
 let options: StartOptions | null = null;
 
-/** Starts the worker and loads the model pack. */
+/**
+ * Starts the worker and loads the model pack: the one chosen in Models when the cache still holds
+ * it whole, else the built-in one, with a notice saying why.
+ */
 export async function startEngine(start: StartOptions): Promise<void> {
   options = start;
   client ??= new EngineClient();
   if (start.testHooks) installTestHooks();
-  useStore.setState({ engineStatus: 'starting', engineError: null, loadProgress: null });
+  const builtInManifestUrl = manifestUrlFor(start.packUrl, location.href);
+  useStore.setState({ engineStatus: 'starting', engineError: null, loadProgress: null, packSwitch: null, builtInManifestUrl });
+  // 1. The pack to start with: the remembered choice if the cache holds it complete
+  const remembered = start.packInUrl ? null : readRememberedPack();
+  let { choice, notice } = chooseStartPack(remembered, remembered === null ? null : await installedStatus(remembered));
   try {
-    const info = await client.init({ packUrl: start.packUrl, backend: start.backend }, (progress) => {
-      if (progress.stage === 'download' || progress.stage === 'load') {
-        useStore.setState({ loadProgress: { stage: progress.stage, file: progress.file, loaded: progress.loaded, total: progress.total } });
-      }
-    });
-    const { frames, aspect, steps, guidance } = useStore.getState();
-    useStore.setState({
-      engineStatus: 'ready',
-      pack: info.pack,
-      backend: info.backend,
-      videoCodec: info.videoCodec,
-      loadProgress: null,
-      // Keep the form's choices when the pack offers them, else take the pack's.
-      frames: info.pack.frameCounts.includes(frames) ? frames : (info.pack.frameCounts[Math.min(2, info.pack.frameCounts.length - 1)] ?? 1),
-      aspect: aspect in info.pack.sizes ? aspect : (Object.keys(info.pack.sizes)[0] ?? aspect),
-      steps: steps === 20 ? info.pack.defaultSteps : steps,
-      guidance: guidance === 4 ? info.pack.defaultGuidance : guidance,
-    });
+    let info: EngineInfo;
+    try {
+      info = await client.init({ pack: packSourceFor(choice, start.packUrl), backend: start.backend }, showLoadProgress);
+    } catch (error) {
+      // 2. A chosen pack that looked whole but does not load gives way to the built-in one
+      if (choice === null) throw error;
+      notice = startFallbackNotice(choice, toEngineError(error).message);
+      choice = null;
+      info = await client.init({ pack: packSourceFor(null, start.packUrl), backend: start.backend }, showLoadProgress);
+    }
+    // 3. The fallback is said once: the choice is forgotten until the user makes it again
+    if (notice) {
+      rememberPack(null);
+      showNotice(notice);
+    }
+    showEngineInfo(info, choice, null);
   } catch (error) {
     useStore.setState({ engineStatus: 'failed', engineError: toEngineError(error).toData(), loadProgress: null });
   }
+}
+
+/**
+ * Switches the engine to another pack: an installed one by name, or null for the built-in one. The
+ * Models panel offers it only when no generation runs (the engine refuses one too, rather than cut
+ * it). On success the form follows the new pack and the choice is remembered; on failure the
+ * previous pack stays in use and the error shows on the chosen pack's row.
+ */
+export async function choosePack(choice: PackChoice, label: string): Promise<void> {
+  const state = useStore.getState();
+  if (!client || !options || state.status === 'running' || (state.engineStatus !== 'ready' && state.engineStatus !== 'failed')) return;
+  const previous = state.pack;
+  useStore.setState({ engineStatus: 'switching', packSwitch: { choice, label, error: null }, loadProgress: null });
+  try {
+    const info = await client.switchPack(packSourceFor(choice, options.packUrl), showLoadProgress);
+    if (!options.packInUrl) rememberPack(choice);
+    showEngineInfo(info, choice, previous);
+    showNotice(`Now using ${info.pack.name} ${info.pack.version} (${info.pack.dtype}).`);
+  } catch (error) {
+    const data = toEngineError(error).toData();
+    useStore.setState({ engineStatus: previous ? 'ready' : 'failed', loadProgress: null, packSwitch: { choice, label, error: data } });
+  }
+}
+
+/** What the cache says about an installed pack; unknown (storage unreadable) lets the engine try it. */
+async function installedStatus(name: string): Promise<{ status: PackStatus } | null> {
+  try {
+    return await new ModelStore().info(name);
+  } catch {
+    return { status: 'complete' };
+  }
+}
+
+function showLoadProgress(progress: EngineProgress): void {
+  if (progress.stage === 'download' || progress.stage === 'load') {
+    useStore.setState({ loadProgress: { stage: progress.stage, file: progress.file, loaded: progress.loaded, total: progress.total } });
+  }
+}
+
+/** The loaded pack in the store, and the form fitted to what it offers. */
+function showEngineInfo(info: EngineInfo, choice: PackChoice, previous: PackInfo | null): void {
+  useStore.setState({
+    engineStatus: 'ready',
+    engineError: null,
+    pack: info.pack,
+    packChoice: choice,
+    packSwitch: null,
+    backend: info.backend,
+    videoCodec: info.videoCodec,
+    loadProgress: null,
+    ...fitFormToPack(useStore.getState(), previous, info.pack, DEFAULT_SETTINGS),
+  });
 }
 
 /** Updates the prompt and, shortly after typing stops, the expanded prompt shown under it. */

@@ -1,5 +1,6 @@
 /** Derived values for the UI, computed from plain store data. */
 import type { PackInfo } from '../engine/protocol';
+import type { LoadProgress } from './slices/engineSlice';
 import type { GenerationProgress } from './slices/generationSlice';
 
 export interface DurationOption {
@@ -30,6 +31,12 @@ export function progressText(progress: GenerationProgress): string {
   if (progress.stage !== 'denoise') return `${STAGE_WORDS[progress.stage]}…`;
   const eta = progress.etaMs === null ? '' : ` · about ${formatDuration(progress.etaMs)} left`;
   return `Step ${progress.step} of ${progress.total}${eta}`;
+}
+
+/** "Loading dit.onnx (1.2 MB of 5.8 MB)…" while files arrive or are read, "Loading dit (2 of 4)…" while sessions are made. */
+export function loadText(load: LoadProgress | null): string {
+  if (!load) return 'Starting…';
+  return `Loading ${load.file} (${load.stage === 'download' ? `${formatBytes(load.loaded)} of ${formatBytes(load.total)}` : `${load.loaded} of ${load.total}`})…`;
 }
 
 /** 0.4 s, 12 s, 2 min 5 s */

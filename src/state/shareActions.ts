@@ -7,10 +7,10 @@ import { readFileSettings } from '../share/fileSettings';
 import { shareClip } from '../share/shareClip';
 import { settingsFromLink, settingsLink, type RestoredSettings } from '../share/settingsLink';
 import { generate, setPrompt } from './actions';
+import { showNotice } from './noticeActions';
 import { useStore } from './store';
 
 const PROMPT_IN_FILE_KEY = 'tessera.promptInFile';
-let noticeCount = 0;
 
 /** Puts restored settings into the form; a restored seed becomes the fixed seed. */
 export function restoreSettings(settings: RestoredSettings): void {
@@ -60,14 +60,6 @@ export async function shareResult(): Promise<void> {
   } catch (error) {
     showNotice(`Sharing failed (${error instanceof Error ? error.message : String(error)}). Use Download instead.`);
   }
-}
-
-export function showNotice(text: string, link?: string): void {
-  useStore.setState({ notice: { id: ++noticeCount, text, ...(link ? { link } : {}) } });
-}
-
-export function dismissNotice(): void {
-  useStore.setState({ notice: null });
 }
 
 /** Whether files carry the prompt (remembered on this device). */

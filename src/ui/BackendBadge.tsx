@@ -1,6 +1,6 @@
-/** Which backend and adapter run the model, and a notice when it fell back from WebGPU. */
+/** Which model and backend run, load progress (at start and while switching models), and a notice when the backend fell back from WebGPU. */
 import { backendLabel } from '../state/actions';
-import { formatBytes } from '../state/selectors';
+import { loadText } from '../state/selectors';
 import { useStore } from '../state/store';
 
 export function BackendBadge() {
@@ -8,15 +8,23 @@ export function BackendBadge() {
   const status = useStore((s) => s.engineStatus);
   const load = useStore((s) => s.loadProgress);
   const pack = useStore((s) => s.pack);
+  const switchingTo = useStore((s) => (s.engineStatus === 'switching' ? (s.packSwitch?.label ?? null) : null));
+  if (switchingTo !== null) {
+    return (
+      <p className="badge" role="status" data-testid="switching-badge">
+        Switching to {switchingTo}: {loadText(load)}
+      </p>
+    );
+  }
   if (!backend) {
     return (
       <p className="badge" role="status">
-        {status === 'failed' ? 'Model not loaded' : load ? `Loading ${load.file} (${load.stage === 'download' ? `${formatBytes(load.loaded)} of ${formatBytes(load.total)}` : `${load.loaded} of ${load.total}`})…` : 'Starting…'}
+        {status === 'failed' ? 'Model not loaded' : loadText(load)}
       </p>
     );
   }
   return (
-    <p className="badge" data-testid="backend-badge" data-backend={backend.backend} title={backend.reason}>
+    <p className="badge" data-testid="backend-badge" data-backend={backend.backend} data-pack={pack?.name} title={backend.reason}>
       {backendLabel(backend)}
       {pack ? ` · ${pack.name} ${pack.version} (${pack.dtype})` : ''}
     </p>

@@ -1,11 +1,16 @@
 /**
  * Models: the installed packs with size and status, their downloads (bytes, speed, ETA), Resume,
- * Pause, Verify and Delete, and "Add model from URL". State and actions live in the cache's
- * ModelsController; this file only shows them.
+ * Pause, Verify and Delete, "Add model from URL", and which pack is in use with "Use this model" on
+ * the others. Pack state and actions live in the cache's ModelsController, the switch in the app's
+ * store and actions; this file only shows them.
  */
 import { useState, useSyncExternalStore, type FormEvent } from 'react';
 import { formatBytes, type PackInfo } from '../cache';
 import { describeDownload, ModelsController, type DownloadView, type ModelsError } from '../cache/modelsController';
+import { choosePack } from '../state/actions';
+import { packUseOffer, type PackChoice, type UseOffer } from '../state/packChoice';
+import type { PackSwitch } from '../state/slices/engineSlice';
+import { useStore } from '../state/store';
 import './ModelsPanel.css';
 
 let defaultController: ModelsController | null = null;
@@ -16,6 +21,14 @@ export function ModelsPanel({ controller }: { controller?: ModelsController }) {
   const models = (controller ??= defaultController ??= new ModelsController());
   const snapshot = useSyncExternalStore(models.subscribe, models.getSnapshot);
   const [url, setUrl] = useState('');
+  const active = useStore((s) => s.pack);
+  const packChoice = useStore((s) => s.packChoice);
+  const engineStatus = useStore((s) => s.engineStatus);
+  const generating = useStore((s) => s.status === 'running');
+  const packSwitch = useStore((s) => s.packSwitch);
+  const builtInUrl = useStore((s) => s.builtInManifestUrl);
+  const builtInListed = snapshot.packs.some((p) => p.sourceUrl === builtInUrl);
+  const builtInOffer = packUseOffer({ status: 'complete', inUse: packChoice === null, loading: engineStatus === 'switching' && packSwitch?.choice === null, busy: undefined, engineStatus, generating });
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -25,19 +38,46 @@ export function ModelsPanel({ controller }: { controller?: ModelsController }) {
   return (
     <section className="panel models" aria-labelledby="models-title" data-testid="models-panel">
       <h2 id="models-title">Models</h2>
+      {active ? (
+        <p data-testid="models-active">
+          In use: <strong>{active.name}</strong> {active.version} ({active.dtype}){packChoice === null ? ', built in' : ''}
+        </p>
+      ) : null}
       {snapshot.packs.length === 0 ? <p className="hint">No model packs installed yet.</p> : null}
       <ul className="models-list">
-        {snapshot.packs.map((pack) => (
-          <PackRow
-            key={pack.name}
-            pack={pack}
-            download={snapshot.downloads[pack.name]}
-            busy={snapshot.busy[pack.name]}
-            error={snapshot.errors[pack.name]}
-            controller={models}
-          />
-        ))}
+        {snapshot.packs.map((pack) => {
+          const choice = pack.sourceUrl === builtInUrl ? null : pack.name;
+          const download = snapshot.downloads[pack.name];
+          const busy = snapshot.busy[pack.name] ?? (download && !download.done ? 'installing' : undefined);
+          const use = packUseOffer({
+            status: pack.status,
+            inUse: active?.name === pack.name,
+            loading: engineStatus === 'switching' && packSwitch?.choice === choice,
+            busy,
+            engineStatus,
+            generating,
+          });
+          return (
+            <PackRow
+              key={pack.name}
+              pack={pack}
+              download={download}
+              busy={snapshot.busy[pack.name]}
+              error={snapshot.errors[pack.name]}
+              controller={models}
+              use={use}
+              onUse={() => void choosePack(choice, pack.name)}
+              switchError={switchErrorFor(packSwitch, choice, active?.name)}
+            />
+          );
+        })}
       </ul>
+      {!builtInListed && builtInOffer.kind !== 'in-use' ? (
+        <div className="models-builtin">
+          <UseButton offer={builtInOffer} label="the built-in model" text="Use the built-in model" id="builtin" onUse={() => void choosePack(null, 'the built-in model')} />
+          <SwitchError message={switchErrorFor(packSwitch, null, active?.name)} />
+        </div>
+      ) : null}
       {snapshot.usage ? (
         <p className="hint" data-testid="models-usage">
           This site stores {formatBytes(snapshot.usage.usedBytes)} in your browser
@@ -81,9 +121,13 @@ interface PackRowProps {
   readonly busy: 'installing' | 'verifying' | 'deleting' | undefined;
   readonly error: ModelsError | undefined;
   readonly controller: ModelsController;
+  readonly use: UseOffer;
+  readonly onUse: () => void;
+  /** Why the last "Use this model" on this pack failed. */
+  readonly switchError: ModelsError | null;
 }
 
-function PackRow({ pack, download, busy, error, controller }: PackRowProps) {
+function PackRow({ pack, download, busy, error, controller, use, onUse, switchError }: PackRowProps) {
   const [confirming, setConfirming] = useState(false);
   const downloading = busy === 'installing' || (download !== undefined && !download.done);
   const label = `${pack.name} ${pack.version}`;
@@ -96,6 +140,11 @@ function PackRow({ pack, download, busy, error, controller }: PackRowProps) {
           {downloading ? 'Downloading' : STATUS_TEXT[pack.status]}
           {pack.status === 'partial' && !downloading ? ` — ${formatBytes(pack.storedBytes)} of ${formatBytes(pack.totalBytes)}` : ''}
         </span>
+        {use.kind === 'in-use' ? (
+          <span className="models-inuse" data-testid="pack-in-use">
+            In use
+          </span>
+        ) : null}
       </div>
       {download ? (
         <div className="models-download">
@@ -111,7 +160,9 @@ function PackRow({ pack, download, busy, error, controller }: PackRowProps) {
           {error.message}
         </p>
       ) : null}
+      <SwitchError message={switchError} />
       <div className="models-actions">
+        {use.kind !== 'in-use' ? <UseButton offer={use} label={label} text="Use this model" id={pack.name} onUse={onUse} /> : null}
         {pack.status !== 'complete' && !downloading ? (
           <button type="button" onClick={() => void controller.resume(pack.name)} disabled={busy !== undefined} aria-label={`Resume ${label}`}>
             Resume
@@ -142,4 +193,45 @@ function PackRow({ pack, download, busy, error, controller }: PackRowProps) {
       </div>
     </li>
   );
+}
+
+/** "Use this model", named for the pack; disabled with its reason shown beside it. */
+function UseButton({ offer, label, text, id, onUse }: { offer: Exclude<UseOffer, { kind: 'in-use' }>; label: string; text: string; id: string; onUse: () => void }) {
+  const reason = offer.kind === 'button' ? offer.disabledReason : null;
+  return (
+    <>
+      <button
+        type="button"
+        className="models-use"
+        onClick={onUse}
+        disabled={offer.kind === 'loading' || reason !== null}
+        aria-label={`Use ${label}`}
+        aria-busy={offer.kind === 'loading' || undefined}
+        aria-describedby={reason ? `use-why-${id}` : undefined}
+      >
+        {offer.kind === 'loading' ? 'Loading…' : text}
+      </button>
+      {reason ? (
+        <span className="hint models-use-why" id={`use-why-${id}`}>
+          {reason}
+        </span>
+      ) : null}
+    </>
+  );
+}
+
+function SwitchError({ message }: { message: ModelsError | null }) {
+  if (!message) return null;
+  return (
+    <p className="models-error" aria-live="assertive" data-code={message.code} data-testid="switch-error">
+      {message.message}
+    </p>
+  );
+}
+
+/** The failed switch to `choice`, with the pack that stayed in use. */
+function switchErrorFor(packSwitch: PackSwitch | null, choice: PackChoice, activeName: string | undefined): ModelsError | null {
+  if (!packSwitch?.error || packSwitch.choice !== choice) return null;
+  const kept = activeName ? ` ${activeName} is still in use.` : '';
+  return { code: packSwitch.error.code, message: `Could not switch to this model: ${packSwitch.error.message}${kept}` };
 }

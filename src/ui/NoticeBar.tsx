@@ -1,5 +1,5 @@
 /** The outcome of a share or a restore, with the settings link when there is one. */
-import { dismissNotice } from '../state/shareActions';
+import { dismissNotice } from '../state/noticeActions';
 import { useStore } from '../state/store';
 
 export function NoticeBar() {

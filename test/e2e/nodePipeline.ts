@@ -7,10 +7,10 @@ import { generateVideo, type ModeVideo, type VideoRequest } from '../../src/pipe
 import { readManifestFile } from '../../src/runtime/nodePack';
 import { createNodeRunner } from '../../src/runtime/nodeRunner';
 
-/** Runs one generation in any mode on the built-in pack with onnxruntime-node (one thread). */
-export async function nodeVideo(request: VideoRequest): Promise<ModeVideo> {
-  const manifest = await readManifestFile(DEFAULT_MODEL_DIR);
-  const runner = await createNodeRunner(DEFAULT_MODEL_DIR, manifest, { threads: 1 });
+/** Runs one generation in any mode with onnxruntime-node (one thread), on the built-in pack unless `packDir` names another. */
+export async function nodeVideo(request: VideoRequest, packDir = DEFAULT_MODEL_DIR): Promise<ModeVideo> {
+  const manifest = await readManifestFile(packDir);
+  const runner = await createNodeRunner(packDir, manifest, { threads: 1 });
   try {
     return await generateVideo(runner, manifest, request);
   } finally {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PackInfo } from '../../src/engine/protocol';
-import { durationOptions, formatDuration, progressText } from '../../src/state/selectors';
+import { durationOptions, formatDuration, loadText, progressText } from '../../src/state/selectors';
 
 const PACK: PackInfo = {
   name: 'p',
@@ -29,5 +29,11 @@ describe('UI selectors', () => {
     expect(progressText({ stage: 'denoise', step: 0, total: 20, etaMs: null })).toBe('Step 0 of 20');
     expect(progressText({ stage: 'decode', step: 20, total: 20, etaMs: null })).toBe('Decoding frames…');
     expect(formatDuration(125_000)).toBe('2 min 5 s');
+  });
+
+  it('says which file loads and how far, at start and while switching models', () => {
+    expect(loadText({ stage: 'download', file: 'dit.onnx', loaded: 1_200_000, total: 5_786_804 })).toBe('Loading dit.onnx (1.2 MB of 5.8 MB)…');
+    expect(loadText({ stage: 'load', file: 'dit', loaded: 2, total: 4 })).toBe('Loading dit (2 of 4)…');
+    expect(loadText(null)).toBe('Starting…');
   });
 });

@@ -3,13 +3,14 @@ import { startOptionsFromUrl } from '../../src/state/actions';
 
 describe('startOptionsFromUrl', () => {
   it('defaults to auto backend and the built-in pack', () => {
-    expect(startOptionsFromUrl('https://tessera.example/')).toEqual({ backend: 'auto', packUrl: '/models/tessera-tiny/', testHooks: false });
+    expect(startOptionsFromUrl('https://tessera.example/')).toEqual({ backend: 'auto', packUrl: '/models/tessera-tiny/', packInUrl: false, testHooks: false });
   });
 
   it('reads the backend, the pack and the test hooks flag', () => {
     expect(startOptionsFromUrl('https://t.example/?backend=wasm&pack=tessera-tiny-fp32&testHooks=1')).toEqual({
       backend: 'wasm',
       packUrl: '/models/tessera-tiny-fp32/',
+      packInUrl: true,
       testHooks: true,
     });
   });

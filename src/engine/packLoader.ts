@@ -1,0 +1,106 @@
+/**
+ * Loading a model pack into the engine: manifest, backend, sessions and encoder probe. It builds a
+ * complete `LoadedPack` without touching the one in use, so the engine can swap packs only once the
+ * new one works, and a pack that fails to load leaves the previous one running.
+ */
+import type { VideoCodec } from 'mediabunny';
+import { probeVideoCodec } from '../media/codecs';
+import type { Manifest, ModelRole } from '../models/manifest';
+import { wasmChoice, type DeviceChoice, type PackNeeds } from '../runtime/device';
+import { downloadProgress, loadInstalledPack, loadModelRole, loadPack, type ModelPack } from '../runtime/modelFiles';
+import type { RunTiming } from '../runtime/runTimings';
+import { createWebRunner, type WebRunner } from '../runtime/webRunner';
+import { emit } from './emit';
+import { EngineError, toEngineError } from './errors';
+import type { BackendInfo, EngineProgress, PackInfo, PackSource } from './protocol';
+
+/** A pack ready to generate with. `runner` and `backend` change when a lost GPU moves it to WASM. */
+export interface LoadedPack {
+  readonly pack: ModelPack;
+  readonly info: PackInfo;
+  runner: WebRunner;
+  backend: BackendInfo;
+  readonly videoCodec: VideoCodec | null;
+}
+
+export interface LoadHooks {
+  /** Download (or cache read) and session-creation progress. */
+  readonly onProgress?: ((progress: EngineProgress) => void) | undefined;
+  /** Timing of every graph run (runTimings.ts). */
+  readonly onRun?: (timing: RunTiming) => void;
+}
+
+/** Picks the backend for a pack's needs (device.ts's `chooseDevice` with the page's preference). */
+export type ChooseBackend = (needs: PackNeeds) => Promise<DeviceChoice>;
+
+/** Reads the pack, chooses its backend, creates its sessions and probes the video encoder. */
+export async function loadEnginePack(source: PackSource, chooseBackend: ChooseBackend, hooks: LoadHooks): Promise<LoadedPack> {
+  // 1. Read and validate the manifest: from the pack's URL (installing what is missing), or the cache
+  const pack =
+    source.kind === 'url' ? await loadPack(source.url, (progress) => emit(hooks.onProgress, downloadProgress(progress))) : await loadInstalledPack(source.name);
+  const { manifest } = pack;
+
+  // 2. Choose the backend from the adapter's features and limits
+  const choice = await chooseBackend(manifest.requirements);
+
+  // 3. Create the sessions; a WebGPU failure falls back to WASM with the reason
+  let backend = choice.info;
+  let runner: WebRunner;
+  try {
+    runner = await createPackRunner(pack, backend, choice.adapter, hooks);
+  } catch (error) {
+    if (backend.backend !== 'webgpu') throw unloadable(manifest, error);
+    const reason = toEngineError(error).detail ?? toEngineError(error).message;
+    backend = wasmChoice({ code: 'session-failed', message: `WebGPU could not run this model (${reason}), so Tessera runs on the CPU (WebAssembly).` }).info;
+    runner = await createPackRunner(pack, backend, null, hooks).catch((error: unknown) => {
+      throw unloadable(manifest, error);
+    });
+  }
+
+  // 4. Probe the video encoder at the largest output size
+  const largest = Object.values(manifest.video.sizes).reduce((a, b) => (a.width * a.height >= b.width * b.height ? a : b));
+  const videoCodec = await probeVideoCodec(largest.width * 4, largest.height * 4, manifest.video.fps).catch(() => null);
+  return { pack, info: packInfo(manifest), runner, backend, videoCodec };
+}
+
+/** The four sessions of a pack on one backend, its bytes read from the cache. */
+export function createPackRunner(pack: ModelPack, backend: BackendInfo, adapter: GPUAdapter | null, hooks: LoadHooks): Promise<WebRunner> {
+  return createWebRunner({
+    backend: backend.backend,
+    threads: backend.threads,
+    adapter,
+    loadBytes: (role: ModelRole) => loadModelRole(pack, role, (progress) => emit(hooks.onProgress, downloadProgress(progress))),
+    onLoaded: (role, index, total) => emit(hooks.onProgress, { stage: 'load', file: role, loaded: index, total }),
+    ...(hooks.onRun ? { onRun: hooks.onRun } : {}),
+  });
+}
+
+function packInfo(manifest: Manifest): PackInfo {
+  return {
+    name: manifest.name,
+    version: manifest.version,
+    dtype: manifest.dtype,
+    description: manifest.description,
+    fps: manifest.video.fps,
+    sizes: manifest.video.sizes,
+    frameCounts: manifest.video.frameCounts,
+    defaultSteps: manifest.scheduler.steps,
+    defaultGuidance: manifest.scheduler.guidance,
+  };
+}
+
+/**
+ * Sessions that could not be created for a reason with no code of its own (not memory, not a lost
+ * device, not a damaged chunk, which the cache names): onnxruntime refused the pack's bytes, so the
+ * message names the pack and the way to find and fetch again what is damaged.
+ */
+function unloadable(manifest: Manifest, error: unknown): EngineError {
+  const engineError = toEngineError(error);
+  if (engineError.code !== 'internal') return engineError;
+  const reason = (engineError.detail ?? engineError.message).trim().replace(/\.+$/, '');
+  return new EngineError(
+    'model-unavailable',
+    `Model pack "${manifest.name}" could not be loaded: onnxruntime refused its files (${reason}). Press Verify on it in Models; Resume then fetches what is damaged.`,
+    { detail: reason, cause: error },
+  );
+}
