@@ -5,13 +5,18 @@
  * - camera: a panning fractal scene with vignetting and per-frame sensor noise;
  * - gradient: natural-looking sky/ground gradients with soft drifting blobs;
  * - texture: fine, high-contrast texture panning (the hardest host for a luma watermark);
- * - pattern: stripes and checkerboards of random period (structured content).
+ * - pattern: stripes and checkerboards of random period (structured content);
+ * - dark (measured as a set of its own): the shapes family over black, or over 4×4 blocks of levels 0-2,
+ *   like the built-in model's "… on a black background", where the mark has no room below black.
  */
 
 import { mulberry32 } from '../src/pipeline/noise';
 
+/** The standard set, in the order that gives each clip its size and seed. */
 export const FAMILIES = ['shapes', 'camera', 'gradient', 'texture', 'pattern'] as const;
-export type Family = (typeof FAMILIES)[number];
+export type Family = (typeof FAMILIES)[number] | 'dark';
+
+type Rgb = [number, number, number];
 
 export interface Clip {
   width: number;
@@ -70,12 +75,13 @@ function rgbaFrame(width: number, height: number, pixel: (x: number, y: number) 
   return f;
 }
 
-function shapes(random: () => number, width: number, height: number, frames: number): Uint8ClampedArray[] {
+/** `background(x, y)`, at the small size, replaces the flat palette colour behind the shapes. */
+function shapes(random: () => number, width: number, height: number, frames: number, background?: (x: number, y: number) => Rgb): Uint8ClampedArray[] {
   const factor = Math.min(width, height) >= 128 && width % 4 === 0 && height % 4 === 0 ? 4 : 1;
   const w = width / factor;
   const h = height / factor;
   const pick = () => PALETTE[Math.floor(random() * PALETTE.length)]!;
-  const background = pick();
+  const flat = background ? null : pick();
   const objects = Array.from({ length: 1 + Math.floor(random() * 2) }, () => ({
     kind: Math.floor(random() * 3),
     colour: pick(),
@@ -93,7 +99,7 @@ function shapes(random: () => number, width: number, height: number, frames: num
         const inside = o.kind === 0 ? dx * dx + dy * dy < o.r * o.r : o.kind === 1 ? Math.abs(dx) < o.r && Math.abs(dy) < o.r : dy < o.r && dy > -o.r && Math.abs(dx) < (o.r - dy) / 2;
         if (inside) return o.colour;
       }
-      return background;
+      return flat ?? background!(x, y);
     });
     if (factor === 1) return small;
     return rgbaFrame(width, height, (x, y) => {
@@ -159,9 +165,18 @@ function pattern(random: () => number, width: number, height: number, frames: nu
   );
 }
 
+function dark(random: () => number, width: number, height: number, frames: number): Uint8ClampedArray[] {
+  const levels = random() < 0.5 ? [0] : [0, 0, 0, 1, 1, 2];
+  const grid = Uint8Array.from({ length: width * height }, () => levels[Math.floor(random() * levels.length)]!);
+  return shapes(random, width, height, frames, (x, y) => {
+    const v = grid[y * width + x]!;
+    return [v, v, v];
+  });
+}
+
 /** One clip of `family`, deterministic in `seed`. */
 export function makeClip(family: Family, width: number, height: number, frames: number, seed: number): Clip {
   const random = prng(seed);
-  const make = { shapes, camera, gradient, texture, pattern }[family];
+  const make = { shapes, camera, gradient, texture, pattern, dark }[family];
   return { width, height, frames: make(random, width, height, frames) };
 }

@@ -3,7 +3,8 @@
  * every frame before encoding, carrying a 32-bit payload. Pure TypeScript on RGBA frames.
  *
  * Embedding: the frame is mapped onto a canonical plane whose shorter side is 128 pixels; the pattern
- * is a 64-pixel periodic tile on that plane (periods 6-21 canonical pixels, which H.264 keeps).
+ * is a 64-pixel periodic tile on that plane (periods 6-21 canonical pixels, which H.264 keeps). Channels
+ * near black or white are first moved a couple of levels inwards so the mark is not clipped there.
  * Detection: the frames' mean luma is resampled to the canonical plane at a range of scales (crops of
  * up to 14% change the scale), high-passed, folded onto one tile, whitened within the pattern band and
  * correlated with each of the 41 orthonormal patterns at every cyclic shift (cropping shifts the tile)
@@ -14,6 +15,7 @@
  */
 import { fft2d } from './fft';
 import { fLogSurvival } from './fDistribution';
+import { headroomCurve, headroomLevels } from './watermarkHeadroom';
 import { activityGain } from './watermarkMask';
 import { BAND_DIMENSIONS, BAND_ROWS, CANONICAL_SIDE, PATTERN_COUNT, TILE, inBand, patternBank, payloadFromSigns, payloadTile, WATERMARK_KEY } from './watermarkPattern';
 
@@ -40,6 +42,11 @@ export interface EmbedOptions {
   strength?: number;
   /** Scale the mark by local activity (perceptual masking, `watermarkMask.ts`); default true. */
   adaptive?: boolean;
+  /**
+   * Lift near-black and lower near-white channels by up to 1.5 × the mark's flat-area RMS first, so
+   * the mark is not clipped there (`watermarkHeadroom.ts`); default true (false: as marked before it existed).
+   */
+  headroom?: boolean;
   key?: string;
 }
 
@@ -90,18 +97,19 @@ export function watermarkField(width: number, height: number, payload: number, o
 }
 
 /**
- * Adds a precomputed field to one RGBA frame (same change to R, G and B), scaled by the frame's
- * activity gain when `adaptive`; returns a new frame.
+ * Adds a precomputed field (`watermarkField` with the same options) to one RGBA frame: the same change
+ * to R, G and B, scaled by the frame's activity gain when `adaptive`, after the headroom curve when
+ * `headroom`; returns a new frame.
  */
-export function applyWatermarkField(frame: Uint8ClampedArray, width: number, height: number, field: Float32Array, adaptive = true): Uint8ClampedArray {
+export function applyWatermarkField(frame: Uint8ClampedArray, width: number, height: number, field: Float32Array, options: EmbedOptions = {}): Uint8ClampedArray {
   if (frame.length !== field.length * 4) throw new RangeError(`frame has ${frame.length} bytes, the watermark field covers ${field.length} pixels`);
+  const adaptive = options.adaptive ?? true;
   const gain = adaptive ? activityGain(frame, width, height) : null;
+  const curve = (options.headroom ?? true) ? headroomCurve(headroomLevels(options.strength ?? DEFAULT_STRENGTH, adaptive)) : null;
   const out = new Uint8ClampedArray(frame.length);
   for (let i = 0; i < field.length; i++) {
     const d = field[i]! * (gain ? gain[i]! : 1);
-    out[i * 4] = frame[i * 4]! + d;
-    out[i * 4 + 1] = frame[i * 4 + 1]! + d;
-    out[i * 4 + 2] = frame[i * 4 + 2]! + d;
+    for (let c = i * 4; c < i * 4 + 3; c++) out[c] = (curve ? curve[frame[c]!]! : frame[c]!) + d;
     out[i * 4 + 3] = frame[i * 4 + 3]!;
   }
   return out;
@@ -110,7 +118,7 @@ export function applyWatermarkField(frame: Uint8ClampedArray, width: number, hei
 /** Embeds the watermark carrying `payload` (unsigned 32-bit) in one RGBA frame; returns a new frame. */
 export function embedWatermark(frame: Uint8ClampedArray, width: number, height: number, payload: number, options: EmbedOptions = {}): Uint8ClampedArray {
   checkFrame(frame, width, height);
-  return applyWatermarkField(frame, width, height, watermarkField(width, height, payload, options), options.adaptive ?? true);
+  return applyWatermarkField(frame, width, height, watermarkField(width, height, payload, options), options);
 }
 
 /** Embeds the same mark in every frame of a clip (the field is computed once). */
@@ -118,7 +126,7 @@ export function embedWatermarkFrames(frames: readonly Uint8ClampedArray[], width
   const field = watermarkField(width, height, payload, options);
   return frames.map((frame) => {
     checkFrame(frame, width, height);
-    return applyWatermarkField(frame, width, height, field, options.adaptive ?? true);
+    return applyWatermarkField(frame, width, height, field, options);
   });
 }
 

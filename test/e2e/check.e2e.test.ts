@@ -13,8 +13,8 @@ import { download, fillForm, generateAndWait, openApp } from './app';
 import { launchChromium } from './browser';
 import { startPreview } from './server';
 
-// A mid-tone background: on near-black frames the mark cannot go below black and is lost (a known
-// limit, docs/safety.md); this test is about the panel's decode → detect → report path.
+// A mid-tone background: this test is about the panel's decode → detect → report path (near-black
+// frames, where the mark needs its headroom, are tested in test/unit/safety.watermarkHeadroom.test.ts).
 const PROMPT = 'a blue circle moving left on a orange background';
 const SEED = 4321;
 /** A check takes well under a second of detection; decoding in SwiftShader Chromium on a busy machine is the slow part. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fLogSurvival } from '../../src/safety/fDistribution';
 import { DETECTION_ALPHA, detectWatermark, embedWatermark, embedWatermarkFrames, psnrRgb } from '../../src/safety/watermark';
 import { codewordSigns, payloadFromSigns } from '../../src/safety/watermarkPattern';
+import { cropAndScale } from '../fixtures/videoDegradation';
 
 /** A Tessera-like clip: a disc moving right over a vertical gradient, with mild sensor noise. */
 function clip(width: number, height: number, frames: number, seed: number): Uint8ClampedArray[] {
@@ -23,33 +24,6 @@ function clip(width: number, height: number, frames: number, seed: number): Uint
     }
     return f;
   });
-}
-
-/** Bilinear resize plus an offset crop of an RGBA frame (what an editor or a re-upload does). */
-function cropAndScale(src: Uint8ClampedArray, w: number, h: number, crop: [number, number, number, number], scale: number) {
-  const [left, top, right, bottom] = crop;
-  const cw = w - left - right;
-  const ch = h - top - bottom;
-  const ow = Math.round(cw * scale);
-  const oh = Math.round(ch * scale);
-  const out = new Uint8ClampedArray(ow * oh * 4);
-  for (let y = 0; y < oh; y++) {
-    for (let x = 0; x < ow; x++) {
-      const sx = Math.min(Math.max((x + 0.5) / scale - 0.5, 0), cw - 1) + left;
-      const sy = Math.min(Math.max((y + 0.5) / scale - 0.5, 0), ch - 1) + top;
-      const x0 = Math.floor(sx);
-      const y0 = Math.floor(sy);
-      const x1 = Math.min(x0 + 1, w - 1);
-      const y1 = Math.min(y0 + 1, h - 1);
-      const fx = sx - x0;
-      const fy = sy - y0;
-      for (let c = 0; c < 4; c++) {
-        const at = (xx: number, yy: number) => src[(yy * w + xx) * 4 + c]!;
-        out[(y * ow + x) * 4 + c] = (at(x0, y0) * (1 - fx) + at(x1, y0) * fx) * (1 - fy) + (at(x0, y1) * (1 - fx) + at(x1, y1) * fx) * fy;
-      }
-    }
-  }
-  return { frame: out, width: ow, height: oh };
 }
 
 describe('watermark', () => {
