@@ -113,7 +113,7 @@ def score(clip, spec):
         result.update(colour=False, shape=False)
         if f > 1:
             result["direction"] = False
-        if kind == "occlusion":
+        if kind == "occlusion" and f > 1:
             result["occlusion"] = False
         return result
     pixels = clip.permute(1, 2, 3, 0)[masks]

@@ -10,9 +10,12 @@ import { patchify, patchPositions } from '../../src/pipeline/patches';
 
 const fixture = JSON.parse(readFileSync('test/fixtures/parity.json', 'utf8')) as Record<string, unknown>;
 const PACKS = [
-  // fp32 matches torch to rounding; int8 weights move outputs by the quantisation error only.
+  // fp32 matches torch to rounding; int8 weights move outputs by the quantisation error only. The
+  // DiT's largest velocity error grew from 0.079 to 0.128 when training widened its weights' range
+  // (2026-11-25, 549k clips); 0.2 still catches a wrong graph, whose errors are of order 1, while
+  // the held-out scores of the int8 and fp32 packs agree within sampling noise (docs/model-card.md).
   { dir: 'public/models/tessera-tiny-fp32', tolerance: { text: 1e-4, dit: 1e-4, frames: 1e-4, latents: 1e-4 } },
-  { dir: 'public/models/tessera-tiny', tolerance: { text: 0.1, dit: 0.1, frames: 0.05, latents: 0.1 } },
+  { dir: 'public/models/tessera-tiny', tolerance: { text: 0.1, dit: 0.2, frames: 0.05, latents: 0.1 } },
 ];
 
 function floats(key: string): Float32Array {

@@ -118,7 +118,10 @@ describe('conditioned modes on the real pack', () => {
   });
 
   it('video-to-video at strength 0.3 stays closer to the source than at 0.9', async () => {
-    const text = 'a green square moving left on a white background';
+    // An edit of the object, not of every pixel: asked for a white background, the trained pack
+    // repaints the whole frame already at 0.3 (2.9 dB to the source, 2.1 at 0.9), which says
+    // little about strength; keeping the scene's background measures what strength keeps.
+    const text = 'a green square moving left on a blue background';
     const near = await run({ kind: 'video-to-video', clip: source, strength: 0.3 }, 17, text);
     const far = await run({ kind: 'video-to-video', clip: source, strength: 0.9 }, 17, text);
     const [a, b] = [meanPsnr(near.frames, source.frames), meanPsnr(far.frames, source.frames)];
