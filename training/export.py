@@ -24,6 +24,7 @@ from quantize import quantize_int8
 from train import build_models
 
 OPSET = 17
+VERSION = "1.1.0"  # 1.1.0: the DiT trained on to 549k clips (2026-11-25); 1.0.0: 175k clips
 PARITY_FIXTURE = "test/fixtures/parity.json"
 SCHEDULER = {"type": "flow-match-euler", "steps": 20, "shift": 2.5, "guidance": 4.0}
 DESCRIPTION = ("Tessera's built-in model: a causal video autoencoder (space /4, time /4), a two-layer "
@@ -100,7 +101,7 @@ def write_manifest(folder, name, dtype, vocab, preview):
     files = [{"role": role, "path": path, "bytes": os.path.getsize(os.path.join(folder, path)),
               "sha256": sha256(os.path.join(folder, path))} for role, path in roles.items()]
     manifest = {
-        "format": "tessera-model-pack", "formatVersion": 1, "name": name, "version": "1.0.0",
+        "format": "tessera-model-pack", "formatVersion": 1, "name": name, "version": VERSION,
         "description": DESCRIPTION, "dtype": dtype, "files": files,
         "tokenizer": {"type": "word", "vocab": vocab, "maxLength": TEXT_LENGTH, "padId": 0, "unkId": 1,
                       "lowercase": True},

@@ -17,7 +17,8 @@ const hasFfmpeg = spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).status 
 
 const PROMPT = 'a yellow square moving right on a purple background';
 const TINY = ['--prompt', PROMPT, '--frames', '9', '--steps', '2', '--seed', '31'];
-const PACK = { name: 'tessera-tiny', version: '1.0.0' };
+/** The built-in pack as its manifest names it (the record must name the pack that made the file). */
+const PACK = (({ name, version }) => ({ name, version }))(JSON.parse(readFileSync('public/models/tessera-tiny/manifest.json', 'utf8')) as { name: string; version: string });
 
 async function generate(out: string, ...extra: string[]): Promise<void> {
   const stderr: string[] = [];
