@@ -8,16 +8,14 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodePng } from '../../cli/pngDecoder';
 import { DEFAULT_MODEL_DIR } from '../../cli/run';
 import { readManifestFile } from '../../src/runtime/nodePack';
 import { meanAbsDiff, psnr } from '../fixtures/frameMetrics';
 import { chooseMode, compareBytes, download, fillForm, generateAndWait, lastRawFrames, openApp, resultFileType, resultLink, rgbaToRgb, rgbToRgbaFrames } from './app';
-import { launchChromium } from './browser';
 import { nodeVideo } from './nodePipeline';
-import { startPreview } from './server';
+import { useAppSession } from './appSession';
 
 const PROMPT = 'a red circle moving right on a blue background';
 const OTHER_PROMPT = 'a yellow square moving down on a purple background';
@@ -75,21 +73,11 @@ function seamRatio(frames: readonly Uint8ClampedArray[]): { seam: number; groupS
 }
 
 describe('capabilities in the browser', () => {
-  let server: Awaited<ReturnType<typeof startPreview>>;
-  let browser: Browser;
+  const app = useAppSession();
   const dir = mkdtempSync(join(tmpdir(), 'tessera-capabilities-e2e-'));
 
-  beforeAll(async () => {
-    server = await startPreview();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
   it('extends the current result backward: new frames lead into it, and its frames come last, unchanged', async () => {
-    const { page, errors } = await openApp(browser, server.url, { backend: 'wasm' });
+    const { page, errors } = await openApp(app.browser, app.url, { backend: 'wasm' });
     await fillForm(page, { prompt: PROMPT, aspect: '16:9', frames: 9, steps: STEPS, seed: SEED });
     await generateAndWait(page);
     const original = await lastRawFrames(page);
@@ -122,7 +110,7 @@ describe('capabilities in the browser', () => {
   });
 
   it('loops: the last frame flows into the first like a step between latent groups, and the video repeats', async () => {
-    const { page, errors } = await openApp(browser, server.url, { backend: 'wasm' });
+    const { page, errors } = await openApp(app.browser, app.url, { backend: 'wasm' });
     await fillForm(page, { prompt: PROMPT, aspect: '16:9', frames: 33, steps: LOOP_STEPS, seed: SEED });
     await chooseMode(page, 'Loop');
     await generateAndWait(page);
@@ -150,7 +138,7 @@ describe('capabilities in the browser', () => {
   });
 
   it('connects two results: the output is clip A, a transition, then clip B, both kept byte for byte', async () => {
-    const { page, errors } = await openApp(browser, server.url, { backend: 'wasm' });
+    const { page, errors } = await openApp(app.browser, app.url, { backend: 'wasm' });
     await fillForm(page, { prompt: PROMPT, aspect: '16:9', frames: 9, steps: STEPS, seed: SEED });
     await generateAndWait(page);
     const first = await lastRawFrames(page);
@@ -189,7 +177,7 @@ describe('capabilities in the browser', () => {
   it('makes an image: one frame, shown and downloaded as a PNG of the chosen aspect’s size', async () => {
     const manifest = await readManifestFile(DEFAULT_MODEL_DIR);
     const size = manifest.video.sizes['9:16']!;
-    const { page, errors } = await openApp(browser, server.url, { backend: 'wasm' });
+    const { page, errors } = await openApp(app.browser, app.url, { backend: 'wasm' });
     await fillForm(page, { prompt: PROMPT, aspect: '9:16', frames: 1, steps: STEPS, seed: SEED });
     await generateAndWait(page);
     const raw = await lastRawFrames(page);
@@ -219,7 +207,7 @@ describe('capabilities in the browser', () => {
     const short = 'red ball goes left quickly past a tree';
     const expanded = 'a red circle moving left on a black background';
     const edited = 'a red circle moving right on a white background';
-    const { page, errors } = await openApp(browser, server.url, { backend: 'wasm' });
+    const { page, errors } = await openApp(app.browser, app.url, { backend: 'wasm' });
     await fillForm(page, { prompt: short, aspect: '16:9', frames: 9, steps: STEPS, seed: SEED });
     const caption = page.getByTestId('expanded-prompt');
     await expect.poll(() => caption.textContent()).toBe(expanded);

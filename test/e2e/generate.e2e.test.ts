@@ -7,12 +7,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeY4m } from '../../cli/y4m';
 import { compareBytes, download, fillForm, ffprobe, lastRawFrames, openApp, waitForNewResult } from './app';
-import { launchChromium } from './browser';
-import { startPreview } from './server';
+import { useAppSession } from './appSession';
 
 const PROMPT = 'a red circle moving left on a blue background';
 const SEED = 1234;
@@ -27,22 +25,12 @@ const MAX_LEVELS = 2;
 const MAX_MEAN = 0.05;
 
 describe('a prompt becomes an MP4', () => {
-  let server: Awaited<ReturnType<typeof startPreview>>;
-  let browser: Browser;
+  const app = useAppSession();
   let webgpuFrames: Uint8Array;
   const dir = mkdtempSync(join(tmpdir(), 'tessera-e2e-'));
 
-  beforeAll(async () => {
-    server = await startPreview();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
   it('generates a 9-frame 1:1 clip on WebGPU from the keyboard and downloads an MP4 ffprobe reads', async () => {
-    const { page, errors } = await openApp(browser, server.url, { backend: 'webgpu' });
+    const { page, errors } = await openApp(app.browser, app.url, { backend: 'webgpu' });
     await expect.poll(() => page.getByTestId('backend-badge').getAttribute('data-backend')).toBe('webgpu');
     await fillForm(page, SETTINGS);
     await expect.poll(() => page.getByTestId('expanded-prompt').textContent()).toBe(PROMPT);
@@ -68,7 +56,7 @@ describe('a prompt becomes an MP4', () => {
   });
 
   it('gives the same frames on WASM as on WebGPU for the same seed', async () => {
-    const { page, errors } = await openApp(browser, server.url, { backend: 'wasm' });
+    const { page, errors } = await openApp(app.browser, app.url, { backend: 'wasm' });
     expect(await page.getByTestId('backend-badge').getAttribute('data-backend')).toBe('wasm');
     await fillForm(page, SETTINGS);
     await page.getByRole('button', { name: 'Generate', exact: true }).click();

@@ -8,17 +8,15 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { encodePng } from '../../cli/png';
 import { encodeY4m } from '../../cli/y4m';
 import { fitClip } from '../../src/pipeline/fitFrames';
 import { psnr } from '../fixtures/frameMetrics';
 import { worldClip } from '../fixtures/worldClip';
 import { chooseMode, compareBytes, fillForm, lastRawFrames, openApp, rgbaToRgb, rgbToRgbaFrames, waitForNewResult } from './app';
-import { launchChromium } from './browser';
 import { nodeVideo } from './nodePipeline';
-import { startPreview } from './server';
+import { useAppSession } from './appSession';
 
 const PROMPT = 'a red circle moving right on a blue background';
 const SEED = 77;
@@ -34,25 +32,18 @@ const FRAME = WIDTH * HEIGHT * 3;
 const rgbaFrames = (rgb: Uint8Array) => rgbToRgbaFrames(rgb, WIDTH, HEIGHT);
 
 describe('generation modes in the browser', () => {
-  let server: Awaited<ReturnType<typeof startPreview>>;
-  let browser: Browser;
+  const app = useAppSession();
   const dir = mkdtempSync(join(tmpdir(), 'tessera-modes-e2e-'));
   // A world frame at 4× the model size, so the upload is fitted (shrunk) like any photo would be.
   const large = worldClip({ colour: 'red', shape: 'circle', background: 'blue', direction: [1, 0] }, WIDTH * 4, HEIGHT * 4, 1);
   const image = join(dir, 'start.png');
 
-  beforeAll(async () => {
+  beforeAll(() => {
     writeFileSync(image, encodePng(WIDTH * 4, HEIGHT * 4, large.frames[0]!));
-    server = await startPreview();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
   });
 
   it('animates an uploaded PNG: the first frame matches it, and the frames match the Node pipeline', async () => {
-    const { page, errors } = await openApp(browser, server.url, { backend: 'wasm' });
+    const { page, errors } = await openApp(app.browser, app.url, { backend: 'wasm' });
     await fillForm(page, { prompt: PROMPT, frames: 9, steps: STEPS, seed: SEED });
     await chooseMode(page, 'Image → video');
     // Generate without an image: the form says what is missing.
@@ -79,7 +70,7 @@ describe('generation modes in the browser', () => {
   });
 
   it('extends the current result forward: the original frames come first, unchanged', async () => {
-    const { page, errors } = await openApp(browser, server.url, { backend: 'wasm' });
+    const { page, errors } = await openApp(app.browser, app.url, { backend: 'wasm' });
     await fillForm(page, { prompt: PROMPT, aspect: '16:9', frames: 9, steps: STEPS, seed: SEED });
     await page.getByRole('button', { name: 'Generate', exact: true }).click();
     await waitForNewResult(page, null);
@@ -109,7 +100,7 @@ describe('generation modes in the browser', () => {
     writeFileSync(y4m, encodeY4m(clip, 24));
     const ffmpeg = spawnSync('ffmpeg', ['-v', 'error', '-y', '-i', y4m, '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-crf', '12', mp4]);
     expect(ffmpeg.status).toBe(0);
-    const { page, errors } = await openApp(browser, server.url, { backend: 'wasm' });
+    const { page, errors } = await openApp(app.browser, app.url, { backend: 'wasm' });
     await fillForm(page, { prompt: 'a yellow square moving right on a purple background', frames: 17, steps: STEPS, seed: SEED });
     await chooseMode(page, 'Video → video');
     await page.getByLabel('Clip', { exact: true }).setInputFiles(mp4);
@@ -128,7 +119,7 @@ describe('generation modes in the browser', () => {
   });
 
   it('names an upload it cannot read', async () => {
-    const { page } = await openApp(browser, server.url, { backend: 'wasm' });
+    const { page } = await openApp(app.browser, app.url, { backend: 'wasm' });
     const broken = join(dir, 'broken.png');
     writeFileSync(broken, 'this is not an image');
     await fillForm(page, { prompt: PROMPT, frames: 9, steps: STEPS, seed: SEED });
