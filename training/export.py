@@ -12,7 +12,6 @@ import hashlib
 import json
 import os
 import random
-import shutil
 
 import onnx
 import torch
@@ -154,8 +153,7 @@ def write_parity_fixture(ae, text_encoder, dit, vocab, path):
         json.dump(fixture, f)
 
 
-def export_pack(checkpoint_path, out, parity_fixture=PARITY_FIXTURE, fp32_graphs=()):
-    """`fp32_graphs` names graphs the int8 pack keeps in float32 (small ones whose error costs most)."""
+def export_pack(checkpoint_path, out, parity_fixture=PARITY_FIXTURE):
     ae, text_encoder, dit, vocab = load_models(checkpoint_path)
     fp32_dir = out.rstrip("/") + "-fp32"
     name = os.path.basename(out.rstrip("/"))
@@ -164,10 +162,7 @@ def export_pack(checkpoint_path, out, parity_fixture=PARITY_FIXTURE, fp32_graphs
     write_manifest(fp32_dir, name + "-fp32", "fp32", vocab, preview)
     os.makedirs(out, exist_ok=True)
     for graph in ("text_encoder.onnx", "dit.onnx", "vae_decoder.onnx", "vae_encoder.onnx"):
-        if graph in fp32_graphs:
-            shutil.copyfile(os.path.join(fp32_dir, graph), os.path.join(out, graph))
-        else:
-            quantize_int8(os.path.join(fp32_dir, graph), os.path.join(out, graph))
+        quantize_int8(os.path.join(fp32_dir, graph), os.path.join(out, graph))
     write_manifest(out, name, "int8", vocab, preview)
     write_parity_fixture(ae, text_encoder, dit, vocab, parity_fixture)
 
@@ -177,10 +172,9 @@ def main():
     p.add_argument("--checkpoint", default="training/runs/default/checkpoint.pt")
     p.add_argument("--out", default="public/models/tessera-tiny")
     p.add_argument("--parity-fixture", default=PARITY_FIXTURE, help="where the parity test's data goes")
-    p.add_argument("--fp32-graph", action="append", default=[], help="keep this graph float32 in the int8 pack")
     args = p.parse_args()
     torch.set_num_threads(1)
-    export_pack(args.checkpoint, args.out, args.parity_fixture, tuple(args.fp32_graph))
+    export_pack(args.checkpoint, args.out, args.parity_fixture)
     print(f"wrote {args.out} and {args.out.rstrip('/')}-fp32")
 
 
