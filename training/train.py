@@ -10,7 +10,8 @@ the DiT at about 2 x 109 clips/s, where one process with two threads managed 49-
 (OpenBLAS's own thread pool fights torch's; measured 2026-11-25, 1:1 x 17-frame batches).
 
 Phases: (1) the video autoencoder, (2) the text encoder + DiT with flow matching on mixed sizes and
-durations, (3) export of the model pack. Every phase is time-budgeted (the learning-rate schedule
+durations, (3) the decoder alone, fine-tuned on noisy latents so the DiT's inexact ones decode to
+clean shapes, (4) export of the model pack. Every phase is time-budgeted (the learning-rate schedule
 follows elapsed time), logs its losses, and checkpoints so an interrupted run resumes where it was.
 """
 import argparse
@@ -39,12 +40,16 @@ DIT_FRAME_WEIGHTS = [0.12, 0.25, 0.28, 0.15, 0.2]  # over world.FRAME_COUNTS
 TOKEN_BUDGET = 3072  # tokens per DiT batch: short clips get large batches, long ones small
 CAPTION_DROPOUT = 0.1
 EMA_DECAY = 0.998
+DECODER_LR = 5e-4
+DECODER_MAX_NOISE = 0.5  # in the DiT's unit-scale latent units
 
 
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--minutes", type=float, default=55.0, help="total training budget (both phases)")
+    p.add_argument("--minutes", type=float, default=55.0, help="total training budget (all phases)")
     p.add_argument("--ae-share", type=float, default=0.25, help="share of the budget for the autoencoder")
+    p.add_argument("--decoder-share", type=float, default=0.1,
+                   help="share of the budget for the noise-robust decoder fine-tune after the DiT")
     p.add_argument("--run", default="training/runs/default", help="checkpoint and log folder")
     p.add_argument("--out", default="public/models/tessera-tiny", help="where the model pack goes")
     p.add_argument("--seed", type=int, default=1234)
@@ -212,6 +217,10 @@ def set_latent_statistics(ae, rng, device):
 
 # ---------------------------------------------------------------- phase 2: text encoder + DiT
 
+def dit_budget(run, args):
+    return run.budget_s * (1 - args.ae_share - args.decoder_share)
+
+
 def patch_dim():
     return LATENT_CHANNELS * PATCH[0] * PATCH[1] * PATCH[2]
 
@@ -228,7 +237,7 @@ def sample_timesteps(n, device):
 
 
 def train_dit(run, ae, text_encoder, dit, args, rng, vocab_index):
-    budget = run.budget_s * (1 - args.ae_share)
+    budget = dit_budget(run, args)
     params = list(text_encoder.parameters()) + list(dit.parameters())
     opt = torch.optim.AdamW(params, lr=1e-3, weight_decay=0.01)
     ema = {"text": copy.deepcopy(text_encoder), "dit": copy.deepcopy(dit)}
@@ -278,7 +287,7 @@ def train_dit(run, ae, text_encoder, dit, args, rng, vocab_index):
             run.state["elapsed"]["dit"] = elapsed
             save_dit(run, rng, text_encoder, dit, ema, opt, step, seen)
     run.state["elapsed"]["dit"] = budget
-    save_dit(run, rng, text_encoder, dit, ema, opt, step, seen, phase="export")
+    save_dit(run, rng, text_encoder, dit, ema, opt, step, seen, phase="decoder")
     run.log(f"dit done after {step} steps, {seen} clips")
 
 
@@ -329,6 +338,69 @@ def save_dit(run, rng, text_encoder, dit, ema, opt, step, seen, **extra):
              ema_dit=ema["dit"].state_dict(), dit_opt=opt.state_dict(), dit_step=step, dit_seen=seen, **extra)
 
 
+# ---------------------------------------------------------------- phase 3: noise-robust decoder
+
+def train_decoder(run, ae, args, rng):
+    """Fine-tune the decoder alone on latents with added noise, targets the clean clips.
+
+    The DiT's latents are never exact: with the phase-1 decoder, Gaussian noise of 0.3 (latents have
+    unit scale) cut held-out shape recognition from 77% to 65%, 0.5 to 42% (measured 2026-11-25),
+    and generated objects came out as blobs. Trained on noisy latents the decoder snaps them back
+    to clean shapes. The encoder stays frozen, so the latents the DiT learned keep their meaning.
+    """
+    budget = run.budget_s * args.decoder_share
+    params = list(ae.dec_time.parameters()) + list(ae.dec2d.parameters())
+    opt = torch.optim.AdamW(params, lr=DECODER_LR, weight_decay=1e-4)
+    if "decoder_opt" in run.state:
+        opt.load_state_dict(run.state["decoder_opt"])
+    elapsed = run.state["elapsed"].get("decoder", 0.0)
+    step = run.state.get("decoder_step", 0)
+    start = time.time() - elapsed
+    ae.dec_time.train().requires_grad_(True)
+    ae.dec2d.train().requires_grad_(True)
+    while (elapsed := run.team.elapsed(start)) < budget:
+        frames = rng.choices([f for f, _ in AE_FRAMES], [w for _, w in AE_FRAMES])[0]
+        aspect = rng.choice(list(world.SIZES))
+        specs = [world.sample_training_spec(rng) for _ in range(max(2, 40 // frames))]
+        clips = world.render_batch(specs, aspect, frames, rng).to(args.device)
+        with torch.no_grad():
+            z = ae.encode(clips)
+        sigma = torch.tensor([0.0 if rng.random() < 0.25 else rng.uniform(0, DECODER_MAX_NOISE)
+                              for _ in specs], device=args.device)
+        recon = ae.decode(z + sigma[:, None, None, None, None] * torch.randn_like(z))
+        err = recon - clips
+        loss = (edge_weight(clips) * (err ** 2 + 0.5 * err.abs())).mean()
+        lr = cosine_lr(DECODER_LR, elapsed / budget)
+        for group in opt.param_groups:
+            group["lr"] = lr
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        run.team.average_gradients(params)
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+        step += 1
+        if step % 50 == 0:
+            run.log(f"decoder step {step} t={elapsed:.0f}s loss={loss.item():.4f} lr={lr:.2e}")
+        if time.time() - run.last_save > 120:
+            run.state["elapsed"]["decoder"] = elapsed
+            run.save(rng, ae=ae.state_dict(), decoder_opt=opt.state_dict(), decoder_step=step)
+    ae.eval().requires_grad_(False)
+    run.state["elapsed"]["decoder"] = budget
+    run.save(rng, ae=ae.state_dict(), decoder_opt=opt.state_dict(), decoder_step=step, phase="export")
+    run.log(f"decoder done after {step} steps")
+
+
+def reopened_phase(run, args):
+    """The phase a run resumes in. A finished run given a larger --minutes trains its DiT and then
+    its decoder further; the autoencoder never reopens once the DiT has learned its latents."""
+    phase, elapsed = run.state["phase"], run.state["elapsed"]
+    if phase in ("decoder", "export") and elapsed.get("dit", 0.0) < dit_budget(run, args):
+        return "dit"
+    if phase == "export" and elapsed.get("decoder", 0.0) < run.budget_s * args.decoder_share:
+        return "decoder"
+    return phase
+
+
 # ---------------------------------------------------------------- main
 
 def build_models(vocab_size, device):
@@ -371,8 +443,7 @@ def train_worker(rank, args, workers):
     rng = random.Random(f"{args.seed}-{rank}-{run.state.get('dit_step', 0)}-{run.state.get('ae_step', 0)}")
     if "rng" in run.state and team.is_leader:
         rng.setstate(run.state["rng"])
-    if run.state["phase"] == "export" and run.state["elapsed"]["dit"] < run.budget_s * (1 - args.ae_share):
-        run.state["phase"] = "dit"  # a finished run given a larger --minutes trains its DiT further
+    run.state["phase"] = reopened_phase(run, args)
     counts = {name: sum(p.numel() for p in m.parameters()) for name, m in
               (("autoencoder", ae), ("text_encoder", text_encoder), ("dit", dit))}
     run.log(f"start: phase={run.state['phase']} budget={args.minutes} min workers={workers} "
@@ -383,6 +454,8 @@ def train_worker(rank, args, workers):
     ae.eval().requires_grad_(False)
     if run.state["phase"] == "dit":
         train_dit(run, ae, text_encoder, dit, args, rng, vocab_index)
+    if run.state["phase"] == "decoder":
+        train_decoder(run, ae, args, rng)
     run.state["param_counts"] = counts
     run.save()
     team.finish()
