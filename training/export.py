@@ -23,7 +23,9 @@ from quantize import quantize_int8
 from train import build_models
 
 OPSET = 17
-VERSION = "1.1.0"  # 1.1.0: the DiT trained on to 549k clips (2026-11-25); 1.0.0: 175k clips
+# 1.2.0: 1.1.0 with its decoder fine-tuned on noisy latents (2026-11-25);
+# 1.1.0: the DiT trained on to 549k clips; 1.0.0: 175k clips
+VERSION = "1.2.0"
 PARITY_FIXTURE = "test/fixtures/parity.json"
 SCHEDULER = {"type": "flow-match-euler", "steps": 20, "shift": 2.5, "guidance": 4.0}
 DESCRIPTION = ("Tessera's built-in model: a causal video autoencoder (space /4, time /4), a two-layer "

@@ -7,11 +7,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { download, fillForm, generateAndWait, openApp } from './app';
-import { launchChromium } from './browser';
-import { startPreview } from './server';
+import { useAppSession } from './appSession';
 
 // A mid-tone background: this test is about the panel's decode → detect → report path (near-black
 // frames, where the mark needs its headroom, are tested in test/unit/safety.watermarkHeadroom.test.ts).
@@ -21,22 +20,15 @@ const SEED = 4321;
 const CHECK_TIMEOUT_MS = 60_000;
 
 describe('Check a video', () => {
-  let server: Awaited<ReturnType<typeof startPreview>>;
-  let browser: Browser;
+  const app = useAppSession();
   let page: Page;
   let errors: string[];
   const dir = mkdtempSync(join(tmpdir(), 'tessera-check-e2e-'));
 
   beforeAll(async () => {
-    server = await startPreview();
-    browser = await launchChromium();
-    ({ page, errors } = await openApp(browser, server.url, { backend: 'wasm' }));
+    ({ page, errors } = await openApp(app.browser, app.url, { backend: 'wasm' }));
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const panel = () => page.getByRole('region', { name: 'Check a video' });
   const result = () => panel().getByTestId('check-result');

@@ -5,31 +5,23 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { readPngText } from '../../src/media/png';
 import { provenanceFromPngText } from '../../src/safety/provenance';
 import { appAlert, download, evaluateWithin, fillForm, generateAndWait, openApp } from './app';
-import { launchChromium } from './browser';
-import { startPreview } from './server';
+import { useAppSession } from './appSession';
 
 const PROMPT = 'a yellow square moving right on a purple background';
 
 describe('generation controls', () => {
-  let server: Awaited<ReturnType<typeof startPreview>>;
-  let browser: Browser;
+  const app = useAppSession();
   let page: Page;
   let errors: string[];
   const dir = mkdtempSync(join(tmpdir(), 'tessera-e2e-'));
 
   beforeAll(async () => {
-    server = await startPreview();
-    browser = await launchChromium();
-    ({ page, errors } = await openApp(browser, server.url, { backend: 'wasm' }));
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    ({ page, errors } = await openApp(app.browser, app.url, { backend: 'wasm' }));
   });
 
   it('cancel stops mid-generation, the form is usable at once, and the next generation runs', async () => {

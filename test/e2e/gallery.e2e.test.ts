@@ -2,33 +2,25 @@
  * The gallery in real Chromium with real IndexedDB: every result kept with its thumbnail, across a
  * reload; play; delete and undo; "Generate again" gives the same frames; a phone in portrait.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { fillForm, generateAndWait, lastRawFrames, waitForNewResult } from './app';
-import { launchChromium } from './browser';
+import { useAppSession } from './appSession';
 import { expectGalleryCount, galleryItems, openAppIn, sha256, waitForModel } from './pwaApp';
-import { startPreview } from './server';
 
 const CLIP = 'a red circle moving left on a blue background';
 const IMAGE = 'a yellow square on a purple background';
 
 describe('gallery', () => {
-  let server: Awaited<ReturnType<typeof startPreview>>;
-  let browser: Browser;
+  const app = useAppSession();
   let context: BrowserContext;
   let page: Page;
   let errors: string[];
   let clipFrames: Uint8Array;
 
   beforeAll(async () => {
-    server = await startPreview();
-    browser = await launchChromium();
-    context = await browser.newContext();
-    ({ page, errors } = await openAppIn(context, server.url));
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    context = await app.browser.newContext();
+    ({ page, errors } = await openAppIn(context, app.url));
   });
 
   it('keeps every clip and image with a thumbnail, its settings and the storage used, across a reload', async () => {
@@ -97,9 +89,9 @@ describe('gallery', () => {
   });
 
   it('fills a phone screen in portrait with a 9:16 clip and never scrolls sideways', async () => {
-    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true });
+    const phone = await app.browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true });
     try {
-      const { page: mobile } = await openAppIn(phone, server.url);
+      const { page: mobile } = await openAppIn(phone, app.url);
       await fillForm(mobile, { prompt: CLIP, aspect: '9:16', frames: 9, steps: 2, seed: 3 });
       await generateAndWait(mobile);
       const video = mobile.getByRole('region', { name: 'Result' }).locator('video');

@@ -6,13 +6,12 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { readPngText } from '../../src/media/png';
 import { evaluateWithin, fillForm, generateAndWait } from './app';
-import { launchChromium } from './browser';
+import { useAppSession } from './appSession';
 import { expectGalleryCount, openAppIn } from './pwaApp';
-import { startPreview } from './server';
 
 const PROMPT = 'a blue triangle moving right on a yellow background';
 
@@ -41,8 +40,7 @@ async function formValues(page: Page) {
 
 describe('sharing and restoring settings', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-share-'));
-  let server: Awaited<ReturnType<typeof startPreview>>;
-  let browser: Browser;
+  const app = useAppSession();
   let context: BrowserContext;
   let page: Page;
   let errors: string[];
@@ -50,16 +48,10 @@ describe('sharing and restoring settings', () => {
   let mp4Path: string;
 
   beforeAll(async () => {
-    server = await startPreview();
-    browser = await launchChromium();
-    context = await browser.newContext({ acceptDownloads: true });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    context = await app.browser.newContext({ acceptDownloads: true });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.url });
     await context.addInitScript(NO_FILE_SHARING);
-    ({ page, errors } = await openAppIn(context, server.url));
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    ({ page, errors } = await openAppIn(context, app.url));
   });
 
   it('falls back to downloading the MP4 and copying a settings link when files cannot be shared', async () => {
@@ -82,7 +74,7 @@ describe('sharing and restoring settings', () => {
   });
 
   it('a settings link restores the form and does not generate', async () => {
-    const fresh = await browser.newContext();
+    const fresh = await app.browser.newContext();
     try {
       const opened = await fresh.newPage();
       await opened.goto(link);
@@ -99,9 +91,9 @@ describe('sharing and restoring settings', () => {
   });
 
   it('opening a downloaded Tessera MP4 restores its settings into the form', async () => {
-    const fresh = await browser.newContext();
+    const fresh = await app.browser.newContext();
     try {
-      const { page: other } = await openAppIn(fresh, server.url);
+      const { page: other } = await openAppIn(fresh, app.url);
       await fillForm(other, { prompt: 'something else', aspect: '1:1', steps: 7 });
       await other.locator('input[type="file"][aria-label^="Open a Tessera file"]').setInputFiles(mp4Path);
       const notice = other.getByTestId('notice');
@@ -167,10 +159,10 @@ describe('sharing and restoring settings', () => {
   });
 
   it('hands the MP4 itself to the Web Share API where files can be shared', async () => {
-    const sharing = await browser.newContext();
+    const sharing = await app.browser.newContext();
     try {
       await sharing.addInitScript(RECORDING_SHARE);
-      const { page: other } = await openAppIn(sharing, server.url);
+      const { page: other } = await openAppIn(sharing, app.url);
       await fillForm(other, { prompt: PROMPT, aspect: '1:1', frames: 9, steps: 2, seed: 8 });
       await generateAndWait(other);
       let downloads = 0;
