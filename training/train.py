@@ -147,6 +147,17 @@ def cosine_lr(base, progress, warmup=0.03):
     return base * 0.5 * (1 + math.cos(math.pi * min(1.0, (progress - warmup) / (1 - warmup))))
 
 
+def take_step(run, opt, params, loss, lr):
+    """One optimizer step at `lr` on gradients averaged over the team, clipped to norm 1."""
+    for group in opt.param_groups:
+        group["lr"] = lr
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    run.team.average_gradients(params)
+    torch.nn.utils.clip_grad_norm_(params, 1.0)
+    opt.step()
+
+
 # ---------------------------------------------------------------- phase 1: autoencoder
 
 def edge_weight(clips):
@@ -178,18 +189,12 @@ def train_autoencoder(run, ae, args, rng):
         specs = [world.sample_training_spec(rng) for _ in range(max(2, 40 // frames))]
         clips = world.render_batch(specs, aspect, frames, rng).to(args.device)
         lr = cosine_lr(2e-3, elapsed / budget)
-        for group in opt.param_groups:
-            group["lr"] = lr
         z = ae.encode_raw(clips)
         recon = ae.decode_raw(z + 0.05 * torch.randn_like(z))
         weight = edge_weight(clips)
         err = recon - clips
         loss = (weight * (err ** 2 + 0.5 * err.abs())).mean() + 1e-4 * (z ** 2).mean()
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        run.team.average_gradients(list(ae.parameters()))
-        torch.nn.utils.clip_grad_norm_(ae.parameters(), 1.0)
-        opt.step()
+        take_step(run, opt, list(ae.parameters()), loss, lr)
         step += 1
         if step % 50 == 0:
             psnr = -10 * math.log10(max(1e-10, (err.detach() ** 2).mean().item()))
@@ -268,13 +273,7 @@ def train_dit(run, ae, text_encoder, dit, args, rng, vocab_index):
         pred = dit(noisy, positions.to(args.device), t, text_encoder(ids))
         loss = F.mse_loss(pred, noise - tokens)
         lr = cosine_lr(1e-3, elapsed / budget)
-        for group in opt.param_groups:
-            group["lr"] = lr
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        run.team.average_gradients(params)
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        opt.step()
+        take_step(run, opt, params, loss, lr)
         update_ema(ema["text"], text_encoder, step)
         update_ema(ema["dit"], dit, step)
         step += 1
@@ -371,13 +370,7 @@ def train_decoder(run, ae, args, rng):
         err = recon - clips
         loss = (edge_weight(clips) * (err ** 2 + 0.5 * err.abs())).mean()
         lr = cosine_lr(DECODER_LR, elapsed / budget)
-        for group in opt.param_groups:
-            group["lr"] = lr
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        run.team.average_gradients(params)
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        opt.step()
+        take_step(run, opt, params, loss, lr)
         step += 1
         if step % 50 == 0:
             run.log(f"decoder step {step} t={elapsed:.0f}s loss={loss.item():.4f} lr={lr:.2e}")
