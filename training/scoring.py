@@ -21,7 +21,7 @@ def nearest_colour(rgb):
 
 
 def interior(masks):
-    """Masks [F, H, W] without their one-pixel rim, or as they are where nothing would be left."""
+    """Masks [F, H, W] without their one-pixel rim; unchanged if no frame would keep a pixel."""
     eroded = -F.max_pool2d(-masks[:, None].float(), 3, stride=1, padding=1)[:, 0] > 0.5
     return eroded if eroded.any() else masks
 

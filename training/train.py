@@ -178,6 +178,14 @@ def edge_weight(clips):
     return 1.0 + 6.0 * dilated
 
 
+def autoencoder_batch(rng, device):
+    """Fresh training clips [B, 3, F, H, W] of one random size and length (~40 frames in all)."""
+    frames = rng.choices([f for f, _ in AE_FRAMES], [w for _, w in AE_FRAMES])[0]
+    aspect = rng.choice(list(world.SIZES))
+    specs = [world.sample_training_spec(rng) for _ in range(max(2, 40 // frames))]
+    return world.render_batch(specs, aspect, frames, rng).to(device)
+
+
 def train_autoencoder(run, ae, args, rng):
     budget = run.budget_s * args.ae_share
     opt = torch.optim.AdamW(ae.parameters(), lr=2e-3, weight_decay=1e-4)
@@ -187,10 +195,7 @@ def train_autoencoder(run, ae, args, rng):
     step = run.state.get("ae_step", 0)
     start = time.time() - elapsed
     while (elapsed := run.team.elapsed(start)) < budget:
-        frames = rng.choices([f for f, _ in AE_FRAMES], [w for _, w in AE_FRAMES])[0]
-        aspect = rng.choice(list(world.SIZES))
-        specs = [world.sample_training_spec(rng) for _ in range(max(2, 40 // frames))]
-        clips = world.render_batch(specs, aspect, frames, rng).to(args.device)
+        clips = autoencoder_batch(rng, args.device)
         lr = cosine_lr(2e-3, elapsed / budget)
         z = ae.encode_raw(clips)
         recon = ae.decode_raw(z + 0.05 * torch.randn_like(z))
@@ -361,14 +366,11 @@ def train_decoder(run, ae, args, rng):
     ae.dec_time.train().requires_grad_(True)
     ae.dec2d.train().requires_grad_(True)
     while (elapsed := run.team.elapsed(start)) < budget:
-        frames = rng.choices([f for f, _ in AE_FRAMES], [w for _, w in AE_FRAMES])[0]
-        aspect = rng.choice(list(world.SIZES))
-        specs = [world.sample_training_spec(rng) for _ in range(max(2, 40 // frames))]
-        clips = world.render_batch(specs, aspect, frames, rng).to(args.device)
+        clips = autoencoder_batch(rng, args.device)
         with torch.no_grad():
             z = ae.encode(clips)
         sigma = torch.tensor([0.0 if rng.random() < 0.25 else rng.uniform(0, DECODER_MAX_NOISE)
-                              for _ in specs], device=args.device)
+                              for _ in range(clips.shape[0])], device=args.device)
         recon = ae.decode(z + sigma[:, None, None, None, None] * torch.randn_like(z))
         err = recon - clips
         loss = (edge_weight(clips) * (err ** 2 + 0.5 * err.abs())).mean()
