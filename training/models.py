@@ -170,7 +170,7 @@ class TextEncoder(nn.Module):
 def sincos(values, dim, max_period=10000.0):
     """Fixed sinusoidal features of a float tensor [...] → [..., dim]."""
     half = dim // 2
-    freqs = torch.exp(-math.log(max_period) * torch.arange(half, dtype=torch.float32) / half)
+    freqs = torch.exp(-math.log(max_period) * torch.arange(half, dtype=torch.float32, device=values.device) / half)
     args = values[..., None].float() * freqs
     return torch.cat([torch.sin(args), torch.cos(args)], dim=-1)
 

@@ -2,7 +2,9 @@
 
     /usr/bin/python3 training/train.py                 # default: ~55 min on a 2-core CPU, then export
     /usr/bin/python3 training/train.py --minutes 120   # a longer budget
-    /usr/bin/python3 training/train.py --device cuda   # same script on a GPU
+    python3 training/train.py --device cuda --dit-width 256 --dit-depth 8 --dit-heads 8 \
+        --dit-lr 5e-4 --token-budget 16384 --loader-workers 14   # the shipped DiT's size, on a GPU
+    # (the shipped one also had --init-autoencoder: all phases on a GPU have not been run; model card)
 
 On a CPU the work is split over `--workers` processes with one thread each that average their
 gradients every step (torch.distributed over gloo): on the 2-core machine two such workers train
@@ -32,16 +34,12 @@ import torch.nn.functional as F  # noqa: E402
 from torch._utils import _flatten_dense_tensors, _unflatten_dense_tensors  # noqa: E402
 
 import world  # noqa: E402
-from models import (DiT, LATENT_CHANNELS, PATCH, TEXT_LENGTH, TextEncoder, VideoAutoencoder,
-                    patchify)  # noqa: E402
+from dit_batches import dit_batches  # noqa: E402
+from models import DiT, LATENT_CHANNELS, PATCH, TextEncoder, VideoAutoencoder, patchify  # noqa: E402
 
 AE_FRAMES = [(1, 0.2), (5, 0.5), (9, 0.3)]
-DIT_FRAME_WEIGHTS = [0.12, 0.25, 0.28, 0.15, 0.2]  # over world.FRAME_COUNTS
-# Tokens per DiT step over all workers (each takes its share): short clips get large batches, long
-# ones small. Split, not per worker: a 55-min run with a full budget per worker took 2,805 steps and
-# reached direction 47%; split, 5,300 steps and 84% (torch, held-out, 2026-11-25).
-TOKEN_BUDGET = 3072
-CAPTION_DROPOUT = 0.1
+TOKEN_BUDGET = 3072  # latent tokens per DiT step over all workers
+DIT_SIZE = {"width": 128, "depth": 4, "heads": 4}  # 1.4M parameters: what 55 min on 2 cores can train
 EMA_DECAY = 0.998
 DECODER_LR = 5e-4
 DECODER_MAX_NOISE = 0.5  # in the DiT's unit-scale latent units
@@ -59,6 +57,15 @@ def parse_args():
     p.add_argument("--device", default="cpu")
     p.add_argument("--workers", type=int, default=2, help="CPU training processes (gradients averaged)")
     p.add_argument("--threads", type=int, default=1, help="torch threads per worker")
+    p.add_argument("--dit-width", type=int, default=DIT_SIZE["width"])
+    p.add_argument("--dit-depth", type=int, default=DIT_SIZE["depth"])
+    p.add_argument("--dit-heads", type=int, default=DIT_SIZE["heads"])
+    p.add_argument("--dit-lr", type=float, default=1e-3)
+    p.add_argument("--token-budget", type=int, default=TOKEN_BUDGET, help="latent tokens per DiT step, all workers")
+    p.add_argument("--loader-workers", type=int, default=0,
+                   help="processes that render DiT training clips (0: the training process renders them "
+                        "and reuses encoded ones; a GPU needs a dozen to be kept busy)")
+    p.add_argument("--init-autoencoder", help="take the autoencoder of this checkpoint and start at the DiT")
     p.add_argument("--no-export", action="store_true")
     return p.parse_args()
 
@@ -114,14 +121,15 @@ class Team:
 class Run:
     """Checkpointing, logging and the time budget of one training run (written by the leader)."""
 
-    def __init__(self, folder, budget_s, team):
+    def __init__(self, folder, budget_s, team, device):
         self.folder = folder
         self.team = team
         os.makedirs(folder, exist_ok=True)
         self.path = os.path.join(folder, "checkpoint.pt")
         self.log_file = open(os.path.join(folder, "log.txt"), "a") if team.is_leader else None
         self.budget_s = budget_s
-        self.state = torch.load(self.path) if os.path.exists(self.path) else {"phase": "ae", "elapsed": {}}
+        self.state = (torch.load(self.path, map_location=device) if os.path.exists(self.path)
+                      else {"phase": "ae", "elapsed": {}})
         self.last_save = time.time()
 
     def log(self, message):
@@ -238,12 +246,6 @@ def patch_dim():
     return LATENT_CHANNELS * PATCH[0] * PATCH[1] * PATCH[2]
 
 
-def tokens_per_clip(aspect, frames):
-    width, height = world.SIZES[aspect]
-    t = (frames + 3) // 4
-    return t * (height // 8) * (width // 8)
-
-
 def sample_timesteps(n, device):
     """Logit-normal times shifted toward noise: the coarse layout (colour, motion) is decided there."""
     return torch.sigmoid(torch.randn(n, device=device) + 0.7)
@@ -252,7 +254,8 @@ def sample_timesteps(n, device):
 def train_dit(run, ae, text_encoder, dit, args, rng, vocab_index):
     budget = dit_budget(run, args)
     params = list(text_encoder.parameters()) + list(dit.parameters())
-    opt = torch.optim.AdamW(params, lr=1e-3, weight_decay=0.01)
+    on_gpu = args.device.startswith("cuda")
+    opt = torch.optim.AdamW(params, lr=args.dit_lr, weight_decay=0.01, **({"fused": True} if on_gpu else {}))
     ema = {"text": copy.deepcopy(text_encoder), "dit": copy.deepcopy(dit)}
     if "dit" in run.state:
         opt.load_state_dict(run.state["dit_opt"])
@@ -263,29 +266,27 @@ def train_dit(run, ae, text_encoder, dit, args, rng, vocab_index):
     elapsed = run.state["elapsed"].get("dit", 0.0)
     step, seen = run.state.get("dit_step", 0), run.state.get("dit_seen", 0)
     start = time.time() - elapsed
-    buckets = [(a, f) for a in world.SIZES for f in world.FRAME_COUNTS]
-    weights = [DIT_FRAME_WEIGHTS[world.FRAME_COUNTS.index(f)] for _, f in buckets]
     running = None
-    pool = LatentPool(ae, rng, args.device)
+    # Each worker takes its share of the step's tokens. Split, not per worker: a 55-min run with a
+    # full budget per worker took 2,805 steps and reached direction 47%; split, 5,300 steps and 84%
+    # (torch, held-out, 2026-11-25). At most 64 single images per 3072 tokens.
+    batches = dit_batches(ae, rng, vocab_index, args.token_budget // run.team.size, args.token_budget // 48,
+                          args.device, args.loader_workers, args.seed)
     while (elapsed := run.team.elapsed(start)) < budget:
-        bucket = rng.choices(buckets, weights)[0]
-        batch = max(2, min(64, TOKEN_BUDGET // run.team.size // tokens_per_clip(*bucket)))
-        x0, specs = pool.batch(bucket, batch)
-        ids = torch.tensor([world.encode_caption(rng.choice(world.captions(s)), vocab_index, TEXT_LENGTH)
-                            if rng.random() >= CAPTION_DROPOUT else [0] * TEXT_LENGTH for s in specs],
-                           device=args.device)
+        x0, ids = next(batches)
         tokens, positions = patchify(x0)
-        t = sample_timesteps(batch, args.device)
+        t = sample_timesteps(len(x0), args.device)
         noise = torch.randn_like(tokens)
         noisy = (1 - t[:, None, None]) * tokens + t[:, None, None] * noise
-        pred = dit(noisy, positions.to(args.device), t, text_encoder(ids))
-        loss = F.mse_loss(pred, noise - tokens)
-        lr = cosine_lr(1e-3, elapsed / budget)
+        with torch.autocast("cuda" if on_gpu else "cpu", dtype=torch.bfloat16, enabled=on_gpu):
+            pred = dit(noisy, positions.to(args.device), t, text_encoder(ids))
+        loss = F.mse_loss(pred.float(), noise - tokens)
+        lr = cosine_lr(args.dit_lr, elapsed / budget)
         take_step(run, opt, params, loss, lr)
         update_ema(ema["text"], text_encoder, step)
         update_ema(ema["dit"], dit, step)
         step += 1
-        seen += run.team.total(batch)
+        seen += run.team.total(len(x0))
         running = loss.item() if running is None else 0.98 * running + 0.02 * loss.item()
         if step % 50 == 0:
             run.log(f"dit step {step} t={elapsed:.0f}s seen={seen} loss={running:.4f} lr={lr:.2e} "
@@ -298,46 +299,15 @@ def train_dit(run, ae, text_encoder, dit, args, rng, vocab_index):
     run.log(f"dit done after {step} steps, {seen} clips")
 
 
-class LatentPool:
-    """Encoded training clips per (aspect, frames) bucket, reused a few times each.
-
-    Encoding a batch costs about half a DiT step on this CPU, so most batches are drawn from
-    clips already encoded; a steady share of fresh clips keeps the data unlimited.
-    """
-
-    FRESH_SHARE = 0.35
-    CAPACITY = 1500
-
-    def __init__(self, ae, rng, device):
-        self.ae, self.rng, self.device = ae, rng, device
-        self.items = {}
-
-    def batch(self, bucket, size):
-        items = self.items.setdefault(bucket, [])
-        if len(items) < 3 * size or self.rng.random() < self.FRESH_SHARE:
-            return self._fresh(bucket, size, items)
-        picks = self.rng.sample(items, size)
-        return torch.stack([z for z, _ in picks]), [s for _, s in picks]
-
-    @torch.no_grad()
-    def _fresh(self, bucket, size, items):
-        specs = [world.sample_training_spec(self.rng) for _ in range(size)]
-        latents = self.ae.encode(world.render_batch(specs, *bucket, self.rng).to(self.device))
-        for z, spec in zip(latents, specs):
-            if len(items) < self.CAPACITY:
-                items.append((z, spec))
-            else:
-                items[self.rng.randrange(self.CAPACITY)] = (z, spec)
-        return latents, specs
-
-
 def update_ema(ema_model, model, step):
     """EMA with warm-up: a fixed 0.998 would keep ~20% of the random init after 800 steps, and a
-    CPU budget gives only a few thousand steps."""
+    CPU budget gives only a few thousand steps. One fused update for all tensors (a GPU step is short
+    enough that a launch per tensor would show)."""
     decay = min(EMA_DECAY, (1 + step) / (10 + step))
     with torch.no_grad():
-        for e, p in zip(ema_model.parameters(), model.parameters()):
-            e.mul_(decay).add_(p.detach(), alpha=1 - decay)
+        averaged = list(ema_model.parameters())
+        torch._foreach_mul_(averaged, decay)
+        torch._foreach_add_(averaged, [p.detach() for p in model.parameters()], alpha=1 - decay)
 
 
 def save_dit(run, rng, text_encoder, dit, ema, opt, step, seen, **extra):
@@ -401,9 +371,9 @@ def reopened_phase(run, args):
 
 # ---------------------------------------------------------------- main
 
-def build_models(vocab_size, device):
+def build_models(vocab_size, device, dit_size=DIT_SIZE):
     return (VideoAutoencoder().to(device), TextEncoder(vocab_size).to(device),
-            DiT(patch_dim()).to(device))
+            DiT(patch_dim(), dim=dit_size["width"], depth=dit_size["depth"], heads=dit_size["heads"]).to(device))
 
 
 def main():
@@ -429,8 +399,14 @@ def train_worker(rank, args, workers):
     torch.manual_seed(args.seed)  # the same initial weights in every worker
     vocab = world.vocabulary()
     vocab_index = {w: i for i, w in enumerate(vocab)}
-    run = Run(args.run, args.minutes * 60, team)
-    ae, text_encoder, dit = build_models(len(vocab), args.device)
+    run = Run(args.run, args.minutes * 60, team, args.device)
+    # A resumed run keeps the DiT size it started with, whatever the flags say now.
+    dit_size = run.state.setdefault("dit_size", {"width": args.dit_width, "depth": args.dit_depth,
+                                                 "heads": args.dit_heads})
+    ae, text_encoder, dit = build_models(len(vocab), args.device, dit_size)
+    if "ae" not in run.state and args.init_autoencoder:
+        run.state.update(ae=torch.load(args.init_autoencoder, map_location="cpu")["ae"], phase="dit")
+        run.log(f"autoencoder taken from {args.init_autoencoder}")
     if "ae" in run.state:
         ae.load_state_dict(run.state["ae"])
     if "dit" in run.state:

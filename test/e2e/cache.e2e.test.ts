@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, launchChromium } from './browser';
-import { call, CHUNKED_BYTES, openHarness, requestsFor, startCacheServer, TINY_MANIFEST, tinyBytes, within } from './cacheFixtures';
+import { call, CHUNKED_BYTES, FP32_MANIFEST, openHarness, requestsFor, startCacheServer, TINY_MANIFEST, TINY_SIZE_TEXT, tinyBytes, within } from './cacheFixtures';
 import type { PackServer } from './server/packServer';
 
 const TINY = '/models/tessera-tiny/manifest.json';
@@ -171,12 +171,14 @@ describe('weight cache in Chromium', () => {
 
   it('without Range, a cut full download resumes storing from the first chunk it lacks', async () => {
     await fresh();
-    const size = tinyBytes('dit.onnx');
-    server.setFaults([{ noRange: true }, { path: 'dit.onnx', cutAt: Math.floor(size / 2), times: 1 }]);
+    // Early in the file: Chromium drops body bytes still buffered when the connection is reset, so
+    // a cut at 5.2 MB of a 10 MB file was seen read only to 4 MiB (a retry from an earlier chunk).
+    const cutAt = Math.floor(5.5 * SMALL_CHUNK);
+    server.setFaults([{ noRange: true }, { path: 'dit.onnx', cutAt, times: 1 }]);
     const result = await call(page, 'install', TINY, { chunkBytes: SMALL_CHUNK, ...FAST_RETRY });
     expect(result.error).toBeNull();
     expect(result.value!.status).toBe('complete');
-    expect(result.notes).toContainEqual(expect.objectContaining({ kind: 'retry', file: 'dit.onnx', chunk: Math.floor(size / 2 / SMALL_CHUNK) }));
+    expect(result.notes).toContainEqual(expect.objectContaining({ kind: 'retry', file: 'dit.onnx', chunk: 5 }));
   });
 
   it('resumes after a page reload in the middle of a download', async () => {
@@ -264,7 +266,7 @@ describe('weight cache in Chromium', () => {
     await cdp.send('Storage.overrideQuotaForOrigin', { origin: server.url, quotaSize: 1_000_000 });
     const refused = await call(page, 'install', TINY);
     expect(refused.error).toMatchObject({ name: 'StorageQuotaError', code: 'quota' });
-    expect(refused.error!.message).toMatch(/needs 2\.84 MB more/);
+    expect(refused.error!.message).toContain(`needs ${TINY_SIZE_TEXT} more`);
     expect(refused.error!.message).toMatch(/delete packs/i);
     expect(server.log.filter((r) => r.path.endsWith('.onnx'))).toHaveLength(0);
 
@@ -404,7 +406,7 @@ describe('cache measurements for the benchmark', () => {
       180_000,
     );
     console.log(`cache figures (Chromium, 2 shared cores): ${JSON.stringify(figures)}`);
-    expect(figures.read.bytes).toBe(10_296_631);
+    expect(figures.read.bytes).toBe(FP32_MANIFEST.requirements.totalBytes);
     expect(figures.read.mbPerSecond).toBeGreaterThan(1);
     expect(figures.load.warmMs).toBeGreaterThan(0);
     expect(figures.load.downloadMs).toBeGreaterThan(0);
