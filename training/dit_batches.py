@@ -54,8 +54,9 @@ def dit_batches(ae, rng, vocab_index, tokens, max_clips, device, loader_workers=
 
 
 class RenderedBatches(torch.utils.data.IterableDataset):
-    """Endless batches of freshly rendered clips (uint8, to move a quarter of the bytes between
-    processes) with caption ids; each loader process draws its own scenes."""
+    """Endless batches of freshly rendered clips with caption ids; each loader process draws its own
+    scenes. Clips travel as uint8 (a quarter of the bytes between processes); rounding moves the
+    trails' half-tones by under 1/510."""
 
     def __init__(self, seed, vocab_index, tokens, max_clips):
         super().__init__()
