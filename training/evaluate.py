@@ -3,6 +3,7 @@
     /usr/bin/python3 training/evaluate.py --checkpoint training/runs/default/checkpoint.pt
     /usr/bin/python3 training/evaluate.py --clips DIR                         # score DIR/<i>.y4m
     /usr/bin/python3 training/evaluate.py --pack public/models/tessera-tiny   # via `npm run generate`
+    /usr/bin/python3 training/evaluate.py --pack public/models/tessera-tiny --failures   # and list the misses
 
 The held-out scenes (world.held_out_specs) are never used in training. Results go to stdout as JSON.
 """
@@ -131,11 +132,24 @@ def generate_with_cli(pack, folder, steps, guidance):
                        check=True, stdout=subprocess.DEVNULL)
 
 
-def score_clip_folder(folder):
+def score_clip_folder(folder, list_failures=False):
     specs = world.held_out_specs()
     clips = [downscale_to(read_y4m(os.path.join(folder, f"{i}.y4m")), EVAL_ASPECT) for i in range(len(specs))]
-    return {f"{EVAL_ASPECT} {EVAL_FRAMES}f": scoring.summarise(
-        [scoring.score(c, s) for c, s in zip(clips, specs)])}
+    scores = [scoring.score(c, s) for c, s in zip(clips, specs)]
+    report = {f"{EVAL_ASPECT} {EVAL_FRAMES}f": scoring.summarise(scores)}
+    if list_failures:
+        report["failures"] = failures(scores, specs)
+    return report
+
+
+def failures(scores, specs):
+    """Per category, the held-out scenes (index: caption) that failed it."""
+    failed = {}
+    for i, (result, spec) in enumerate(zip(scores, specs)):
+        for category, passed in result.items():
+            if not passed:
+                failed.setdefault(category, []).append(f"{i}: {world.canonical_caption(spec)}")
+    return failed
 
 
 def main():
@@ -146,15 +160,16 @@ def main():
     p.add_argument("--steps", type=int, default=20)
     p.add_argument("--guidance", type=float, default=4.0)
     p.add_argument("--grid", help="write a PNG grid of sample frames here")
+    p.add_argument("--failures", action="store_true", help="with --pack or --clips: list the scenes that fail")
     args = p.parse_args()
     torch.set_num_threads(1)  # faster than 2 here: torch's threads and OpenBLAS's fight (train.py)
     if args.clips:
-        print(json.dumps(score_clip_folder(args.clips), indent=1))
+        print(json.dumps(score_clip_folder(args.clips, args.failures), indent=1))
         return
     if args.pack:
         with tempfile.TemporaryDirectory() as folder:
             generate_with_cli(args.pack, folder, args.steps, args.guidance)
-            print(json.dumps({"pack": args.pack, "generation": score_clip_folder(folder)}, indent=1))
+            print(json.dumps({"pack": args.pack, "generation": score_clip_folder(folder, args.failures)}, indent=1))
         return
     from export import load_models
     models = load_models(args.checkpoint)
