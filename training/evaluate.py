@@ -65,7 +65,7 @@ def evaluate_models(models, steps, guidance, grid_path=None):
                                 steps, guidance, seed=start))
         clips = torch.cat(clips)
         key = f"{aspect} {frames}f"
-        results[key] = scoring.summarise([scoring.score(c, s) for c, s in zip(clips, chosen)])
+        results[key] = scoring.score_clips(clips, chosen)
         if grid_path and frames == EVAL_FRAMES:
             picture = grid(clips[:12])
             write_png(grid_path, torch.nn.functional.interpolate(picture[None], scale_factor=3)[0])
@@ -80,7 +80,7 @@ def evaluate_autoencoder(ae, count=48):
     recon = ae.decode(ae.encode(clips)).clamp(0, 1)
     psnr = -10 * math.log10((recon - clips).pow(2).mean().item())
     return {"psnr_db": round(psnr, 2),
-            "scores": scoring.summarise([scoring.score(c, s) for c, s in zip(recon, specs)])}
+            "scores": scoring.score_clips(recon, specs)}
 
 
 def read_y4m(path):

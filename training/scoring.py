@@ -155,6 +155,11 @@ def score(clip, spec):
     return result
 
 
+def score_clips(clips, specs):
+    """Pass rates per category of clips against the scenes they were made from."""
+    return summarise([score(c, s) for c, s in zip(clips, specs)])
+
+
 def summarise(results):
     """Share of passes per category over a list of score() dicts."""
     totals = {}

@@ -39,7 +39,7 @@ def swapped(spec, field, rng):
 
 
 def rates(clips, specs):
-    return {k: v["rate"] for k, v in scoring.summarise([scoring.score(c, s) for c, s in zip(clips, specs)]).items()}
+    return {k: v["rate"] for k, v in scoring.score_clips(clips, specs).items()}
 
 
 def main():

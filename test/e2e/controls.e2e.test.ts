@@ -2,11 +2,11 @@
  * The controls around a generation, on WASM (fast here): cancel and go again, settings the pack
  * does not offer, a refused prompt, and a single frame saved as PNG.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPngText } from '../../src/media/png';
 import { provenanceFromPngText } from '../../src/safety/provenance';
 import { appAlert, download, evaluateWithin, fillForm, generateAndWait, openApp } from './app';
@@ -23,9 +23,10 @@ describe('generation controls', () => {
   beforeAll(async () => {
     ({ page, errors } = await openApp(app.browser, app.url, { backend: 'wasm' }));
   });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('cancel stops mid-generation, the form is usable at once, and the next generation runs', async () => {
-    // The pack's most steps (1000): a warmed-up DiT step takes ~20-40 ms here, so the cancel lands with
+    // The pack's most steps (1000): a warmed-up DiT step takes tens of ms here, so the cancel lands with
     // 900+ steps (tens of seconds) still to go whatever the machine's load, and a cancel that did not stop
     // the worker would delay the next run by as much. (60 steps finished in ~1 s once the engine warmed up,
     // before the test could read the progress.)

@@ -4,10 +4,10 @@
  * `npm run generate` (onnxruntime-node).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { encodeY4m } from '../../cli/y4m';
 import { compareBytes, download, fillForm, ffprobe, lastRawFrames, openApp, waitForNewResult } from './app';
 import { useAppSession } from './appSession';
@@ -28,6 +28,7 @@ describe('a prompt becomes an MP4', () => {
   const app = useAppSession();
   let webgpuFrames: Uint8Array;
   const dir = mkdtempSync(join(tmpdir(), 'tessera-e2e-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('generates a 9-frame 1:1 clip on WebGPU from the keyboard and downloads an MP4 ffprobe reads', async () => {
     const { page, errors } = await openApp(app.browser, app.url, { backend: 'webgpu' });
