@@ -4,7 +4,7 @@ Two sources with one interface, `dit_batches(...)` yielding (latents [B, C, T, h
 - in-process (the CPU default): the training process renders clips, encodes them and reuses encoded
   ones from a pool, because rendering and encoding cost as much as a DiT step on 2 cores;
 - `loader_workers > 0` (a GPU): separate processes render fresh clips in parallel, the GPU encodes
-  them; a GPU step takes milliseconds, so one rendering process would leave it idle.
+  them; one process renders about 1,000 clips/s, and the H200 run took 2,567 clips/s.
 """
 import random
 
