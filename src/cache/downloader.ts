@@ -10,7 +10,8 @@
  */
 import type { ManifestFile } from '../models/manifest';
 import type { CacheBackend } from './backend';
-import { CacheError, DownloadError, IntegrityError, StorageQuotaError, formatBytes, isQuotaExceeded } from './errors';
+import { formatBytes } from '../lib/formatBytes';
+import { CacheError, DownloadError, IntegrityError, StorageQuotaError, isQuotaExceeded } from './errors';
 import {
   explainFetchFailure,
   explainStatus,

@@ -98,20 +98,6 @@ export class PackNotInstalledError extends CacheError {
   }
 }
 
-/** Formats a byte count for people: "1.6 MB", "2.10 GB". */
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes)) return '? B';
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (Math.abs(value) >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  const digits = unit === 0 ? 0 : value < 10 ? 2 : value < 100 ? 1 : 0;
-  return `${value.toFixed(digits)} ${units[unit]}`;
-}
-
 /** True for the DOMException IndexedDB raises when the origin's quota is used up. */
 export function isQuotaExceeded(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;

@@ -22,7 +22,6 @@ export {
   PackNotInstalledError,
   PackRequirementsError,
   StorageQuotaError,
-  formatBytes,
   type CacheErrorCode,
 } from './errors';
 export { fetchManifest, type FetchedManifest } from './manifestFetch';

@@ -4,7 +4,8 @@
  * BroadcastChannel), and the last error per pack. A small external store for React's
  * `useSyncExternalStore`, so the panel holds no storage logic of its own.
  */
-import { formatBytes, PackRequirementsError } from './errors';
+import { formatBytes } from '../lib/formatBytes';
+import { PackRequirementsError } from './errors';
 import type { FetchedManifest } from './manifestFetch';
 import type { InstallOptions, PackInfo, StoreAnnouncement } from './modelStore';
 import { MODELS_CHANNEL, ModelStore } from './modelStore';

@@ -1,5 +1,6 @@
 /** Storage quota before a download, and persistence so the browser does not evict installed packs. */
-import { StorageQuotaError, formatBytes } from './errors';
+import { formatBytes } from '../lib/formatBytes';
+import { StorageQuotaError } from './errors';
 
 /** Head-room on top of the bytes themselves: IndexedDB's own records and the estimate's lag. */
 const QUOTA_MARGIN = 1.05;

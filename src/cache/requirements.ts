@@ -3,7 +3,7 @@
  * a pack that cannot run is refused with reasons instead of failing later inside onnxruntime.
  */
 import type { Manifest } from '../models/manifest';
-import { formatBytes } from './errors';
+import { formatBytes } from '../lib/formatBytes';
 
 /** What the device offers; `webgpu` null where there is no adapter (onnxruntime then runs WASM). */
 export interface DeviceLimits {

@@ -3,6 +3,7 @@
  * when an adapter exists whose features and limits fit the pack, else WASM (multithreaded when the
  * page is cross-origin isolated). Every outcome carries a reason in words for the UI.
  */
+import { formatBytes } from '../lib/formatBytes';
 import type { BackendFallback, BackendInfo, BackendPreference } from '../engine/protocol';
 
 /** What the pack needs from a GPU (manifest `requirements`). */
@@ -110,8 +111,4 @@ export async function chooseDevice(preference: BackendPreference, needs: PackNee
       fallback: null,
     },
   };
-}
-
-function formatBytes(bytes: number): string {
-  return bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)} GiB` : `${Math.round(bytes / 1024 ** 2)} MiB`;
 }

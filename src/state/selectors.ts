@@ -1,5 +1,6 @@
 /** Derived values for the UI, computed from plain store data. */
 import type { PackInfo } from '../engine/protocol';
+import { formatBytes } from '../lib/formatBytes';
 import type { LoadProgress } from './slices/engineSlice';
 import type { GenerationProgress } from './slices/generationSlice';
 
@@ -33,7 +34,7 @@ export function progressText(progress: GenerationProgress): string {
   return `Step ${progress.step} of ${progress.total}${eta}`;
 }
 
-/** "Loading dit.onnx (1.2 MB of 5.8 MB)…" while files arrive or are read, "Loading dit (2 of 4)…" while sessions are made. */
+/** "Loading dit.onnx (1.20 MB of 5.79 MB)…" while files arrive or are read, "Loading dit (2 of 4)…" while sessions are made. */
 export function loadText(load: LoadProgress | null): string {
   if (!load) return 'Starting…';
   return `Loading ${load.file} (${load.stage === 'download' ? `${formatBytes(load.loaded)} of ${formatBytes(load.total)}` : `${load.loaded} of ${load.total}`})…`;
@@ -45,10 +46,4 @@ export function formatDuration(ms: number): string {
   if (seconds < 10) return `${seconds.toFixed(1)} s`;
   if (seconds < 60) return `${Math.round(seconds)} s`;
   return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
-}
-
-/** 1.2 MB, 340 kB */
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
-  return `${Math.max(1, Math.round(bytes / 1e3))} kB`;
 }

@@ -5,7 +5,7 @@
 import { useMemo } from 'react';
 import type { GalleryEntry } from '../gallery/galleryTypes';
 import { deleteClip, dismissGalleryError, playClip, undoDelete } from '../state/galleryActions';
-import { formatBytes } from '../state/selectors';
+import { formatBytes } from '../lib/formatBytes';
 import { generateAgain } from '../state/shareActions';
 import type { GalleryItem } from '../state/slices/gallerySlice';
 import { useStore } from '../state/store';
@@ -23,7 +23,7 @@ export function Gallery() {
         <h2 id="gallery-heading">Gallery</h2>
         {status === 'ready' && (
           <p className="hint" data-testid="gallery-usage">
-            {items.length === 1 ? '1 clip' : `${items.length} clips`} · {items.length > 0 ? formatBytes(bytes) : '0 kB'} on this device
+            {items.length === 1 ? '1 clip' : `${items.length} clips`} · {formatBytes(bytes)} on this device
           </p>
         )}
       </div>

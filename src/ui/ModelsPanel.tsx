@@ -5,7 +5,8 @@
  * store and actions; this file only shows them.
  */
 import { useState, useSyncExternalStore, type FormEvent } from 'react';
-import { formatBytes, type PackInfo } from '../cache';
+import type { PackInfo } from '../cache';
+import { formatBytes } from '../lib/formatBytes';
 import { describeDownload, ModelsController, type DownloadView, type ModelsError } from '../cache/modelsController';
 import { choosePack } from '../state/actions';
 import { packUseOffer, type PackChoice, type UseOffer } from '../state/packChoice';

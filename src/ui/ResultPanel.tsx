@@ -1,6 +1,7 @@
 /** The finished clip (looping) or image, its download, and the prompt, seed and settings that made it. */
 import { reuseSeed } from '../state/actions';
-import { formatBytes, formatDuration } from '../state/selectors';
+import { formatBytes } from '../lib/formatBytes';
+import { formatDuration } from '../state/selectors';
 import { useStore } from '../state/store';
 import { ShareButton } from './ShareButton';
 

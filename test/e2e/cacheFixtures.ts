@@ -11,7 +11,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { bundleHarness, HARNESS_HTML } from './server/harnessBundle';
 import { startPackServer, type PackServer } from './server/packServer';
 import type { CacheHarness } from './harness/harness';
-import { formatBytes } from '../../src/cache/errors';
+import { formatBytes } from '../../src/lib/formatBytes';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const TINY_DIR = join(ROOT, 'public/models/tessera-tiny');

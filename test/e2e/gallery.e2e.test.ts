@@ -32,7 +32,7 @@ describe('gallery', () => {
     await fillForm(page, { prompt: IMAGE, aspect: '16:9', frames: 1, steps: 2, seed: 12 });
     await generateAndWait(page);
     await expectGalleryCount(page, 2);
-    expect(await page.getByTestId('gallery-usage').textContent()).toMatch(/^2 clips · \d+(\.\d)? (kB|MB) on this device$/);
+    expect(await page.getByTestId('gallery-usage').textContent()).toMatch(/^2 clips · \d+(\.\d+)? (kB|MB) on this device$/);
 
     await page.reload();
     await waitForModel(page);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, isQuotaExceeded } from '../../src/cache/errors';
+import { isQuotaExceeded } from '../../src/cache/errors';
 import { checkHttpUrl, looksLikeHtml, manifestUrlFor, readBodyInto, TruncatedBody } from '../../src/cache/http';
 import { etaSeconds, FileProgress, RateMeter, type ModelProgress } from '../../src/cache/progress';
 import { chunkCount, chunkRange, emptyFileRecord, packStatus, recordMatches, storedBytes, type FileRecord } from '../../src/cache/records';
@@ -72,10 +72,7 @@ describe('URLs and HTML detection', () => {
     expect(looksLikeHtml(Uint8Array.of(0x3c, 0x00, 0x80, 0x3f))).toBe(false); // a float that starts with '<'
   });
 
-  it('formats bytes and recognises quota errors', () => {
-    expect(formatBytes(2_836_007)).toBe('2.84 MB');
-    expect(formatBytes(512)).toBe('512 B');
-    expect(formatBytes(4 * 1024 ** 3)).toBe('4.29 GB');
+  it('recognises quota errors, also wrapped as a cause', () => {
     expect(isQuotaExceeded({ name: 'QuotaExceededError' })).toBe(true);
     expect(isQuotaExceeded({ name: 'Error', cause: { name: 'QuotaExceededError' } })).toBe(true);
     expect(isQuotaExceeded(new Error('x'))).toBe(false);
@@ -220,7 +217,7 @@ describe('Models panel summaries', () => {
     const view = summarize(files, info);
     expect(view).toMatchObject({ loaded: 1800, total: 4000, rate: 250, file: 'b.onnx', done: false });
     expect(view.eta).toBeCloseTo(8.8);
-    expect(describeDownload(view)).toBe('1.80 KB of 4.00 KB · 250 B/s · 9 s left');
+    expect(describeDownload(view)).toBe('1.80 kB of 4.00 kB · 250 B/s · 9 s left');
   });
 
   it('formats durations for people', () => {

@@ -32,7 +32,7 @@ describe('UI selectors', () => {
   });
 
   it('says which file loads and how far, at start and while switching models', () => {
-    expect(loadText({ stage: 'download', file: 'dit.onnx', loaded: 1_200_000, total: 5_786_804 })).toBe('Loading dit.onnx (1.2 MB of 5.8 MB)…');
+    expect(loadText({ stage: 'download', file: 'dit.onnx', loaded: 1_200_000, total: 5_786_804 })).toBe('Loading dit.onnx (1.20 MB of 5.79 MB)…');
     expect(loadText({ stage: 'load', file: 'dit', loaded: 2, total: 4 })).toBe('Loading dit (2 of 4)…');
     expect(loadText(null)).toBe('Starting…');
   });
