@@ -7,9 +7,10 @@
     # (the shipped DiT: 8 min with --init-autoencoder; all phases from scratch ran only 2.5 min: model card)
 
 On a CPU the work is split over `--workers` processes with one thread each that average their
-gradients every step (torch.distributed over gloo): on the 2-core machine two such workers train
-the DiT at about 2 x 109 clips/s, where one process with two threads managed 49-56 clips/s
-(OpenBLAS's own thread pool fights torch's; measured 2026-11-25, 1:1 x 17-frame batches).
+gradients every step (torch.distributed over gloo), each taking its share of every step's batch:
+on the 2-core machine two such workers compute DiT steps at about 2 x 109 clips/s, where one process
+with two threads managed 49-56 clips/s (OpenBLAS's own thread pool fights torch's; measured
+2026-11-25, 1:1 x 17-frame batches); with rendering and encoding, a run trains 95-110 clips/s.
 
 Phases: (1) the video autoencoder, (2) the text encoder + DiT with flow matching on mixed sizes and
 durations, (3) the decoder alone, fine-tuned on noisy latents so the DiT's inexact ones decode to
@@ -38,7 +39,8 @@ from dit_batches import dit_batches  # noqa: E402
 from models import DiT, LATENT_CHANNELS, PATCH, TextEncoder, VideoAutoencoder, patchify  # noqa: E402
 
 AE_FRAMES = [(1, 0.2), (5, 0.5), (9, 0.3)]
-TOKEN_BUDGET = 3072  # latent tokens per DiT step over all workers
+AE_FRAMES_PER_STEP = 40  # rendered frames per autoencoder or decoder step, over all workers
+TOKEN_BUDGET = 1536  # latent tokens per DiT step over all workers (about 19 clips of 1:1 x 17 frames)
 DIT_SIZE = {"width": 128, "depth": 4, "heads": 4}  # 1.4M parameters: what 55 min on 2 cores can train
 EMA_DECAY = 0.998
 DECODER_LR = 5e-4
@@ -48,8 +50,10 @@ DECODER_MAX_NOISE = 0.5  # in the DiT's unit-scale latent units
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--minutes", type=float, default=55.0, help="total training budget (all phases)")
-    p.add_argument("--ae-share", type=float, default=0.25, help="share of the budget for the autoencoder")
-    p.add_argument("--decoder-share", type=float, default=0.1,
+    p.add_argument("--ae-share", type=float, default=0.2, help="share of the budget for the autoencoder")
+    # 0.2 each: with 0.25 / 0.1 the autoencoder's reconstructions kept 61-71% of held-out shapes and
+    # capped the DiT's; with 0.2 / 0.2, 90% (2026-11-26, model card).
+    p.add_argument("--decoder-share", type=float, default=0.2,
                    help="share of the budget for the noise-robust decoder fine-tune after the DiT")
     p.add_argument("--run", default="training/runs/default", help="checkpoint and log folder")
     p.add_argument("--out", default="public/models/tessera-tiny", help="where the model pack goes")
@@ -186,11 +190,11 @@ def edge_weight(clips):
     return 1.0 + 6.0 * dilated
 
 
-def autoencoder_batch(rng, device):
-    """Fresh training clips [B, 3, F, H, W] of one random size and length (~40 frames in all)."""
+def autoencoder_batch(rng, device, frame_budget):
+    """Fresh training clips [B, 3, F, H, W] of one random size and length, about `frame_budget` frames."""
     frames = rng.choices([f for f, _ in AE_FRAMES], [w for _, w in AE_FRAMES])[0]
     aspect = rng.choice(list(world.SIZES))
-    specs = [world.sample_training_spec(rng) for _ in range(max(2, 40 // frames))]
+    specs = [world.sample_training_spec(rng) for _ in range(max(2, frame_budget // frames))]
     return world.render_batch(specs, aspect, frames, rng).to(device)
 
 
@@ -202,8 +206,10 @@ def train_autoencoder(run, ae, args, rng):
     elapsed = run.state["elapsed"].get("ae", 0.0)
     step = run.state.get("ae_step", 0)
     start = time.time() - elapsed
+    # Each worker renders its share of the step's frames, as the DiT's workers split its tokens.
+    frame_budget = AE_FRAMES_PER_STEP // run.team.size
     while (elapsed := run.team.elapsed(start)) < budget:
-        clips = autoencoder_batch(rng, args.device)
+        clips = autoencoder_batch(rng, args.device, frame_budget)
         lr = cosine_lr(2e-3, elapsed / budget)
         z = ae.encode_raw(clips)
         recon = ae.decode_raw(z + 0.05 * torch.randn_like(z))
@@ -267,9 +273,10 @@ def train_dit(run, ae, text_encoder, dit, args, rng, vocab_index):
     step, seen = run.state.get("dit_step", 0), run.state.get("dit_seen", 0)
     start = time.time() - elapsed
     running = None
-    # Each worker takes its share of the step's tokens. Split, not per worker: a 55-min run with a
-    # full budget per worker took 2,805 steps and reached direction 47%; split, 5,300 steps and 84%
-    # (torch, held-out, 2026-11-25). At most 64 single images per 3072 tokens.
+    # Each worker takes its share of the step's tokens. On 2 cores, steps count more than batch size:
+    # 55-min runs with 6,144 / 3,072 / 1,536 tokens per step took 2,805 / 5,300 / 11,450 steps of
+    # about the same 200k clips and reached held-out direction 53% / 86% / 88%, shape 43% / 43% / 53%
+    # (int8 packs through the CLI, model card). At most 32 single images per 1,536 tokens.
     batches = dit_batches(ae, rng, vocab_index, args.token_budget // run.team.size, args.token_budget // 48,
                           args.device, args.loader_workers, args.seed)
     while (elapsed := run.team.elapsed(start)) < budget:
@@ -336,8 +343,9 @@ def train_decoder(run, ae, args, rng):
     start = time.time() - elapsed
     ae.dec_time.train().requires_grad_(True)
     ae.dec2d.train().requires_grad_(True)
+    frame_budget = AE_FRAMES_PER_STEP // run.team.size
     while (elapsed := run.team.elapsed(start)) < budget:
-        clips = autoencoder_batch(rng, args.device)
+        clips = autoencoder_batch(rng, args.device, frame_budget)
         with torch.no_grad():
             z = ae.encode(clips)
         sigma = torch.tensor([0.0 if rng.random() < 0.25 else rng.uniform(0, DECODER_MAX_NOISE)
