@@ -79,7 +79,7 @@ class LatentPool:
     Rendering and encoding a batch cost about as much as a DiT step on this CPU, so most batches
     are drawn from clips already encoded; a steady share of fresh clips keeps the data unlimited.
     15% fresh (was 35%) kept a 55-min run at 92-100 clips/s with half the batch per step; such a
-    run draws each encoded clip about 6-7 times (some 32k fresh clips among the 214k it draws).
+    run draws each encoded clip about 6-7 times (some 32k fresh clips among the 215k it draws).
     """
 
     FRESH_SHARE = 0.15

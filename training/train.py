@@ -274,7 +274,7 @@ def train_dit(run, ae, text_encoder, dit, args, rng, vocab_index):
     start = time.time() - elapsed
     running = None
     # Each worker takes its share of the step's tokens. On 2 cores, steps count more than batch size:
-    # 55-min runs with 6,144 / 3,072 / 1,536 tokens per step took 2,805 / 5,300 / 11,450 steps of
+    # 55-min runs with 6,144 / 3,072 / 1,536 tokens per step took 2,805 / 5,300 / 11,491 steps of
     # about the same 200k clips and reached held-out direction 53% / 86% / 88%, shape 43% / 43% / 53%
     # (int8 packs through the CLI, model card). At most 32 single images per 1,536 tokens.
     batches = dit_batches(ae, rng, vocab_index, args.token_budget // run.team.size, args.token_budget // 48,
