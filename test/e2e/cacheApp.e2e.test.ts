@@ -76,7 +76,7 @@ describe('the weight cache in the app', () => {
     const row = packRow('tessera-chunked');
     const text = row.getByTestId('download-text');
     await expect.poll(async () => (await text.count()) > 0 && /dit\.onnx/.test((await text.textContent()) ?? ''), { timeout: 30_000 }).toBe(true);
-    await expect.poll(async () => (await text.textContent()) ?? '', { timeout: 15_000 }).toMatch(new RegExp(`^Downloading dit\\.onnx: [\\d.]+ [KM]?B of ${TINY_SIZE_PATTERN} · [\\d.]+ [KM]?B/s · (\\d+ min )?\\d+ s left$`));
+    await expect.poll(async () => (await text.textContent()) ?? '', { timeout: 15_000 }).toMatch(new RegExp(`^Downloading dit\\.onnx: [\\d.]+ [kM]?B of ${TINY_SIZE_PATTERN} · [\\d.]+ [kM]?B/s · (\\d+ min )?\\d+ s left$`));
     const bar = row.getByRole('progressbar', { name: 'Download of tessera-chunked' });
     const first = Number(await bar.getAttribute('value'));
     await page.screenshot({ path: 'test-results/models-panel-downloading.png', fullPage: true }).catch(() => undefined);
@@ -85,7 +85,7 @@ describe('the weight cache in the app', () => {
     const paused = row.locator('.models-error');
     await expect.poll(async () => ((await paused.count()) ? await paused.textContent() : ''), { timeout: 15_000 }).toMatch(/paused; press Resume/);
     expect(await row.getAttribute('data-status')).toBe('partial');
-    expect(await row.getByTestId('pack-status').textContent()).toMatch(new RegExp(`^Partial — [\\d.]+ [KM]B of ${TINY_SIZE_PATTERN}$`));
+    expect(await row.getByTestId('pack-status').textContent()).toMatch(new RegExp(`^Partial — [\\d.]+ [kM]B of ${TINY_SIZE_PATTERN}$`));
 
     packs.setFaults([]);
     const requestsBefore = packs.log.length;
