@@ -51,8 +51,8 @@ def parse_args():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--minutes", type=float, default=55.0, help="total training budget (all phases)")
     p.add_argument("--ae-share", type=float, default=0.2, help="share of the budget for the autoencoder")
-    # 0.2 each: with 0.25 / 0.1 the autoencoder's reconstructions kept 61-71% of held-out shapes and
-    # capped the DiT's; with 0.2 / 0.2, 90% (2026-11-26, model card).
+    # 0.2 each: with 0.25 / 0.1 (and a full 40-frame batch per worker) reconstructions kept 61-71%
+    # of held-out shapes and capped the DiT's; with 0.2 / 0.2 and the frames split, 90% (model card).
     p.add_argument("--decoder-share", type=float, default=0.2,
                    help="share of the budget for the noise-robust decoder fine-tune after the DiT")
     p.add_argument("--run", default="training/runs/default", help="checkpoint and log folder")
