@@ -165,12 +165,12 @@ def export_pack(checkpoint_path, out, parity_fixture=PARITY_FIXTURE):
     fp32_dir = out.rstrip("/") + "-fp32"
     name = os.path.basename(out.rstrip("/"))
     export_graphs(ae, text_encoder, dit, fp32_dir)
-    preview = preview_projection(ae)
-    write_manifest(fp32_dir, name + "-fp32", "fp32", vocab, preview, description(dit))
+    preview, about = preview_projection(ae), description(dit)
+    write_manifest(fp32_dir, name + "-fp32", "fp32", vocab, preview, about)
     os.makedirs(out, exist_ok=True)
     for graph in ("text_encoder.onnx", "dit.onnx", "vae_decoder.onnx", "vae_encoder.onnx"):
         quantize_int8(os.path.join(fp32_dir, graph), os.path.join(out, graph))
-    write_manifest(out, name, "int8", vocab, preview, description(dit))
+    write_manifest(out, name, "int8", vocab, preview, about)
     write_parity_fixture(ae, text_encoder, dit, vocab, parity_fixture)
 
 

@@ -190,11 +190,12 @@ def edge_weight(clips):
     return 1.0 + 6.0 * dilated
 
 
-def autoencoder_batch(rng, device, frame_budget):
-    """Fresh training clips [B, 3, F, H, W] of one random size and length, about `frame_budget` frames."""
+def autoencoder_batch(rng, device, workers):
+    """Fresh training clips [B, 3, F, H, W] of one random size and length: this worker's share of a
+    step's AE_FRAMES_PER_STEP frames, as the DiT's workers split its tokens."""
     frames = rng.choices([f for f, _ in AE_FRAMES], [w for _, w in AE_FRAMES])[0]
     aspect = rng.choice(list(world.SIZES))
-    specs = [world.sample_training_spec(rng) for _ in range(max(2, frame_budget // frames))]
+    specs = [world.sample_training_spec(rng) for _ in range(max(2, AE_FRAMES_PER_STEP // workers // frames))]
     return world.render_batch(specs, aspect, frames, rng).to(device)
 
 
@@ -206,10 +207,8 @@ def train_autoencoder(run, ae, args, rng):
     elapsed = run.state["elapsed"].get("ae", 0.0)
     step = run.state.get("ae_step", 0)
     start = time.time() - elapsed
-    # Each worker renders its share of the step's frames, as the DiT's workers split its tokens.
-    frame_budget = AE_FRAMES_PER_STEP // run.team.size
     while (elapsed := run.team.elapsed(start)) < budget:
-        clips = autoencoder_batch(rng, args.device, frame_budget)
+        clips = autoencoder_batch(rng, args.device, run.team.size)
         lr = cosine_lr(2e-3, elapsed / budget)
         z = ae.encode_raw(clips)
         recon = ae.decode_raw(z + 0.05 * torch.randn_like(z))
@@ -276,7 +275,8 @@ def train_dit(run, ae, text_encoder, dit, args, rng, vocab_index):
     # Each worker takes its share of the step's tokens. On 2 cores, steps count more than batch size:
     # 55-min runs with 6,144 / 3,072 / 1,536 tokens per step took 2,805 / 5,300 / 11,491 steps of
     # about the same 200k clips and reached held-out direction 53% / 86% / 88%, shape 43% / 43% / 53%
-    # (int8 packs through the CLI, model card). At most 32 single images per 1,536 tokens.
+    # (int8 packs through the CLI, model card). A worker takes at most token_budget // 48 single
+    # images (by default 32 of the 48 that its 768 of the 1,536 tokens would hold).
     batches = dit_batches(ae, rng, vocab_index, args.token_budget // run.team.size, args.token_budget // 48,
                           args.device, args.loader_workers, args.seed)
     while (elapsed := run.team.elapsed(start)) < budget:
@@ -343,9 +343,8 @@ def train_decoder(run, ae, args, rng):
     start = time.time() - elapsed
     ae.dec_time.train().requires_grad_(True)
     ae.dec2d.train().requires_grad_(True)
-    frame_budget = AE_FRAMES_PER_STEP // run.team.size
     while (elapsed := run.team.elapsed(start)) < budget:
-        clips = autoencoder_batch(rng, args.device, frame_budget)
+        clips = autoencoder_batch(rng, args.device, run.team.size)
         with torch.no_grad():
             z = ae.encode(clips)
         sigma = torch.tensor([0.0 if rng.random() < 0.25 else rng.uniform(0, DECODER_MAX_NOISE)
