@@ -4,7 +4,8 @@
     /usr/bin/python3 training/train.py --minutes 120   # a longer budget
     python3 training/train.py --device cuda --dit-width 256 --dit-depth 8 --dit-heads 8 \
         --dit-lr 5e-4 --token-budget 16384 --loader-workers 14   # the shipped DiT's size, on a GPU
-    # (the shipped DiT: 8 min with --init-autoencoder; all phases from scratch ran only 2.5 min: model card)
+    # (the shipped DiT: 8 min with --init-autoencoder, plain loss --object-weight 0; all phases from
+    # scratch ran only 2.5 min: model card)
 
 On a CPU the work is split over `--workers` processes with one thread each that average their
 gradients every step (torch.distributed over gloo), each taking its share of every step's batch:
