@@ -66,7 +66,7 @@ def parse_args():
     p.add_argument("--dit-depth", type=int, default=DIT_SIZE["depth"])
     p.add_argument("--dit-heads", type=int, default=DIT_SIZE["heads"])
     # 2e-3: in 24-min DiT A/B runs on the CPU (with --object-weight 1), held-out shapes 43 against 36
-    # of ~90 with 1e-3 (training/results/dit-loss-weight-ab.json).
+    # of ~90 with 1e-3; 4e-3 broke motion (directions 37 of 104; training/results/dit-loss-weight-ab.json).
     p.add_argument("--dit-lr", type=float, default=2e-3, help="peak learning rate (5e-4 for the 256-wide DiT)")
     p.add_argument("--object-weight", type=float, default=1.0,
                    help="extra DiT loss weight on tokens that stand out from the clip's background (0: none)")
@@ -267,6 +267,7 @@ def token_weights(tokens, strength):
     their shapes weigh little against the background, which the text's colour word settles early.
     Measured in 24-min DiT A/B runs (training/results/dit-loss-weight-ab.json): strength 0 / 1 / 3
     gave held-out shapes 29 / 36 / 39 of ~90 and directions 83 / 84 / 30 of 104; 3 starves motion.
+    At lr 2e-3, strength 2 was no better than 1 (shapes 36 of 88 against 43 of 90).
     A whole 55-min default run with strength 1 and lr 2e-3: int8 shape 45% -> 62% (model card)."""
     if strength == 0:
         return torch.ones_like(tokens[..., :1])
