@@ -1,11 +1,14 @@
 """Held-out evaluation of a checkpoint (torch) or of clips made by the shipped pipeline (y4m files).
 
     /usr/bin/python3 training/evaluate.py --checkpoint training/runs/default/checkpoint.pt
+    /usr/bin/python3 training/evaluate.py --checkpoint CKPT --scenes validation   # to choose settings
     /usr/bin/python3 training/evaluate.py --clips DIR                         # score DIR/<i>.y4m
     /usr/bin/python3 training/evaluate.py --pack public/models/tessera-tiny   # via `npm run generate`
     /usr/bin/python3 training/evaluate.py --pack public/models/tessera-tiny --failures   # and list the misses
 
-The held-out scenes (world.held_out_specs) are never used in training. Results go to stdout as JSON.
+The held-out scenes (world.held_out_specs) are never used in training; training and sampler settings
+are compared on the validation scenes (world.validation_specs), so held-out scores stay a test.
+Results go to stdout as JSON.
 """
 import argparse
 import json
@@ -23,6 +26,7 @@ from models import TEXT_LENGTH, patchify, unpatchify
 from pngio import grid, write_png
 
 EVAL_ASPECT, EVAL_FRAMES = "1:1", 17
+SCENE_SETS = {"held-out": world.held_out_specs, "validation": world.validation_specs}
 
 
 def flow_schedule(steps, shift):
@@ -52,8 +56,7 @@ def sample(models, caption_list, aspect, frames, steps=20, guidance=4.0, shift=2
     return ae.decode(unpatchify(tokens, shape)).clamp(0, 1)
 
 
-def evaluate_models(models, steps, guidance, grid_path=None):
-    specs = world.held_out_specs()
+def evaluate_models(models, specs, steps, guidance, shift, grid_path=None):
     results = {}
     settings = [(EVAL_ASPECT, EVAL_FRAMES, specs), ("16:9", 33, specs[:20]), ("9:16", 33, specs[20:40]),
                 ("1:1", 1, specs[:40])]
@@ -62,7 +65,7 @@ def evaluate_models(models, steps, guidance, grid_path=None):
         for start in range(0, len(chosen), 16):
             batch = chosen[start:start + 16]
             clips.append(sample(models, [world.canonical_caption(s) for s in batch], aspect, frames,
-                                steps, guidance, seed=start))
+                                steps, guidance, shift, seed=start))
         clips = torch.cat(clips)
         key = f"{aspect} {frames}f"
         results[key] = scoring.score_clips(clips, chosen)
@@ -73,9 +76,9 @@ def evaluate_models(models, steps, guidance, grid_path=None):
 
 
 @torch.no_grad()
-def evaluate_autoencoder(ae, count=48):
+def evaluate_autoencoder(ae, specs, count=48):
     rng = random.Random(99)
-    specs = world.held_out_specs()[:count]
+    specs = specs[:count]
     clips = world.render_batch(specs, EVAL_ASPECT, EVAL_FRAMES, rng)
     recon = ae.decode(ae.encode(clips)).clamp(0, 1)
     psnr = -10 * math.log10((recon - clips).pow(2).mean().item())
@@ -159,6 +162,9 @@ def main():
     p.add_argument("--pack", help="model pack folder to evaluate through `npm run generate`")
     p.add_argument("--steps", type=int, default=20)
     p.add_argument("--guidance", type=float, default=4.0)
+    p.add_argument("--shift", type=float, default=2.5, help="with --checkpoint: the sampler's time shift")
+    p.add_argument("--scenes", choices=["held-out", "validation"], default="held-out",
+                   help="with --checkpoint: which scene set to generate")
     p.add_argument("--grid", help="write a PNG grid of sample frames here")
     p.add_argument("--failures", action="store_true", help="with --pack or --clips: list the scenes that fail")
     args = p.parse_args()
@@ -173,8 +179,9 @@ def main():
         return
     from export import load_models
     models = load_models(args.checkpoint)
-    report = {"autoencoder": evaluate_autoencoder(models[0]),
-              "generation": evaluate_models(models, args.steps, args.guidance, args.grid)}
+    specs = SCENE_SETS[args.scenes]()
+    report = {"scenes": args.scenes, "autoencoder": evaluate_autoencoder(models[0], specs),
+              "generation": evaluate_models(models, specs, args.steps, args.guidance, args.shift, args.grid)}
     print(json.dumps(report, indent=1))
 
 

@@ -114,6 +114,12 @@ def largest_component_frame(masks, frames):
     return int(areas[frames].argmax()) + frames[0] if len(frames) else int(areas.argmax())
 
 
+def shape_of(masks):
+    """The object's shape class on its largest frame in the middle half of the clip."""
+    f = masks.shape[0]
+    return classify_shape(masks[largest_component_frame(masks, list(range(f // 4, f - f // 4)) or [0])])
+
+
 def score(clip, spec):
     """Per-category results (True/False) for one clip; categories that do not apply are absent."""
     _, f, height, width = clip.shape
@@ -142,8 +148,7 @@ def score(clip, spec):
         return result
     result["colour"] = dominant_colour(clip.permute(1, 2, 3, 0)[interior(masks)]) == obj["colour"]
     if kind == "single":
-        middle = largest_component_frame(masks, list(range(f // 4, f - f // 4)) or [0])
-        result["shape"] = classify_shape(masks[middle]) == obj["shape"]
+        result["shape"] = shape_of(masks) == obj["shape"]
     if f > 1:
         result["direction"] = classify_motion(masks, width, height, min_area) == obj["motion"]
     if kind == "occlusion" and f > 1:

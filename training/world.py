@@ -71,11 +71,20 @@ def sample_spec(rng: random.Random):
 
 def held_out_specs():
     """Scenes never shown in training: the evaluation prompts. Fixed seed, so always the same."""
-    rng = random.Random(20261125)
+    return _scene_set(random.Random(20261125), sample_spec)
+
+
+def validation_specs():
+    """Scenes from the training distribution with their own seed, in the held-out set's mix: for
+    choosing training and sampler settings, so that the held-out scores stay a test of the result."""
+    return _scene_set(random.Random(777), sample_training_spec)
+
+
+def _scene_set(rng, draw):
     specs, seen = [], set()
     wanted = {"single": 40, "occlusion": 16, "pair": 8}
     while any(wanted.values()):
-        spec = sample_spec(rng)
+        spec = draw(rng)
         if wanted.get(spec["kind"], 0) and spec_key(spec) not in seen:
             seen.add(spec_key(spec))
             specs.append(spec)
