@@ -70,6 +70,8 @@ def parse_args():
     p.add_argument("--dit-lr", type=float, default=2e-3, help="peak learning rate (5e-4 for the 256-wide DiT)")
     p.add_argument("--object-weight", type=float, default=1.0,
                    help="extra DiT loss weight on tokens that stand out from the clip's background (0: none)")
+    p.add_argument("--time-logit-mean", type=float, default=0.7,
+                   help="mean of the logit-normal DiT training times (higher: more training near pure noise)")
     p.add_argument("--token-budget", type=int, default=TOKEN_BUDGET, help="latent tokens per DiT step, all workers")
     p.add_argument("--loader-workers", type=int, default=0,
                    help="processes that render DiT training clips (0: the training process renders them "
@@ -256,9 +258,9 @@ def patch_dim():
     return LATENT_CHANNELS * PATCH[0] * PATCH[1] * PATCH[2]
 
 
-def sample_timesteps(n, device):
+def sample_timesteps(n, device, logit_mean):
     """Logit-normal times shifted toward noise: the coarse layout (colour, motion) is decided there."""
-    return torch.sigmoid(torch.randn(n, device=device) + 0.7)
+    return torch.sigmoid(torch.randn(n, device=device) + logit_mean)
 
 
 def token_weights(tokens, strength):
@@ -303,7 +305,7 @@ def train_dit(run, ae, text_encoder, dit, args, rng, vocab_index):
     while (elapsed := run.team.elapsed(start)) < budget:
         x0, ids = next(batches)
         tokens, positions = patchify(x0)
-        t = sample_timesteps(len(x0), args.device)
+        t = sample_timesteps(len(x0), args.device, args.time_logit_mean)
         noise = torch.randn_like(tokens)
         noisy = (1 - t[:, None, None]) * tokens + t[:, None, None] * noise
         # bf16 on a GPU (its matrix units); fp32 on the CPU, which has no fast bf16 here.
