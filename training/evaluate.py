@@ -34,25 +34,34 @@ def flow_schedule(steps, shift):
     return shift * s / (1 + (shift - 1) * s)
 
 
+def caption_embeddings(models, captions, negative=""):
+    """Text embeddings of the captions, then of the negative caption once per caption (for CFG)."""
+    _, text_encoder, _, vocab = models
+    index = {w: i for i, w in enumerate(vocab)}
+    ids = [world.encode_caption(c, index, TEXT_LENGTH) for c in captions + [negative] * len(captions)]
+    return text_encoder(torch.tensor(ids))
+
+
+def euler_cfg(dit, tokens, positions, text, times, guidance):
+    """Euler steps along `times` with classifier-free guidance against the negative half of `text`."""
+    n = len(tokens)
+    for now, after in zip(times[:-1], times[1:]):
+        v = dit(torch.cat([tokens, tokens]), positions, now.expand(2 * n), text)
+        v_cond, v_neg = v[:n], v[n:]
+        tokens = tokens + (after - now) * (v_neg + guidance * (v_cond - v_neg))
+    return tokens
+
+
 @torch.no_grad()
 def sample(models, caption_list, aspect, frames, steps=20, guidance=4.0, shift=2.5, seed=0, negative=""):
     """The same sampler as src/pipeline/textToVideo.ts: Euler over shifted flow-matching times, CFG."""
-    ae, text_encoder, dit, vocab = models
-    index = {w: i for i, w in enumerate(vocab)}
+    ae, _, dit, _ = models
     width, height = world.SIZES[aspect]
-    n = len(caption_list)
-    ids = torch.tensor([world.encode_caption(c, index, TEXT_LENGTH) for c in caption_list]
-                       + [world.encode_caption(negative, index, TEXT_LENGTH)] * n)
-    text = text_encoder(ids)
-    shape = (n, ae.latent_mean.shape[0], (frames + 3) // 4, height // 4, width // 4)
+    text = caption_embeddings(models, caption_list, negative)
+    shape = (len(caption_list), ae.latent_mean.shape[0], (frames + 3) // 4, height // 4, width // 4)
     generator = torch.Generator().manual_seed(seed)
     tokens, positions = patchify(torch.randn(shape, generator=generator))
-    times = flow_schedule(steps, shift)
-    for i in range(steps):
-        t = times[i].expand(2 * n)
-        v = dit(torch.cat([tokens, tokens]), positions, t, text)
-        v_cond, v_neg = v[:n], v[n:]
-        tokens = tokens + (times[i + 1] - times[i]) * (v_neg + guidance * (v_cond - v_neg))
+    tokens = euler_cfg(dit, tokens, positions, text, flow_schedule(steps, shift), guidance)
     return ae.decode(unpatchify(tokens, shape)).clamp(0, 1)
 
 

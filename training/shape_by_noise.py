@@ -10,14 +10,15 @@ from pure noise. Prints one JSON line per start: shapes kept, and what each aske
 import argparse
 import json
 import random
+from collections import Counter
 
 import torch
 
 import scoring
 import world
-from evaluate import EVAL_ASPECT, EVAL_FRAMES, flow_schedule
+from evaluate import EVAL_ASPECT, EVAL_FRAMES, caption_embeddings, euler_cfg, flow_schedule
 from export import load_models
-from models import TEXT_LENGTH, patchify, unpatchify
+from models import patchify, unpatchify
 
 BATCH = 16
 
@@ -34,20 +35,14 @@ def one_object_scenes(count, seed=4242):
 
 @torch.no_grad()
 def denoise_from(models, latents, captions, start, steps, guidance, shift, seed):
-    """Euler from `start` to 0 over the tail of the sampler's schedule, classifier-free guidance."""
-    ae, text_encoder, dit, vocab = models
-    index = {w: i for i, w in enumerate(vocab)}
-    n = len(captions)
-    ids = [world.encode_caption(c, index, TEXT_LENGTH) for c in captions] + [[0] * TEXT_LENGTH] * n
-    text = text_encoder(torch.tensor(ids))
+    """Euler from `start` to 0 over the tail of the evaluation sampler's schedule, with CFG."""
+    ae, _, dit, _ = models
     clean, positions = patchify(latents)
     noise = torch.randn(clean.shape, generator=torch.Generator().manual_seed(seed))
     times = flow_schedule(steps, shift)
     times = times[times <= start + 1e-6]
     tokens = (1 - times[0]) * clean + times[0] * noise
-    for now, after in zip(times[:-1], times[1:]):
-        v = dit(torch.cat([tokens, tokens]), positions, now.expand(2 * n), text)
-        tokens = tokens + (after - now) * (v[n:] + guidance * (v[:n] - v[n:]))
+    tokens = euler_cfg(dit, tokens, positions, caption_embeddings(models, captions), times, guidance)
     return ae.decode(unpatchify(tokens, latents.shape)).clamp(0, 1)
 
 
@@ -74,8 +69,7 @@ def main():
             for clip, spec in zip(clips, batch):
                 masks = scoring.object_masks(clip, scoring.background_colour(clip), exclude_gray=False)
                 wanted, got = spec["objects"][0]["shape"], str(scoring.shape_of(masks))
-                became.setdefault(wanted, {}).setdefault(got, 0)
-                became[wanted][got] += 1
+                became.setdefault(wanted, Counter())[got] += 1
                 kept += got == wanted
         print(json.dumps({"start": start, "shapes_kept": f"{kept}/{len(specs)}", "became": became}), flush=True)
 
