@@ -42,30 +42,40 @@ def caption_embeddings(models, captions, negative=""):
     return text_encoder(torch.tensor(ids))
 
 
-def euler_cfg(dit, tokens, positions, text, times, guidance):
-    """Euler steps along `times` with classifier-free guidance against the negative half of `text`."""
+def euler_cfg(dit, tokens, positions, text, times, guidance, eta=0.0, generator=None):
+    """Steps along `times` with classifier-free guidance against the negative half of `text`.
+
+    Each step predicts the clean sample and the noise from the velocity and moves to the next time;
+    with `eta` > 0 that share of the noise is drawn afresh from `generator` (a stochastic sampler, measured
+    only here: training/results/stochastic-sampler.json); 0 is plain Euler, the app's sampler."""
     n = len(tokens)
     for now, after in zip(times[:-1], times[1:]):
         v = dit(torch.cat([tokens, tokens]), positions, now.expand(2 * n), text)
         v_cond, v_neg = v[:n], v[n:]
-        tokens = tokens + (after - now) * (v_neg + guidance * (v_cond - v_neg))
+        v = v_neg + guidance * (v_cond - v_neg)
+        if eta == 0:
+            tokens = tokens + (after - now) * v
+            continue
+        clean, noise = tokens - now * v, tokens + (1 - now) * v
+        fresh = torch.randn(tokens.shape, generator=generator)
+        tokens = (1 - after) * clean + after * ((1 - eta ** 2) ** 0.5 * noise + eta * fresh)
     return tokens
 
 
 @torch.no_grad()
-def sample(models, caption_list, aspect, frames, steps=20, guidance=4.0, shift=2.5, seed=0, negative=""):
-    """The same sampler as src/pipeline/textToVideo.ts: Euler over shifted flow-matching times, CFG."""
+def sample(models, caption_list, aspect, frames, steps=20, guidance=4.0, shift=2.5, seed=0, negative="", eta=0.0):
+    """The same sampler as src/pipeline/textToVideo.ts: shifted flow-matching times, CFG."""
     ae, _, dit, _ = models
     width, height = world.SIZES[aspect]
     text = caption_embeddings(models, caption_list, negative)
     shape = (len(caption_list), ae.latent_mean.shape[0], (frames + 3) // 4, height // 4, width // 4)
     generator = torch.Generator().manual_seed(seed)
     tokens, positions = patchify(torch.randn(shape, generator=generator))
-    tokens = euler_cfg(dit, tokens, positions, text, flow_schedule(steps, shift), guidance)
+    tokens = euler_cfg(dit, tokens, positions, text, flow_schedule(steps, shift), guidance, eta, generator)
     return ae.decode(unpatchify(tokens, shape)).clamp(0, 1)
 
 
-def evaluate_models(models, specs, steps, guidance, shift, grid_path=None):
+def evaluate_models(models, specs, steps, guidance, shift, eta=0.0, grid_path=None):
     results = {}
     settings = [(EVAL_ASPECT, EVAL_FRAMES, specs), ("16:9", 33, specs[:20]), ("9:16", 33, specs[20:40]),
                 ("1:1", 1, specs[:40])]
@@ -74,7 +84,7 @@ def evaluate_models(models, specs, steps, guidance, shift, grid_path=None):
         for start in range(0, len(chosen), 16):
             batch = chosen[start:start + 16]
             clips.append(sample(models, [world.canonical_caption(s) for s in batch], aspect, frames,
-                                steps, guidance, shift, seed=start))
+                                steps, guidance, shift, seed=start, eta=eta))
         clips = torch.cat(clips)
         key = f"{aspect} {frames}f"
         results[key] = scoring.score_clips(clips, chosen)
@@ -172,6 +182,8 @@ def main():
     p.add_argument("--steps", type=int, default=20)
     p.add_argument("--guidance", type=float, default=4.0)
     p.add_argument("--shift", type=float, default=2.5, help="with --checkpoint: the sampler's time shift")
+    p.add_argument("--eta", type=float, default=0.0,
+                   help="with --checkpoint: share of fresh noise in each step (0: Euler)")
     p.add_argument("--scenes", choices=["held-out", "validation"], default="held-out",
                    help="with --checkpoint: which scene set to generate")
     p.add_argument("--grid", help="write a PNG grid of sample frames here")
@@ -190,7 +202,7 @@ def main():
     models = load_models(args.checkpoint)
     specs = SCENE_SETS[args.scenes]()
     report = {"scenes": args.scenes, "autoencoder": evaluate_autoencoder(models[0], specs),
-              "generation": evaluate_models(models, specs, args.steps, args.guidance, args.shift, args.grid)}
+              "generation": evaluate_models(models, specs, args.steps, args.guidance, args.shift, args.eta, args.grid)}
     print(json.dumps(report, indent=1))
 
 

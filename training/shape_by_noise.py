@@ -34,15 +34,16 @@ def one_object_scenes(count, seed=4242):
 
 
 @torch.no_grad()
-def denoise_from(models, latents, captions, start, steps, guidance, shift, seed):
+def denoise_from(models, latents, captions, start, steps, guidance, shift, seed, eta=0.0):
     """Euler from `start` to 0 over the tail of the evaluation sampler's schedule, with CFG."""
     ae, _, dit, _ = models
     clean, positions = patchify(latents)
-    noise = torch.randn(clean.shape, generator=torch.Generator().manual_seed(seed))
+    generator = torch.Generator().manual_seed(seed)
+    noise = torch.randn(clean.shape, generator=generator)
     times = flow_schedule(steps, shift)
     times = times[times <= start + 1e-6]
     tokens = (1 - times[0]) * clean + times[0] * noise
-    tokens = euler_cfg(dit, tokens, positions, caption_embeddings(models, captions), times, guidance)
+    tokens = euler_cfg(dit, tokens, positions, caption_embeddings(models, captions), times, guidance, eta, generator)
     return ae.decode(unpatchify(tokens, latents.shape)).clamp(0, 1)
 
 
@@ -54,6 +55,7 @@ def main():
     p.add_argument("--steps", type=int, default=20)
     p.add_argument("--guidance", type=float, default=4.0)
     p.add_argument("--shift", type=float, default=2.5)
+    p.add_argument("--eta", type=float, default=0.0, help="share of fresh noise per step (evaluate.euler_cfg)")
     args = p.parse_args()
     torch.set_num_threads(1)
     models = load_models(args.checkpoint)
@@ -65,7 +67,7 @@ def main():
         for b in range(0, len(specs), BATCH):
             batch = specs[b:b + BATCH]
             clips = denoise_from(models, latents[b:b + BATCH], [world.canonical_caption(s) for s in batch],
-                                 start, args.steps, args.guidance, args.shift, seed=b)
+                                 start, args.steps, args.guidance, args.shift, seed=b, eta=args.eta)
             for clip, spec in zip(clips, batch):
                 masks = scoring.object_masks(clip, scoring.background_colour(clip), exclude_gray=False)
                 wanted, got = spec["objects"][0]["shape"], str(scoring.shape_of(masks))

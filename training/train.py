@@ -71,7 +71,8 @@ def parse_args():
     p.add_argument("--object-weight", type=float, default=1.0,
                    help="extra DiT loss weight on tokens that stand out from the clip's background (0: none)")
     # 1.2 and 1.7 in 24-min DiT A/B runs: directions 89 against 78 of 104 (validation), shapes no
-    # better, refinement at low noise worse (training/results/dit-time-ab.json); not yet a whole run.
+    # better (training/results/dit-time-ab.json); a whole 55-min run with 1.2 (run E) kept run C's
+    # shapes and directions and lost colour (cpu-runs-eval.json), so 0.7 stays.
     p.add_argument("--time-logit-mean", type=float, default=0.7,
                    help="mean of the logit-normal DiT training times (higher: more training near pure noise)")
     p.add_argument("--token-budget", type=int, default=TOKEN_BUDGET, help="latent tokens per DiT step, all workers")
