@@ -64,7 +64,7 @@ def euler_cfg(dit, tokens, positions, text, times, guidance, eta=0.0, generator=
 
 @torch.no_grad()
 def sample(models, caption_list, aspect, frames, steps=20, guidance=4.0, shift=2.5, seed=0, negative="", eta=0.0):
-    """The same sampler as src/pipeline/textToVideo.ts: shifted flow-matching times, CFG."""
+    """With eta 0, the same sampler as src/pipeline/textToVideo.ts: Euler over shifted flow-matching times, CFG."""
     ae, _, dit, _ = models
     width, height = world.SIZES[aspect]
     text = caption_embeddings(models, caption_list, negative)

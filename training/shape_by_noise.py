@@ -35,7 +35,7 @@ def one_object_scenes(count, seed=4242):
 
 @torch.no_grad()
 def denoise_from(models, latents, captions, start, steps, guidance, shift, seed, eta=0.0):
-    """Euler from `start` to 0 over the tail of the evaluation sampler's schedule, with CFG."""
+    """From `start` to 0 over the tail of the evaluation sampler's schedule, with CFG (Euler at eta 0)."""
     ae, _, dit, _ = models
     clean, positions = patchify(latents)
     generator = torch.Generator().manual_seed(seed)
