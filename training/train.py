@@ -2,10 +2,12 @@
 
     /usr/bin/python3 training/train.py                 # default: ~55 min on a 2-core CPU, then export
     /usr/bin/python3 training/train.py --minutes 120   # a longer budget
-    python3 training/train.py --device cuda            # on a GPU: 9 min, the shipped DiT's size (GPU_DEFAULTS)
+    python3 training/train.py --device cuda --no-export   # on a GPU: 9 min, the shipped DiT's size
 
 `--device cuda` changes the defaults to GPU_DEFAULTS (any flag given still wins): from scratch on one
-H100 they reproduced the shipped pack's held-out scores in 9 minutes (model card).
+H100 they reproduced the shipped pack's held-out scores in 9 minutes (model card). Every pack so far
+was exported by training/export.py under Debian's torch 1.13; a newer torch defaults to another ONNX
+exporter, untried on these models, hence --no-export there and export.py here.
 
 On a CPU the work is split over `--workers` processes with one thread each that average their
 gradients every step (torch.distributed over gloo), each taking its share of every step's batch:
