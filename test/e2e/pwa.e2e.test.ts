@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fillForm, generateAndWait } from './app';
 import { launchChromium } from './browser';
 import { expectGalleryCount, galleryItems, openAppIn, waitForModel, waitForServiceWorker } from './pwaApp';
-import { startPreview } from './server';
+import { E2E_DIST_DIR, startPreview } from './server';
 
 interface ManifestIcon {
   src: string;
@@ -32,7 +32,7 @@ describe('installable, offline-capable app', () => {
   let errors: string[];
 
   beforeAll(async () => {
-    cpSync('dist', outDir, { recursive: true });
+    cpSync(E2E_DIST_DIR, outDir, { recursive: true });
     server = await startPreview({ outDir });
     serverOpen = true;
     browser = await launchChromium();

@@ -8,9 +8,11 @@ if (!existsSync(chromium)) {
   console.error(`e2e: no Chromium at ${chromium}; install it (apt-get install -y chromium) or set CHROMIUM_PATH`);
   process.exit(1);
 }
-// The suite tests the production build (dev mode hides onnxruntime's pthread trap); E2E_NO_BUILD=1 reuses dist/.
+// The suite tests the production build (dev mode hides onnxruntime's pthread trap); E2E_NO_BUILD=1 reuses it.
+// E2E_DIST_DIR builds into (and serves) another folder than dist/.
 if (process.env.E2E_NO_BUILD !== '1') {
-  const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+  const outDir = process.env.E2E_DIST_DIR ?? 'dist';
+  const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn', '--outDir', outDir, '--emptyOutDir'], { stdio: 'inherit' });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 const result = spawnSync('npx', ['vitest', 'run', '--config', 'vitest.e2e.config.ts', ...process.argv.slice(2)], {
