@@ -6,6 +6,7 @@
  */
 import { expandPrompt, type PromptExpansion } from '../pipeline/promptExpansion';
 import { latentPreview } from '../pipeline/preview';
+import { assertReadablePrompt } from '../pipeline/promptReadability';
 import type { GeneratedVideo, StepEndEvent } from '../pipeline/textToVideo';
 import { generateVideo } from '../pipeline/videoModes';
 import { chooseDevice, wasmChoice } from '../runtime/device';
@@ -170,7 +171,9 @@ export class Engine implements WorkerEngineApi {
     const { settings } = request;
     const { manifest } = loaded.pack;
 
-    // 1. Check the request: safety policy on every text the model could see, then output options
+    // 1. Check the request: a prompt the model can read, the safety policy on every text the model
+    // could see, then output options
+    assertReadablePrompt(settings.prompt);
     const expansion = settings.expandPrompt ? expandPrompt(settings.prompt) : null;
     const caption = expansion?.caption ?? settings.prompt;
     assertPromptsAllowed({ prompt: settings.prompt, expandedPrompt: caption, negativePrompt: settings.negativePrompt });

@@ -3,10 +3,12 @@
  * (docs/model-pack.md, "Caption style"), e.g. "blue ball goes left" →
  * "a blue circle moving left on a black background". It only renames and fills in what the prompt
  * leaves open; it never changes what the prompt says. Every rename and default is reported in
- * `changes`, and every word it could not carry into the caption in `unknownWords`.
+ * `changes`, every word it could not carry into the caption in `unknownWords`, and every word with
+ * letters the model cannot read at all in `outsideAlphabet`.
  */
 import { COLOURS, PILLAR_COLOUR, type Motion, type Place, type Shape } from './promptLexicon';
 import { parsePrompt, type PromptItem } from './promptParser';
+import { wordsOutsideAlphabet } from './promptReadability';
 
 /** What expansion did to one part of the prompt. */
 export interface ExpansionChange {
@@ -22,6 +24,8 @@ export interface PromptExpansion {
   readonly caption: string;
   /** Words and phrases of the prompt that the caption does not carry, each once. */
   readonly unknownWords: readonly string[];
+  /** Words with letters outside a-z and 0-9 ("café", "猫"): the tokenizer keeps only their ASCII parts. */
+  readonly outsideAlphabet: readonly string[];
   readonly changes: readonly ExpansionChange[];
 }
 
@@ -63,7 +67,7 @@ export function expandPrompt(prompt: string): PromptExpansion {
   const caption = has('camera')
     ? panCaption(entities, items, unknown, changes)
     : objectCaption(entities, { occlusion: has('behind') || entities.some((e) => e.role === 'pillar'), trail: has('trail') }, items, unknown, changes);
-  return { caption, unknownWords: [...new Set(unknown.filter((w) => w.length > 0))], changes };
+  return { caption, unknownWords: [...new Set(unknown.filter((w) => w.length > 0))], outsideAlphabet: wordsOutsideAlphabet(prompt), changes };
 }
 
 /** Builds entities from nouns, turns occluders into the pillar, and attaches colours and motions. */

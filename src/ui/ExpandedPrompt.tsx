@@ -1,6 +1,6 @@
 /**
- * What the model will actually read: the expanded caption, editable before generating, and the
- * words it could not use (so nothing is dropped silently).
+ * What the model will actually read: the expanded caption, editable before generating, the words it
+ * could not use, and the words with letters outside its alphabet (so nothing is dropped silently).
  */
 import { useState } from 'react';
 import { editCaption, editedCaption } from '../state/modeActions';
@@ -11,7 +11,22 @@ export function ExpandedPrompt() {
   const enabled = useStore((s) => s.expandPrompt);
   const edited = useStore((s) => editedCaption(s));
   const [editing, setEditing] = useState(false);
-  if (!enabled || !expansion) return <p id="expanded-prompt" className="expanded" hidden />;
+  if (!expansion) return <p id="expanded-prompt" className="expanded" hidden />;
+  // The tokenizer drops letters outside a-z and 0-9 with or without expansion: say so either way.
+  const outside = expansion.outsideAlphabet.length > 0 && (
+    <p className="unknown" data-testid="outside-alphabet">
+      Words with letters the model cannot read (only a–z and 0–9 reach it): {expansion.outsideAlphabet.join(', ')}
+    </p>
+  );
+  if (!enabled) {
+    return outside ? (
+      <div id="expanded-prompt" className="expanded" aria-live="polite">
+        {outside}
+      </div>
+    ) : (
+      <p id="expanded-prompt" className="expanded" hidden />
+    );
+  }
   const caption = edited ?? expansion.caption;
   return (
     <div id="expanded-prompt" className="expanded" aria-live="polite">
@@ -39,6 +54,7 @@ export function ExpandedPrompt() {
         </p>
       )}
       {expansion.unknownWords.length > 0 && <p className="unknown">Not understood (left out): {expansion.unknownWords.join(', ')}</p>}
+      {outside}
     </div>
   );
 }

@@ -46,7 +46,7 @@ describe('expandPrompt on trained captions', () => {
   it('leaves every canonical caption unchanged, with nothing unknown', () => {
     let count = 0;
     for (const [canonical] of trainedScenes()) {
-      expect(expandPrompt(canonical)).toEqual({ caption: canonical, unknownWords: [], changes: [] });
+      expect(expandPrompt(canonical)).toEqual({ caption: canonical, unknownWords: [], outsideAlphabet: [], changes: [] });
       count++;
     }
     expect(count).toBeGreaterThanOrEqual(400);
@@ -173,6 +173,12 @@ describe('expandPrompt on free prompts', () => {
       'the camera pans right over yellow hills and red trees under a black sky',
     );
     expect(expandPrompt('the camera pans over hills').changes).toContainEqual({ kind: 'default', what: 'camera', from: '', to: 'pans right' });
+  });
+
+  it('reports words with letters outside the alphabet, which the caption cannot carry', () => {
+    const result = expandPrompt('a rouge café ball 猫 moving left');
+    expect(result.outsideAlphabet).toEqual(['café', '猫']);
+    expect(result.caption).toBe('a red circle moving left on a black background');
   });
 
   it('gives a caption for an empty prompt, every part marked as a default', () => {
