@@ -47,6 +47,9 @@ export interface DownloadOptions {
   readonly retryDelayMs?: number;
 }
 
+/** The next step after a cut download: every pack with stored records has a Resume button in Models. */
+const RESUME_HINT = 'press Resume; finished chunks are kept';
+
 /** How many times a chunk that fails its hash is fetched again before the file is declared bad. */
 const INTEGRITY_REFETCHES = 2;
 
@@ -363,7 +366,7 @@ class FileDownload {
       response = await this.fetch(this.file.url, { headers: { Range: range }, cache: 'no-store', signal: signal ?? null });
     } catch (error) {
       if ((error as { name?: string }).name === 'AbortError' || signal?.aborted) throw error;
-      throw new Retryable(`fetch failed: ${String(error)}`, new DownloadError('fetch-failed', explainFetchFailure(this.file.url, this.what), this.file.url, { cause: error }));
+      throw new Retryable(`fetch failed: ${String(error)}`, new DownloadError('fetch-failed', explainFetchFailure(this.file.url, this.what, RESUME_HINT), this.file.url, { cause: error }));
     }
     if (isHtmlContentType(response.headers.get('content-type'))) {
       await response.body?.cancel().catch(() => undefined);
@@ -397,7 +400,7 @@ class FileDownload {
   }
 
   private cutError(): DownloadError {
-    return new DownloadError('fetch-failed', explainFetchFailure(this.file.url, this.what), this.file.url);
+    return new DownloadError('fetch-failed', explainFetchFailure(this.file.url, this.what, RESUME_HINT), this.file.url);
   }
 
   private sizeMismatch(serverBytes: number): DownloadError {

@@ -40,20 +40,25 @@ function isCrossOrigin(url: string): boolean {
   return page !== undefined && new URL(url).origin !== new URL(page).origin;
 }
 
-/** Words for a fetch that rejected (TypeError): offline, unreachable, or refused by CORS. */
-export function explainFetchFailure(url: string, what: string): string {
+/**
+ * Words for a fetch that rejected (TypeError): offline, unreachable, or refused by CORS (a browser
+ * cannot tell a closed port from a CORS refusal). `retry` is the next step in the words of the
+ * control the UI offers where the message shows ("press Resume" on a pack's row, "press Add again"
+ * by the URL field), so the message never names a button that is not there.
+ */
+export function explainFetchFailure(url: string, what: string, retry: string): string {
   if ((globalThis as { navigator?: { onLine?: boolean } }).navigator?.onLine === false) {
-    return `Could not download ${what}: this device is offline. Reconnect and press Resume; installed packs keep working offline.`;
+    return `Could not download ${what}: this device is offline. Reconnect and ${retry}; installed packs keep working offline.`;
   }
   if (isCrossOrigin(url)) {
     const origin = new URL(url).origin;
     return (
       `Could not download ${what} from ${origin}: the server is unreachable, or it does not let other sites read its files (CORS). ` +
       'If the URL opens in a browser tab, the server must send "Access-Control-Allow-Origin" (and expose Content-Range for resumable downloads). ' +
-      'Otherwise check the address and your connection, then press Resume.'
+      `Otherwise check the address and your connection, then ${retry}.`
     );
   }
-  return `Could not download ${what}: the connection failed (${new URL(url).host}). Check your connection and press Resume; finished chunks are kept.`;
+  return `Could not download ${what}: the connection failed (${new URL(url).host}). Check your connection and ${retry}.`;
 }
 
 /** Words for an HTTP error status. */

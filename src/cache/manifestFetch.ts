@@ -36,27 +36,40 @@ export function parseFetchedManifest(json: unknown, url: string): Manifest {
   return manifest;
 }
 
+export interface FetchManifestOptions {
+  readonly fetch?: Fetch;
+  readonly signal?: AbortSignal;
+  readonly base?: string;
+  /**
+   * The next step after a network failure, in the words of the control the UI offers where the
+   * error shows (the Add form: "press Add again"); "try again" by default.
+   */
+  readonly retry?: string;
+}
+
 /**
  * Downloads and validates a manifest. `input` may be the manifest's URL or its folder's.
  * @throws DownloadError (URL, network, CORS, HTTP, HTML, not JSON) or ManifestError (malformed)
  */
-export async function fetchManifest(input: string, options: { fetch?: Fetch; signal?: AbortSignal; base?: string } = {}): Promise<FetchedManifest> {
+export async function fetchManifest(input: string, options: FetchManifestOptions = {}): Promise<FetchedManifest> {
   const url = manifestUrlFor(input, options.base);
+  const typed = checkHttpUrl(input, options.base).href;
+  // Where the person gave a folder (or a page), errors name what they typed, not only the URL tried.
+  const asked = typed === url ? null : typed;
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   let response: Response;
   try {
     response = await doFetch(url, { cache: 'no-cache', signal: options.signal ?? null });
   } catch (error) {
     if ((error as { name?: string }).name === 'AbortError') throw new DownloadError('aborted', 'Cancelled.', url, { cause: error });
-    throw new DownloadError('fetch-failed', explainFetchFailure(url, 'the manifest'), url, { cause: error });
+    throw new DownloadError('fetch-failed', explainFetchFailure(url, 'the manifest', options.retry ?? 'try again'), url, { cause: error });
+  }
+  if (response.status === 404 || response.status === 410) {
+    throw new DownloadError('http-status', noManifestMessage(url, asked, `answered HTTP ${response.status}`), url);
   }
   if (!response.ok) throw new DownloadError('http-status', explainStatus(response.status, url, 'the manifest'), url);
   if (isHtmlContentType(response.headers.get('content-type'))) {
-    throw new DownloadError(
-      'html-instead-of-file',
-      `${url} is a web page, not a model pack's manifest.json. Enter the address of the manifest itself (or of the folder that holds it).`,
-      url,
-    );
+    throw new DownloadError('html-instead-of-file', noManifestMessage(url, asked, 'answered a web page, as many servers do for every unknown address'), url);
   }
   const declared = Number(response.headers.get('content-length') ?? 0);
   if (declared > MAX_MANIFEST_BYTES) {
@@ -75,4 +88,14 @@ export async function fetchManifest(input: string, options: { fetch?: Fetch; sig
     throw new DownloadError('not-json', `${url} is not JSON${hint}; a model pack's manifest.json was expected.`, url);
   }
   return { manifest: parseFetchedManifest(json, url), json, url };
+}
+
+/**
+ * No manifest where one was looked for. Not "a file its manifest lists is missing" (there is no
+ * manifest yet): the address itself does not lead to a pack.
+ */
+function noManifestMessage(url: string, asked: string | null, answer: string): string {
+  const fix = "Enter the address of a model pack's manifest.json, or of the folder that holds it.";
+  if (asked === null) return `There is no model pack manifest at ${url}: the server ${answer}. ${fix}`;
+  return `There is no model pack at ${asked}: asked for its manifest.json (${url}), the server ${answer}. ${fix}`;
 }

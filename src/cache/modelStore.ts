@@ -106,9 +106,12 @@ export class ModelStore {
     return parseFetchedManifest(pack.manifestJson, pack.sourceUrl);
   }
 
-  /** Downloads and validates a manifest without installing anything (for "Add model from URL"). */
-  fetchManifest(url: string, signal?: AbortSignal): Promise<FetchedManifest> {
-    return fetchManifest(url, { ...(this.fetch ? { fetch: this.fetch } : {}), ...(signal ? { signal } : {}) });
+  /**
+   * Downloads and validates a manifest without installing anything (for "Add model from URL");
+   * `retry` words the next step after a network failure (see fetchManifest).
+   */
+  fetchManifest(url: string, options: { signal?: AbortSignal; retry?: string } = {}): Promise<FetchedManifest> {
+    return fetchManifest(url, { ...options, ...(this.fetch ? { fetch: this.fetch } : {}) });
   }
 
   /**
@@ -117,7 +120,7 @@ export class ModelStore {
    * @throws ManifestError, DownloadError, PackRequirementsError, StorageQuotaError, IntegrityError
    */
   async install(url: string, options: InstallOptions = {}): Promise<PackInfo> {
-    return this.installFetched(await this.fetchManifest(url, options.signal), options);
+    return this.installFetched(await this.fetchManifest(url, { signal: options.signal }), options);
   }
 
   /** Continues a partial pack from its stored manifest (no manifest request). */
@@ -135,7 +138,7 @@ export class ModelStore {
   async ensure(url: string, options: InstallOptions = {}): Promise<{ manifest: Manifest; info: PackInfo }> {
     let fetched: FetchedManifest;
     try {
-      fetched = await this.fetchManifest(url, options.signal);
+      fetched = await this.fetchManifest(url, { signal: options.signal });
     } catch (error) {
       const offline = error instanceof DownloadError && (error.code === 'fetch-failed' || error.code === 'http-status' || error.code === 'html-instead-of-file');
       const installed = offline ? await this.findComplete(url) : null;

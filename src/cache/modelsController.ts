@@ -84,7 +84,7 @@ export class ModelsController {
     let fetched: FetchedManifest;
     let limits: DeviceLimits;
     try {
-      [fetched, limits] = await Promise.all([this.store.fetchManifest(url), probeDeviceLimits()]);
+      [fetched, limits] = await Promise.all([this.store.fetchManifest(url, { retry: 'press Add again' }), probeDeviceLimits()]);
       const problems = packProblems(fetched.manifest, limits);
       if (problems.length > 0) throw new PackRequirementsError(problems);
     } catch (error) {
