@@ -1,10 +1,13 @@
 /**
  * The model-pack manifest (docs/model-pack.md, formatVersion 1): its types and the one parser that
  * every reader (browser worker, CLI, tests) goes through. Whatever passes `parseManifest` is safe to
- * use: paths cannot escape the pack, sizes are bounded, and every size and frame count it allows
- * maps onto a whole number of latent patches.
+ * use: paths cannot escape the pack, nesting is shallow, every size and frame count it allows maps
+ * onto a whole number of latent patches, and every clip it offers fits the limits of computeBounds.ts.
  */
-import { describeValue, ManifestError } from './manifestError';
+import { describeValue } from './describeValue';
+import { checkComputeBounds } from './computeBounds';
+import { checkJsonDepth } from './jsonDepth';
+import { ManifestError } from './manifestError';
 import {
   array,
   boolean,
@@ -41,6 +44,8 @@ import {
 } from './manifestTypes';
 
 export { ManifestError, type ManifestErrorCode } from './manifestError';
+export { MAX_BUFFER_BYTES, MAX_FRAMES_PER_CLIP, MAX_PIXELS_PER_FRAME, MAX_TOKENS_PER_CLIP } from './computeBounds';
+export { MAX_JSON_DEPTH } from './jsonDepth';
 export * from './manifestTypes';
 
 const NAME = /^[a-z0-9-]{1,64}$/;
@@ -57,6 +62,7 @@ const SAFE_PATH = /^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*$/;
  * @throws ManifestError and nothing else, naming the field, the value and what is allowed
  */
 export function parseManifest(json: unknown, baseUrl?: string): Manifest {
+  checkJsonDepth(json);
   const root = object(json, '');
   if (field(root, 'format') !== 'tessera-model-pack') {
     throw new ManifestError('wrong-format', 'format', `got ${describeValue(root.value.format)}, expected "tessera-model-pack"`);
@@ -72,7 +78,7 @@ export function parseManifest(json: unknown, baseUrl?: string): Manifest {
   const latent = parseLatent(child(root, 'latent'));
   const patch = parsePatch(child(root, 'patch'));
   const tokenizer = parseTokenizer(child(root, 'tokenizer'));
-  return {
+  const manifest: Manifest = {
     format: 'tessera-model-pack',
     formatVersion: MANIFEST_FORMAT_VERSION,
     name: string(root, 'name', NAME, 'a name of 1-64 characters from [a-z0-9-]'),
@@ -89,6 +95,8 @@ export function parseManifest(json: unknown, baseUrl?: string): Manifest {
     preview: parsePreview(child(root, 'preview'), latent.channels),
     requirements: parseRequirements(child(root, 'requirements')),
   };
+  checkComputeBounds(manifest);
+  return manifest;
 }
 
 /** The file entry of a graph. Every role is present in a parsed manifest. */
@@ -222,7 +230,7 @@ function parseVideo(node: Node, latent: LatentSpec, patch: PatchSpec): VideoSpec
   const sizes: Record<string, VideoSize> = {};
   for (const aspect of aspects) {
     const where = `${sizesNode.path}.${aspect}`;
-    if (!ASPECT.test(aspect)) throw new ManifestError('invalid-value', where, `"${aspect}" is not an aspect ratio such as "16:9"`);
+    if (!ASPECT.test(aspect)) throw new ManifestError('invalid-value', where, `${describeValue(aspect)} is not an aspect ratio such as "16:9"`);
     const size = child(sizesNode, aspect);
     const width = integer(size, 'width', 1, 8192);
     const height = integer(size, 'height', 1, 8192);
@@ -238,7 +246,8 @@ function parseVideo(node: Node, latent: LatentSpec, patch: PatchSpec): VideoSpec
     sizes[aspect] = { width, height };
   }
   const frameCounts = array(node, 'frameCounts', 1, 1024).map(({ value, path }) => {
-    const frames = integerValue(value, path, 1, 100_000);
+    // Any whole count parses; computeBounds.ts then says how many frames a clip may have.
+    const frames = integerValue(value, path, 1, Number.MAX_SAFE_INTEGER);
     const latentFrames = (frames - 1) / latent.temporalCompression + 1;
     if (!Number.isInteger(latentFrames) || latentFrames % patch.t !== 0) {
       throw new ManifestError(

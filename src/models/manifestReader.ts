@@ -1,4 +1,5 @@
-import { describeValue, ManifestError } from './manifestError';
+import { describeValue } from './describeValue';
+import { ManifestError } from './manifestError';
 
 /** A JSON object seen while parsing, with its path for error messages. */
 export interface Node {
