@@ -12,12 +12,17 @@ export function hasFfmpeg(): boolean {
   return spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).status === 0;
 }
 
+/** Throws Mp4Error unless an `ffmpeg` binary runs; the CLI asks before loading the model. */
+export function assertFfmpeg(): void {
+  if (!hasFfmpeg()) throw new Mp4Error('.mp4 needs ffmpeg on PATH (apt-get install ffmpeg); use --out clip.y4m or image.png instead');
+}
+
 /**
  * Pipes raw RGBA frames into ffmpeg, which writes an H.264 MP4 (yuv420p, playable everywhere).
  * `metadataArgs` are ffmpeg output options such as `-metadata comment=…` (the provenance record).
  */
 export async function writeMp4(path: string, video: Frames, fps: number, metadataArgs: readonly string[] = []): Promise<void> {
-  if (!hasFfmpeg()) throw new Mp4Error('.mp4 needs ffmpeg on PATH (apt-get install ffmpeg); use --out clip.y4m or image.png instead');
+  assertFfmpeg();
   if (video.width % 2 || video.height % 2) throw new Mp4Error(`H.264 needs even sizes, got ${video.width}x${video.height}; use an even --scale`);
   const args = [
     '-y', '-loglevel', 'error',

@@ -11,8 +11,9 @@ import { MediaInputError } from '../src/input/mediaInputError';
 import { ManifestError, type Manifest } from '../src/models/manifest';
 import { PipelineError } from '../src/pipeline/errors';
 import { closestAspect } from '../src/pipeline/fitFrames';
-import { frameCountForSeconds, resolveSize } from '../src/pipeline/latents';
+import { checkFrameCount, frameCountForSeconds, resolveSize } from '../src/pipeline/latents';
 import { expandPrompt } from '../src/pipeline/promptExpansion';
+import { assertReadablePrompt, wordsOutsideAlphabet } from '../src/pipeline/promptReadability';
 import { generateVideo, type GenerationMode, type ModeVideo } from '../src/pipeline/videoModes';
 import { ModelLoadError } from '../src/runtime/errors';
 import { readManifestFile } from '../src/runtime/nodePack';
@@ -22,7 +23,8 @@ import { applyWatermark, fileRecord, MP4_DESCRIPTION, type ProvenanceInfo } from
 import { provenanceFfmpegArgs, provenancePngText } from '../src/safety/provenance';
 import { parseCliArgs, USAGE, UsageError, type CliOptions, type ExpandOnly } from './args';
 import { contactSheet, upscaleNearest, type Frames } from './frames';
-import { writeMp4 } from './mp4';
+import { assertFfmpeg, writeMp4 } from './mp4';
+import { checkOutputBudget, checkOutputPath, type OutputShape } from './outputChecks';
 import { encodePng } from './png';
 import { readMedia } from './readMedia';
 import { encodeY4m } from './y4m';
@@ -69,17 +71,25 @@ function printExpansion(options: ExpandOnly, io: CliIo): void {
     io.stderr(change.kind === 'default' ? `default ${change.what}: ${change.to}` : `${change.what}: ${change.from} → ${change.to}`);
   }
   if (expansion.unknownWords.length > 0) io.stderr(`not understood: ${expansion.unknownWords.join(', ')}`);
+  if (expansion.outsideAlphabet.length > 0) io.stderr(`outside the alphabet (a-z, 0-9): ${expansion.outsideAlphabet.join(', ')}`);
 }
 
 async function generate(options: CliOptions, io: CliIo): Promise<void> {
+  // Everything that can be wrong with the request is checked before the model is loaded, so a mistake fails fast.
+  assertReadablePrompt(options.prompt);
+  const outside = wordsOutsideAlphabet(options.prompt);
+  if (outside.length > 0) io.stderr(`warning: letters outside a-z and 0-9 do not reach the model; left out of: ${outside.join(', ')}`);
+  await checkOutputPath(options.out);
+  if (options.format === 'mp4') assertFfmpeg();
   const dir = options.model ?? DEFAULT_MODEL_DIR;
   const manifest = await readManifestFile(dir);
-  // Inputs are read before the model is loaded, so a bad file fails fast.
   const { mode, aspect } = await readMode(options, manifest);
   const defaultSeconds = options.mode.kind === 'text' && options.format === 'png' ? 0 : DEFAULT_SECONDS;
   const frames =
     options.frames ??
     (options.seconds !== undefined || options.mode.kind !== 'video-to-video' ? frameCountForSeconds(manifest.video, options.seconds ?? defaultSeconds) : undefined);
+  if (frames !== undefined) checkFrameCount(manifest.video, frames);
+  checkOutputBudget(outputShape(manifest, mode, aspect, frames), options.scale);
   const seed = options.seed ?? randomInt(0, 2 ** 32 - 1);
   const runner = await createNodeRunner(dir, manifest);
   const started = performance.now();
@@ -139,6 +149,18 @@ async function readMode(options: CliOptions, manifest: Manifest): Promise<{ mode
       return { mode: { kind: m.kind, first, second: await read(m.second) }, aspect };
     }
   }
+}
+
+/**
+ * The most frames the output can have at the model's size: the frames sampled (video-to-video: at
+ * most the pack's longest clip) plus, for extend and connect, every frame of their source clips.
+ */
+function outputShape(manifest: Manifest, mode: GenerationMode, aspect: string | undefined, frames: number | undefined): OutputShape {
+  const sizes = Object.values(manifest.video.sizes);
+  const size = aspect !== undefined ? resolveSize(manifest.video, aspect) : sizes.reduce((a, b) => (b.width * b.height > a.width * a.height ? b : a));
+  const sampled = frames ?? Math.max(...manifest.video.frameCounts);
+  const sources = mode.kind === 'extend' ? mode.clip.frames.length : mode.kind === 'connect' ? mode.first.frames.length + mode.second.frames.length : 0;
+  return { width: size.width, height: size.height, frames: sampled + sources };
 }
 
 /** " (extend forward: 8 new)" and the like, for the summary line. */
