@@ -308,8 +308,13 @@ export class ModelStore {
   }
 
   /**
-   * A complete file's bytes, read chunk by chunk into one buffer (no second copy is held).
-   * @throws PackNotInstalledError when the file is not complete or a chunk has gone missing
+   * A complete file's bytes, read chunk by chunk into one buffer (no second copy is held). Each
+   * chunk is checked against the sha256 it was stored with (which matched the manifest's per-chunk
+   * hash, or belongs to bytes whose whole-file hash matched), so bytes damaged in storage, even
+   * without a change of length, never reach onnxruntime. Hashing one chunk overlaps reading the
+   * next; see docs/security.md for the measured cost.
+   * @throws PackNotInstalledError when the file is not complete, or a chunk is missing or damaged
+   *   (the file is then marked corrupt, so Resume fetches that chunk again)
    */
   async readFile(name: string, path: string, options: ReadOptions = {}): Promise<Uint8Array<ArrayBuffer>> {
     const record = await this.backend.get<FileRecord>(fileKey(name, path));
@@ -325,13 +330,12 @@ export class ModelStore {
     let next = fetchChunk(0);
     for (let i = 0; i < record.chunks.length; i++) {
       const data = await next;
-      // Start the next read while this chunk is copied.
+      // Start the next read while this chunk is hashed and copied.
       if (i + 1 < record.chunks.length) next = fetchChunk(i + 1);
-      if (!data || data.length !== record.chunks[i]?.bytes || offset + data.length > out.length) {
-        await this.backend.putMany([[fileKey(name, path), { ...record, chunks: record.chunks.map((c, j) => (j === i ? null : c)), hashed: 0, hashState: null, state: 'corrupt' } satisfies FileRecord]]);
-        // The Models panel (another context when the engine worker read it) shows the pack damaged.
-        announce({ type: 'changed', pack: name });
-        throw new PackNotInstalledError('corrupt', `Chunk ${i} of ${path} in model pack "${name}" is missing from storage; press Resume to fetch it again.`, name);
+      const stored = record.chunks[i];
+      if (!data || data.length !== stored?.bytes || offset + data.length > out.length) throw await this.badChunk(record, i, 'is missing from storage', next);
+      if ((await sha256Hex(data)) !== stored.sha256) {
+        throw await this.badChunk(record, i, 'is damaged in storage (its bytes no longer match the sha256 they were stored with)', next);
       }
       out.set(data, offset);
       offset += data.length;
@@ -339,6 +343,19 @@ export class ModelStore {
     }
     progress.done();
     return out;
+  }
+
+  /**
+   * Drops a chunk found missing or damaged on read and marks its file corrupt (Verify and Resume
+   * then fetch just that chunk); returns the error to throw. `pending` is the read already started.
+   */
+  private async badChunk(record: FileRecord, index: number, problem: string, pending: Promise<unknown>): Promise<PackNotInstalledError> {
+    pending.catch(() => undefined);
+    const chunks = record.chunks.map((c, j) => (j === index ? null : c));
+    await this.backend.putMany([[fileKey(record.pack, record.path), { ...record, chunks, hashed: 0, hashState: null, state: 'corrupt' } satisfies FileRecord]]);
+    // The Models panel (another context when the engine worker read it) shows the pack damaged.
+    announce({ type: 'changed', pack: record.pack });
+    return new PackNotInstalledError('corrupt', `Chunk ${index} of ${record.path} in model pack "${record.pack}" ${problem}; press Resume to fetch it again.`, record.pack);
   }
 
   private async fileRecords(pack: PackRecord): Promise<(FileRecord | undefined)[]> {

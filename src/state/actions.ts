@@ -9,7 +9,18 @@ import type { BackendInfo, BackendPreference, EngineInfo, EngineProgress, Genera
 import { keepInGallery } from './galleryActions';
 import { editedCaption, modeRequest } from './modeActions';
 import { showNotice } from './noticeActions';
-import { chooseStartPack, fitFormToPack, packSourceFor, readRememberedPack, rememberPack, startFallbackNotice, type PackChoice } from './packChoice';
+import {
+  BUILT_IN_PACK,
+  chooseStartPack,
+  fitFormToPack,
+  isPackName,
+  packSourceFor,
+  readRememberedPack,
+  rememberPack,
+  startFallbackNotice,
+  urlPackNotice,
+  type PackChoice,
+} from './packChoice';
 import { publishPreview } from './previewChannel';
 import { DEFAULT_SETTINGS } from './slices/settingsSlice';
 import { useStore } from './store';
@@ -30,50 +41,63 @@ export interface StartOptions {
   readonly packUrl: string;
   /** `?pack=` was given: the URL decides the pack, and a choice made in Models is not remembered. */
   readonly packInUrl: boolean;
+  /** `?pack=` as given (null without it), for the notice when it cannot be used. */
+  readonly requestedPack: string | null;
   readonly testHooks: boolean;
 }
 
 export function startOptionsFromUrl(url: string): StartOptions {
   const params = new URL(url).searchParams;
   const backend = params.get('backend');
-  const pack = params.get('pack') ?? 'tessera-tiny';
+  const requested = params.get('pack');
   return {
     backend: backend === 'wasm' || backend === 'webgpu' ? backend : 'auto',
-    packUrl: `${import.meta.env.BASE_URL}models/${/^[a-z0-9-]{1,64}$/.test(pack) ? pack : 'tessera-tiny'}/`,
-    packInUrl: params.has('pack'),
+    packUrl: builtInPackUrl(requested !== null && isPackName(requested) ? requested : BUILT_IN_PACK),
+    packInUrl: requested !== null,
+    requestedPack: requested,
     testHooks: params.has('testHooks'),
   };
+}
+
+function builtInPackUrl(name: string): string {
+  return `${import.meta.env.BASE_URL}models/${name}/`;
 }
 
 let options: StartOptions | null = null;
 
 /**
  * Starts the worker and loads the model pack: the one chosen in Models when the cache still holds
- * it whole, else the built-in one, with a notice saying why.
+ * it whole, else the built-in one, with a notice saying why. A pack the address names (`?pack=`)
+ * that is not a pack name or does not load gives way to the built-in one too, with a notice.
  */
 export async function startEngine(start: StartOptions): Promise<void> {
   options = start;
   client ??= new EngineClient();
   if (start.testHooks) installTestHooks();
-  const builtInManifestUrl = manifestUrlFor(start.packUrl, location.href);
-  useStore.setState({ engineStatus: 'starting', engineError: null, loadProgress: null, packSwitch: null, builtInManifestUrl });
+  useStore.setState({ engineStatus: 'starting', engineError: null, loadProgress: null, packSwitch: null, builtInManifestUrl: manifestUrlFor(start.packUrl, location.href) });
   // 1. The pack to start with: the remembered choice if the cache holds it complete
   const remembered = start.packInUrl ? null : readRememberedPack();
   let { choice, notice } = chooseStartPack(remembered, remembered === null ? null : await installedStatus(remembered));
+  if (start.requestedPack !== null && !isPackName(start.requestedPack)) notice = urlPackNotice(start.requestedPack, null);
   try {
     let info: EngineInfo;
     try {
       info = await client.init({ pack: packSourceFor(choice, start.packUrl), backend: start.backend }, showLoadProgress);
     } catch (error) {
-      // 2. A chosen pack that looked whole but does not load gives way to the built-in one
-      if (choice === null) throw error;
-      notice = startFallbackNotice(choice, toEngineError(error).message);
+      // 2. A chosen pack that looked whole, or one the address names, gives way to the built-in one
+      const fallback = builtInPackUrl(BUILT_IN_PACK);
+      const reason = toEngineError(error).message;
+      if (choice !== null) notice = startFallbackNotice(choice, reason);
+      else if (start.requestedPack !== null && start.packUrl !== fallback) notice = urlPackNotice(start.requestedPack, reason);
+      else throw error;
       choice = null;
-      info = await client.init({ pack: packSourceFor(null, start.packUrl), backend: start.backend }, showLoadProgress);
+      options = { ...start, packUrl: fallback };
+      useStore.setState({ builtInManifestUrl: manifestUrlFor(fallback, location.href) });
+      info = await client.init({ pack: packSourceFor(null, fallback), backend: start.backend }, showLoadProgress);
     }
-    // 3. The fallback is said once: the choice is forgotten until the user makes it again
+    // 3. The fallback is said once: a remembered choice is forgotten until the user makes it again
     if (notice) {
-      rememberPack(null);
+      if (!start.packInUrl) rememberPack(null);
       showNotice(notice);
     }
     showEngineInfo(info, choice, null);

@@ -17,8 +17,14 @@ export type PackChoice = string | null;
 
 export const REMEMBERED_PACK_KEY = 'tessera.modelPack';
 
+/** The pack the app ships, and what any other choice falls back to. */
+export const BUILT_IN_PACK = 'tessera-tiny';
+
 /** Pack names as the manifest allows them (src/models/manifest.ts). */
 const PACK_NAME = /^[a-z0-9-]{1,64}$/;
+
+/** Longest part of a `?pack=` value a notice repeats (the address may hold anything, at any length). */
+const SHOWN_NAME_CHARS = 64;
 
 type ChoiceStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 
@@ -55,6 +61,24 @@ export function chooseStartPack(remembered: PackChoice, installed: { readonly st
 /** The notice when the remembered pack looked whole but failed to load at start. */
 export function startFallbackNotice(remembered: string, reason: string): string {
   return `The model you chose, “${remembered}”, could not be loaded (${reason.replace(/[.\s]+$/, '')}). Tessera is using the built-in model instead.`;
+}
+
+/** True for a name a pack can have (and so a folder under models/ that cannot leave it). */
+export function isPackName(value: string): boolean {
+  return PACK_NAME.test(value);
+}
+
+/**
+ * The notice when the pack the address names (`?pack=`) cannot be used: `reason` why it failed to
+ * load, or null when the value is not a pack name at all (it was never tried).
+ */
+export function urlPackNotice(requested: string, reason: string | null): string {
+  const shown = requested.length > SHOWN_NAME_CHARS ? `${requested.slice(0, SHOWN_NAME_CHARS)}…` : requested;
+  const why =
+    reason === null
+      ? 'which is not a pack name (lower-case letters, digits and dashes, at most 64)'
+      : `which could not be loaded (${reason.replace(/[.\s]+$/, '')})`;
+  return `The address asks for model pack “${shown}” (?pack=), ${why}. Tessera is using the built-in model instead.`;
 }
 
 /** The form's pack-dependent choices. */
@@ -126,7 +150,7 @@ export function packUseOffer(input: UseOfferInput): UseOffer {
 export function readRememberedPack(storage: ChoiceStorage | undefined = browserStorage()): PackChoice {
   try {
     const value = storage?.getItem(REMEMBERED_PACK_KEY) ?? null;
-    return value !== null && PACK_NAME.test(value) ? value : null;
+    return value !== null && isPackName(value) ? value : null;
   } catch {
     return null;
   }

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { memoryBackend, type CacheBackend } from '../../src/cache/backend';
-import type { DownloadNote } from '../../src/cache/downloader';
+import { toBytes, type DownloadNote } from '../../src/cache/downloader';
 import { ModelStore, type InstallOptions } from '../../src/cache/modelStore';
 import type { ModelProgress } from '../../src/cache/progress';
 import { validManifestJson } from '../fixtures/manifestFixture';
@@ -182,6 +182,35 @@ describe('ModelStore on the memory backend', () => {
     await store.backend.deleteMany(['chunk/tessera-tiny/dit.onnx#2']);
     await expect(store.readFile('tessera-tiny', 'dit.onnx')).rejects.toMatchObject({ code: 'corrupt' });
     expect((await store.info('tessera-tiny'))!.status).toBe('corrupt');
+  });
+
+  it('readFile refuses a chunk damaged in storage without a change of length, and Resume fetches only that chunk', async () => {
+    const { store, server, files, options } = setup();
+    await store.install(`${BASE}manifest.json`, options());
+    /** Flips one byte of a stored chunk in place, as a storage fault would: same length, new bytes. */
+    const flip = async (key: string, at: number) => {
+      const bytes = (await toBytes(await store.backend.get(key)))!.slice();
+      bytes[at]! ^= 0x01;
+      await store.backend.putMany([[key, new Blob([bytes])]]);
+    };
+    // dit.onnx spans 5 chunks checked only as a whole by the manifest; text_encoder.onnx is one chunk.
+    for (const [path, chunk] of [['dit.onnx', 2], ['text_encoder.onnx', 0]] as const) {
+      await flip(`chunk/tessera-tiny/${path}#${chunk}`, 100);
+      const error = await store.readFile('tessera-tiny', path).catch((e: unknown) => e);
+      expect(error).toMatchObject({ name: 'PackNotInstalledError', code: 'corrupt' });
+      expect((error as Error).message).toBe(
+        `Chunk ${chunk} of ${path} in model pack "tessera-tiny" is damaged in storage (its bytes no longer match the sha256 they were stored with); press Resume to fetch it again.`,
+      );
+    }
+    expect((await store.info('tessera-tiny'))!.status).toBe('corrupt');
+    server.requests.length = 0;
+    expect((await store.resume('tessera-tiny', options())).status).toBe('complete');
+    expect(server.requests).toEqual([
+      { path: 'text_encoder.onnx', range: 'bytes=0-2999' },
+      { path: 'dit.onnx', range: 'bytes=8192-12287' },
+    ]);
+    expect(await store.readFile('tessera-tiny', 'dit.onnx')).toEqual(files['dit.onnx']);
+    expect(await store.readFile('tessera-tiny', 'text_encoder.onnx')).toEqual(files['text_encoder.onnx']);
   });
 
   it('refuses an HTML answer and a server whose file is larger than the manifest says', async () => {

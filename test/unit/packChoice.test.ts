@@ -3,12 +3,14 @@ import type { PackInfo } from '../../src/engine/protocol';
 import {
   chooseStartPack,
   fitFormToPack,
+  isPackName,
   packSourceFor,
   packUseOffer,
   readRememberedPack,
   REMEMBERED_PACK_KEY,
   rememberPack,
   startFallbackNotice,
+  urlPackNotice,
   type UseOfferInput,
 } from '../../src/state/packChoice';
 
@@ -63,6 +65,23 @@ describe('the pack to start with', () => {
     expect(startFallbackNotice('big', 'Chunk 0 of dit.onnx in model pack "big" is missing from storage; press Resume to fetch it again.')).toBe(
       'The model you chose, “big”, could not be loaded (Chunk 0 of dit.onnx in model pack "big" is missing from storage; press Resume to fetch it again). Tessera is using the built-in model instead.',
     );
+  });
+
+  it('says a ?pack= value that is not a pack name was not tried, and what names are', () => {
+    expect(urlPackNotice('../../etc', null)).toBe(
+      'The address asks for model pack “../../etc” (?pack=), which is not a pack name (lower-case letters, digits and dashes, at most 64). Tessera is using the built-in model instead.',
+    );
+    expect(isPackName('../../etc')).toBe(false);
+    expect(isPackName('tessera-tiny-fp32')).toBe(true);
+  });
+
+  it('says why a ?pack= pack failed to load, and repeats at most 64 characters of what the address holds', () => {
+    expect(urlPackNotice('nonexistent', 'There is no model pack at http://x/models/nonexistent/.')).toBe(
+      'The address asks for model pack “nonexistent” (?pack=), which could not be loaded (There is no model pack at http://x/models/nonexistent/). Tessera is using the built-in model instead.',
+    );
+    const notice = urlPackNotice('x'.repeat(100_000), null);
+    expect(notice).toContain(`“${'x'.repeat(64)}…”`);
+    expect(notice.length).toBeLessThan(300);
   });
 
   it('loads the built-in pack from its URL and any other from the cache by name', () => {

@@ -3,7 +3,7 @@ import { startOptionsFromUrl } from '../../src/state/actions';
 
 describe('startOptionsFromUrl', () => {
   it('defaults to auto backend and the built-in pack', () => {
-    expect(startOptionsFromUrl('https://tessera.example/')).toEqual({ backend: 'auto', packUrl: '/models/tessera-tiny/', packInUrl: false, testHooks: false });
+    expect(startOptionsFromUrl('https://tessera.example/')).toEqual({ backend: 'auto', packUrl: '/models/tessera-tiny/', packInUrl: false, requestedPack: null, testHooks: false });
   });
 
   it('reads the backend, the pack and the test hooks flag', () => {
@@ -11,6 +11,7 @@ describe('startOptionsFromUrl', () => {
       backend: 'wasm',
       packUrl: '/models/tessera-tiny-fp32/',
       packInUrl: true,
+      requestedPack: 'tessera-tiny-fp32',
       testHooks: true,
     });
   });
@@ -18,5 +19,10 @@ describe('startOptionsFromUrl', () => {
   it('ignores values it does not know, and pack names that could leave the models folder', () => {
     expect(startOptionsFromUrl('https://t.example/?backend=webgl&pack=../../etc').backend).toBe('auto');
     expect(startOptionsFromUrl('https://t.example/?pack=..%2F..%2Fetc').packUrl).toBe('/models/tessera-tiny/');
+  });
+
+  it('keeps a pack name it will not load, so the start can say why it uses the built-in pack', () => {
+    const start = startOptionsFromUrl('https://t.example/?pack=..%2F..%2Fetc');
+    expect(start).toMatchObject({ packInUrl: true, requestedPack: '../../etc' });
   });
 });
