@@ -6,62 +6,56 @@
 import { inflateSync } from 'node:zlib';
 import type { FrameSource } from '../src/input/decodedFrames';
 import { MediaInputError } from '../src/input/mediaInputError';
+import { checkSourceSize } from '../src/input/mediaLimits';
+import { readPngHeader } from '../src/input/pngHeader';
 
-const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
-
-/** Decodes a PNG into a one-frame source. Throws MediaInputError('unreadable') for broken or unsupported files. */
+/**
+ * Decodes a PNG into a one-frame source. The header is read and the size checked before anything is
+ * inflated, and the image data may inflate to exactly what the header implies, no more. Throws
+ * MediaInputError: 'too-large' for a size over the limits, 'unreadable' for broken or unsupported files.
+ */
 export function decodePng(bytes: Uint8Array, what = 'the PNG'): FrameSource {
   const fail = (why: string): never => {
     throw new MediaInputError('unreadable', `${what} cannot be read: ${why}`);
   };
-  if (bytes.length < 8 || SIGNATURE.some((b, i) => bytes[i] !== b)) fail('it is not a PNG file');
+  const header = readPngHeader(bytes, what);
+  const { width, height, bitDepth: depth, colourType: type, rowBytes: stride, inflatedBytes } = header;
+  checkSourceSize(width, height, what);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let width = 0;
-  let height = 0;
-  let depth = 0;
-  let type = -1;
   let palette: Uint8Array | null = null;
   let transparency: Uint8Array | null = null;
   const data: Uint8Array[] = [];
-  for (let at = 8; at + 8 <= bytes.length; ) {
+  for (let at = 33; at + 8 <= bytes.length; ) {
     const length = view.getUint32(at);
     const name = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
     const body = bytes.subarray(at + 8, at + 8 + length);
     if (body.length !== length) fail(`chunk ${name} is cut short`);
-    if (name === 'IHDR') {
-      width = view.getUint32(at + 8);
-      height = view.getUint32(at + 12);
-      depth = body[8]!;
-      type = body[9]!;
-      if (body[12] !== 0) fail('it is interlaced; save it without interlacing');
-    } else if (name === 'PLTE') palette = body;
+    if (name === 'PLTE') palette = body;
     else if (name === 'tRNS') transparency = body;
     else if (name === 'IDAT') data.push(body);
     else if (name === 'IEND') break;
     at += 12 + length;
   }
-  const channels = CHANNELS[type];
-  if (!channels || ![1, 2, 4, 8, 16].includes(depth)) fail(`colour type ${type} at bit depth ${depth} is not a PNG format`);
   if (type === 3 && !palette) fail('it has a palette colour type but no palette');
   if (data.length === 0) fail('it has no image data');
   let raw: Uint8Array;
   try {
-    raw = inflateSync(Buffer.concat(data));
-  } catch {
-    return fail('its image data is corrupt');
+    raw = inflateSync(Buffer.concat(data), { maxOutputLength: inflatedBytes });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      return fail(`its image data inflates to more than the ${inflatedBytes} bytes its ${width}x${height} header allows`);
+    }
+    return fail('its image data is corrupt or cut short');
   }
-  const bitsPerPixel = channels! * depth;
-  const stride = Math.ceil((width * bitsPerPixel) / 8);
-  if (raw.length < height * (stride + 1)) fail('its image data is shorter than its size says');
-  const pixels = unfilter(raw, height, stride, Math.max(1, bitsPerPixel / 8), fail);
+  if (raw.length < inflatedBytes) fail('its image data is shorter than its size says');
+  const pixels = unfilter(raw, height, stride, Math.max(1, (header.channels * depth) / 8), fail);
 
   return {
     width,
     height,
     fps: null,
     frameCount: 1,
-    frame: () => toRgba(pixels, width, height, stride, depth, type, palette, transparency),
+    frame: () => toRgba(pixels, width, height, stride, depth, type, header.channels, palette, transparency),
   };
 }
 
@@ -99,8 +93,7 @@ function unfilter(raw: Uint8Array, height: number, stride: number, bpp: number, 
 }
 
 /** Unpacked samples → RGBA bytes (16-bit samples keep their high byte). */
-function toRgba(pixels: Uint8Array, width: number, height: number, stride: number, depth: number, type: number, palette: Uint8Array | null, trns: Uint8Array | null): Uint8ClampedArray {
-  const channels = CHANNELS[type]!;
+function toRgba(pixels: Uint8Array, width: number, height: number, stride: number, depth: number, type: number, channels: number, palette: Uint8Array | null, trns: Uint8Array | null): Uint8ClampedArray {
   const maxValue = (1 << Math.min(depth, 8)) - 1;
   const sample = (row: number, index: number): number => {
     if (depth === 8) return pixels[row * stride + index]!;

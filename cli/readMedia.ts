@@ -5,11 +5,12 @@
  * (src/pipeline/fitFrames.ts: centre crop, then an antialiased resample).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { VideoSize } from '../src/models/manifest';
-import { checkSourceSize, collectFrames, fitStream } from '../src/input/decodedFrames';
+import { collectFrames, fitStream } from '../src/input/decodedFrames';
 import { MediaInputError, READABLE_FORMATS } from '../src/input/mediaInputError';
+import { checkSourceSize, checkWholeFileSize, MAX_SOURCE_FRAMES } from '../src/input/mediaLimits';
 import { decodeY4m } from '../src/input/y4mDecoder';
 import type { RgbaClip } from '../src/pipeline/fitFrames';
 import { hasFfmpeg } from './mp4';
@@ -30,15 +31,24 @@ export async function readMedia(path: string, fps: number, chooseSize: SizeChoos
     throw new MediaInputError('unsupported-format', `${path}: .${type || '(no extension)'} is not a format Tessera reads; give ${READABLE_FORMATS}`);
   }
   if (type === 'png' || type === 'y4m') {
-    let bytes: Uint8Array;
-    try {
-      bytes = await readFile(path);
-    } catch (error) {
-      throw new MediaInputError('unreadable', `cannot read ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
-    }
+    const bytes = await readWholeFile(path);
     return collectFrames(type === 'png' ? decodePng(bytes, what) : decodeY4m(bytes, what), fps, chooseSize, what);
   }
   return readWithFfmpeg(path, FFMPEG_VIDEO.has(type), fps, chooseSize);
+}
+
+/**
+ * Reads a .png or .y4m file whole, after checking its size on disk (MAX_WHOLE_FILE_BYTES), so a
+ * huge file is refused before it is read. Throws MediaInputError.
+ */
+export async function readWholeFile(path: string): Promise<Uint8Array> {
+  try {
+    checkWholeFileSize((await stat(path)).size, path);
+    return await readFile(path);
+  } catch (error) {
+    if (error instanceof MediaInputError) throw error;
+    throw new MediaInputError('unreadable', `cannot read ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+  }
 }
 
 /** ffprobe for the size, then ffmpeg → raw RGBA frames on stdout (at `fps` for a video), fitted as they arrive. */
@@ -50,7 +60,10 @@ async function readWithFfmpeg(path: string, video: boolean, fps: number, chooseS
     throw new MediaInputError('unreadable', `${path} cannot be read: ${probe.stderr.trim().split('\n')[0] || 'it has no video stream'}`);
   }
   checkSourceSize(width, height, path);
-  const args = ['-v', 'error', '-i', path, ...(video ? ['-vf', `fps=${fps}`] : ['-frames:v', '1']), '-f', 'rawvideo', '-pix_fmt', 'rgba', '-'];
+  // ffmpeg stops itself one frame past the limit (fitStream refuses that frame), so a long or
+  // endless stream never decodes further than Tessera would read.
+  const frameLimit = video ? MAX_SOURCE_FRAMES + 1 : 1;
+  const args = ['-v', 'error', '-i', path, ...(video ? ['-vf', `fps=${fps}`] : []), '-frames:v', String(frameLimit), '-f', 'rawvideo', '-pix_fmt', 'rgba', '-'];
   const child = spawn('ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));

@@ -6,6 +6,9 @@
  * it needs OffscreenCanvas, and detection takes a few hundred milliseconds.
  */
 import { CanvasSink } from 'mediabunny';
+import { checkImageHeader } from '../input/imageHeader';
+import { MediaInputError } from '../input/mediaInputError';
+import { checkSourceSize } from '../input/mediaLimits';
 import { withDecodableVideoTrack } from '../input/videoTrack';
 import { readPngText } from '../media/png';
 import { provenanceFromMp4Tags, provenanceFromPngText } from '../safety/provenance';
@@ -69,6 +72,7 @@ function kindOf(file: CheckFile): 'video' | 'image' | null {
 }
 
 async function checkImage(file: CheckFile, what: string): Promise<CheckReport> {
+  withinLimits(() => checkImageHeader(new Uint8Array(file.bytes), what));
   let bitmap: ImageBitmap;
   try {
     // Raw pixels: no colour management, no premultiplied alpha (Tessera's PNGs are opaque sRGB).
@@ -99,6 +103,8 @@ async function checkVideo(file: CheckFile, what: string): Promise<CheckReport> {
       .getMetadataTags()
       .then(provenanceFromMp4Tags)
       .catch(() => null);
+    // The decoder allocates frames at the track's full size before they are scaled down.
+    withinLimits(() => checkSourceSize(track.displayWidth, track.displayHeight, what));
     const { width, height } = decodeSize(track.displayWidth, track.displayHeight);
     const start = await track.getFirstTimestamp();
     const end = await track.computeDuration();
@@ -132,6 +138,16 @@ function report(kind: 'video' | 'image', mean: LumaMean, metadata: CheckReport['
     payload: detection.payload ?? null,
     metadata,
   };
+}
+
+/** Runs a size check of src/input/mediaLimits.ts, rethrowing its refusal as a CheckError with the same code. */
+function withinLimits(check: () => unknown): void {
+  try {
+    check();
+  } catch (error) {
+    if (error instanceof MediaInputError && (error.code === 'too-large' || error.code === 'unreadable')) throw new CheckError(error.code, error.message);
+    throw error;
+  }
 }
 
 /** The decode size: the file's own, or scaled so the shorter side is `MAX_DECODE_SIDE`. */

@@ -38,7 +38,9 @@ export type CheckErrorCode =
   /** Damaged, empty, or not what its name says. */
   | 'unreadable'
   /** This browser has no decoder for the file's codec. */
-  | 'decoder-missing';
+  | 'decoder-missing'
+  /** More pixels than the check decodes (src/input/mediaLimits.ts); refused from the file's header. */
+  | 'too-large';
 
 export type CheckOutcome =
   | { readonly ok: true; readonly report: CheckReport }

@@ -7,7 +7,9 @@
 import { CanvasSink } from 'mediabunny';
 import type { VideoSize } from '../models/manifest';
 import type { RgbaClip } from '../pipeline/fitFrames';
-import { checkSourceSize, collectFrames, fitStream, MAX_SOURCE_FRAMES } from './decodedFrames';
+import { collectFrames, fitStream } from './decodedFrames';
+import { checkImageHeader } from './imageHeader';
+import { checkSourceSize, MAX_SOURCE_FRAMES } from './mediaLimits';
 import { MediaInputError, type MediaInputErrorCode, READABLE_FORMATS } from './mediaInputError';
 import { withDecodableVideoTrack } from './videoTrack';
 import { decodeY4m } from './y4mDecoder';
@@ -42,6 +44,7 @@ export async function decodeMediaFile(file: MediaFile, fps: number, chooseSize: 
 }
 
 async function decodeImage(file: MediaFile, what: string, chooseSize: (width: number, height: number) => VideoSize): Promise<RgbaClip> {
+  checkImageHeader(new Uint8Array(file.bytes), what);
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(new Blob([file.bytes], file.type ? { type: file.type } : {}));

@@ -6,11 +6,7 @@
 import type { VideoSize } from '../models/manifest';
 import { fitClip, type RgbaClip } from '../pipeline/fitFrames';
 import { MediaInputError } from './mediaInputError';
-
-/** Longest source accepted, in frames at the pack's rate (a minute at 8 fps). */
-export const MAX_SOURCE_FRAMES = 480;
-/** Largest frame accepted, in pixels (8K). */
-export const MAX_SOURCE_PIXELS = 7680 * 4320;
+import { checkSourceSize, MAX_SOURCE_FRAMES } from './mediaLimits';
 
 /** A decoded source whose frames are read one at a time. */
 export interface FrameSource {
@@ -55,10 +51,4 @@ export async function fitStream(frames: AsyncIterable<Uint8ClampedArray>, width:
 
 function tooLong(what: string, frames: number | string, fps: number): MediaInputError {
   return new MediaInputError('too-large', `${what} is ${frames} frames at ${fps} fps; Tessera takes at most ${MAX_SOURCE_FRAMES} (${MAX_SOURCE_FRAMES / fps} s). Trim it first.`);
-}
-
-/** Refuses empty and enormous frames with a message naming the size. */
-export function checkSourceSize(width: number, height: number, what: string): void {
-  if (!(width > 0 && height > 0)) throw new MediaInputError('unreadable', `${what} has no pixels (${width}x${height})`);
-  if (width * height > MAX_SOURCE_PIXELS) throw new MediaInputError('too-large', `${what} is ${width}x${height}; Tessera reads frames up to 8K (${MAX_SOURCE_PIXELS} pixels). Scale it down first.`);
 }

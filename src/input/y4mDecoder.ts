@@ -5,6 +5,7 @@
  */
 import type { FrameSource } from './decodedFrames';
 import { MediaInputError } from './mediaInputError';
+import { checkSourceSize, MAX_FILE_FRAMES, MAX_Y4M_HEADER_BYTES } from './mediaLimits';
 
 interface Layout {
   /** Chroma subsampling: horizontal and vertical factors; 0 = no chroma planes. */
@@ -22,16 +23,24 @@ const LAYOUTS: Record<string, Layout> = {
   mono: { sx: 0, sy: 0 },
 };
 
-/** Parses a .y4m file; frames are converted to RGBA on demand. Throws MediaInputError('unreadable'). */
+/**
+ * Parses a .y4m file; frames are converted to RGBA on demand. The header's size is checked
+ * (checkSourceSize) before frames are counted, and counting stops past MAX_FILE_FRAMES. Throws
+ * MediaInputError: 'too-large' over the limits, 'unreadable' for a broken, cut or unsupported file.
+ */
 export function decodeY4m(bytes: Uint8Array, what = 'the .y4m file'): FrameSource {
-  const headerEnd = bytes.indexOf(0x0a);
+  const headerEnd = bytes.subarray(0, MAX_Y4M_HEADER_BYTES).indexOf(0x0a);
   const header = headerEnd > 0 ? new TextDecoder('latin1').decode(bytes.subarray(0, headerEnd)) : '';
+  if (headerEnd === -1 && startsWithText(bytes, 'YUV4MPEG2 ')) {
+    throw new MediaInputError('unreadable', `${what} has no end to its header line within ${MAX_Y4M_HEADER_BYTES} bytes; it is cut or not a Y4M file`);
+  }
   if (!header.startsWith('YUV4MPEG2 ')) throw new MediaInputError('unreadable', `${what} is not a Y4M file (it does not start with "YUV4MPEG2")`);
   const fields = new Map(header.split(' ').slice(1).map((f) => [f[0]!, f.slice(1)] as const));
   const extensions = header.split(' ').filter((f) => f.startsWith('X'));
   const width = Number(fields.get('W'));
   const height = Number(fields.get('H'));
   if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) throw new MediaInputError('unreadable', `${what} has no valid W and H in its header`);
+  checkSourceSize(width, height, what);
   const colour = fields.get('C') ?? '420jpeg';
   const layout = LAYOUTS[colour];
   if (!layout) throw new MediaInputError('unreadable', `${what} uses colour space C${colour}; Tessera reads 8-bit C420, C422, C444 and Cmono`);
@@ -49,6 +58,9 @@ export function decodeY4m(bytes: Uint8Array, what = 'the .y4m file'): FrameSourc
     if (lineEnd === -1 || bytes[at] !== 0x46 /* F */) throw new MediaInputError('unreadable', `${what} is cut or corrupt after frame ${offsets.length}`);
     const start = lineEnd + 1;
     if (start + frameBytes > bytes.length) throw new MediaInputError('unreadable', `${what} ends in the middle of frame ${offsets.length}`);
+    if (offsets.length === MAX_FILE_FRAMES) {
+      throw new MediaInputError('too-large', `${what} holds more than ${MAX_FILE_FRAMES} frames; Tessera reads at most ${MAX_FILE_FRAMES} from a .y4m file. Trim it first.`);
+    }
     offsets.push(start);
     at = start + frameBytes;
   }
@@ -80,6 +92,10 @@ export function decodeY4m(bytes: Uint8Array, what = 'the .y4m file'): FrameSourc
       return rgba;
     },
   };
+}
+
+function startsWithText(bytes: Uint8Array, text: string): boolean {
+  return bytes.length >= text.length && [...text].every((char, i) => bytes[i] === char.charCodeAt(0));
 }
 
 /** BT.601 studio swing (Y 16–235, C 16–240) → RGB; the inverse of what cli/y4m.ts writes. */
