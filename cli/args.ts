@@ -25,7 +25,8 @@ options:
   --guidance G         classifier-free guidance scale (default: the pack's)
   --negative TEXT      negative prompt (default: none)
   --model DIR          model pack folder (default public/models/tessera-tiny)
-  --scale K            integer nearest-neighbour upscale of the output (default 4)
+  --scale K            integer nearest-neighbour upscale of the output (default 4); all frames together
+                       may hold at most 256 MiB of RGBA (33 frames of 16:9 allow up to --scale 33)
   --omit-prompt        leave the prompt's text out of the file's metadata (its SHA-256 is kept)
   --help               this text
 provenance (as in the app; check a file with npm run check -- FILE):

@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { USAGE } from '../../cli/args';
 import { checkOutputBudget, MAX_OUTPUT_RGBA_BYTES, outputRgbaBytes } from '../../cli/outputChecks';
 import { createNodeRunner } from '../../src/runtime/nodeRunner';
 import { runGenerate, scratchDir } from '../fixtures/generateCli';
@@ -124,6 +125,10 @@ describe('the output budget', () => {
     expect(() => checkOutputBudget({ width: 56, height: 32, frames: 33 }, 33)).not.toThrow();
     expect(outputRgbaBytes({ width: 56, height: 32, frames: 33 }, 34)).toBeGreaterThan(MAX_OUTPUT_RGBA_BYTES);
     expect(() => checkOutputBudget({ width: 56, height: 32, frames: 33 }, 34)).toThrow(/use --scale 33 or less/);
+  });
+
+  it('is the budget --help states', () => {
+    expect(USAGE).toContain(`at most ${MAX_OUTPUT_RGBA_BYTES / 2 ** 20} MiB of RGBA`);
   });
 
   it('suggests fewer frames when not even --scale 1 fits', () => {
