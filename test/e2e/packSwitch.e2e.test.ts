@@ -2,8 +2,9 @@
  * Using a pack added by URL (production build, WASM): "Use this model" loads the fp32 pack from the
  * cache without a request, the clip it makes is the fp32 pack's (onnxruntime-node on the same pack
  * agrees; the int8 built-in's differs), the choice survives a reload and the built-in pack can be
- * chosen back. A damaged pack fails with its own message and the pack in use keeps working, and a
- * remembered pack that is broken at start gives way to the built-in one with a notice.
+ * chosen back. A damaged pack (a chunk zeroed in storage, same length) is refused as it is read,
+ * with its own message, and the pack in use keeps working; a remembered pack that is broken at
+ * start gives way to the built-in one with a notice.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -174,7 +175,7 @@ describe('choosing the model pack in the Models panel', () => {
     await useButton(USE_FP32).click();
     const error = row('tessera-tiny-fp32').getByTestId('switch-error');
     await expect.poll(async () => ((await error.count()) ? await error.textContent() : ''), { timeout: 120_000 }).toMatch(
-      /^Could not switch to this model: Model pack "tessera-tiny-fp32" could not be loaded: onnxruntime refused its files \(.+[^.]\)\. Press Verify on it in Models; Resume then fetches what is damaged\. tessera-tiny is still in use\.$/s,
+      /^Could not switch to this model: Chunk 0 of dit\.onnx in model pack "tessera-tiny-fp32" is damaged in storage \(its bytes no longer match the sha256 they were stored with\); press Resume to fetch it again\. tessera-tiny is still in use\.$/,
     );
     expect(await error.getAttribute('data-code')).toBe('model-unavailable');
     console.info(`switch to a zeroed dit.onnx: ${await error.textContent()}`);
@@ -184,7 +185,8 @@ describe('choosing the model pack in the Models panel', () => {
     await generateAndWait(page);
     expect(compareBytes(await lastRawFrames(page), int8Frames).max).toBeLessThanOrEqual(MAX_LEVELS);
 
-    // Verify finds the damage; the pack cannot be chosen until Resume fetches it again
+    // The read marked the pack damaged (Verify agrees); it cannot be chosen until Resume fetches it again
+    await expect.poll(() => row('tessera-tiny-fp32').getAttribute('data-status'), { timeout: 15_000 }).toBe('corrupt');
     await row('tessera-tiny-fp32').getByRole('button', { name: /^Verify tessera-tiny-fp32/ }).click();
     await expect.poll(() => row('tessera-tiny-fp32').getAttribute('data-status'), { timeout: 30_000 }).toBe('corrupt');
     expect(await useButton(USE_FP32).isDisabled()).toBe(true);
