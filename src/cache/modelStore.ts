@@ -312,7 +312,7 @@ export class ModelStore {
    * chunk is checked against the sha256 it was stored with (which matched the manifest's per-chunk
    * hash, or belongs to bytes whose whole-file hash matched), so bytes damaged in storage, even
    * without a change of length, never reach onnxruntime. Hashing one chunk overlaps reading the
-   * next; see docs/security.md for the measured cost.
+   * next; the cost is measured in docs/model-pack.md (Integrity).
    * @throws PackNotInstalledError when the file is not complete, or a chunk is missing or damaged
    *   (the file is then marked corrupt, so Resume fetches that chunk again)
    */
