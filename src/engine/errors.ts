@@ -106,6 +106,8 @@ export function toEngineError(error: unknown): EngineError {
     return new EngineError('bad-settings', sentence(text), { field: 'source', detail: code });
   }
   if (name === 'ManifestError') {
+    // A pack too big for a browser is well formed: reinstalling it cannot help, so say what can.
+    if (code === 'exceeds-limit') return new EngineError('manifest-invalid', `The model pack is too large to run here: ${text}`, { detail: text });
     return new EngineError('manifest-invalid', `The model pack's manifest is not valid (${text}). Reinstall the model or choose another pack.`, { detail: text });
   }
   if (name === 'ModelLoadError') {

@@ -103,7 +103,12 @@ export function clipCost(spec: ComputeSpec, size: VideoSize, frames: number): Cl
 export function checkComputeBounds(spec: ComputeSpec): void {
   const text = textEmbeddingBuffer(spec);
   if (text.bytes > MAX_BUFFER_BYTES) {
-    throw exceeds('text.embedDim', `tokenizer.maxLength × text.embedDim ask for ${text.name}, ${mib(text.bytes)}`, `buffers of ${mib(MAX_BUFFER_BYTES)}`);
+    throw exceeds(
+      'text.embedDim',
+      `tokenizer.maxLength × text.embedDim ask for ${text.name}, ${mib(text.bytes)}`,
+      `buffers of ${mib(MAX_BUFFER_BYTES)}`,
+      'Choose a pack with a shorter tokenizer.maxLength or a smaller text.embedDim.',
+    );
   }
   spec.video.frameCounts.forEach((frames, i) => {
     if (frames > MAX_FRAMES_PER_CLIP) {
@@ -129,12 +134,9 @@ export function checkComputeBounds(spec: ComputeSpec): void {
   }
 }
 
-function exceeds(field: string, asks: string, allowed: string): ManifestError {
-  return new ManifestError(
-    'exceeds-limit',
-    field,
-    `${asks}; Tessera allows at most ${allowed} in a browser tab. This pack cannot run here; use a pack with smaller sizes or fewer frames.`,
-  );
+/** The refusal: what the pack asks for, what Tessera allows, and what to do (`advice`, default: a smaller pack). */
+function exceeds(field: string, asks: string, allowed: string, advice = 'Choose a pack with smaller sizes or fewer frames.'): ManifestError {
+  return new ManifestError('exceeds-limit', field, `${asks}; Tessera allows at most ${allowed}, sized for a browser tab. ${advice}`);
 }
 
 function count(n: number): string {

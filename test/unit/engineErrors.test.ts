@@ -28,6 +28,16 @@ describe('toEngineError', () => {
     expect(toEngineError('weird').code).toBe('internal');
   });
 
+  it('tells a pack too large for the browser from a broken one, without advising a reinstall', () => {
+    const broken = toEngineError(new ManifestError('missing-field', 'video', 'is missing'));
+    const tooLarge = toEngineError(new ManifestError('exceeds-limit', 'video.sizes.1:1', '8192×8192 is 67,108,864 pixels per frame; Tessera allows at most 2,097,152'));
+    expect(broken.message).toContain('Reinstall');
+    expect(tooLarge.code).toBe('manifest-invalid');
+    expect(tooLarge.message).toMatch(/^The model pack is too large to run here: manifest video\.sizes\.1:1: 8192×8192/);
+    expect(tooLarge.message).not.toContain('Reinstall');
+    expect(tooLarge.detail).toContain('2,097,152');
+  });
+
   it('survives the worker boundary as plain data', () => {
     const original = new EngineError('bad-settings', 'Guidance 99 is not offered.', { field: 'guidance' });
     const copy = EngineError.fromData(structuredClone(original.toData()));
