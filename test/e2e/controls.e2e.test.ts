@@ -1,6 +1,6 @@
 /**
  * The controls around a generation, on WASM (fast here): cancel and go again, settings the pack
- * does not offer, a refused prompt, and a single frame saved as PNG.
+ * does not offer, a prompt the model cannot read, a refused prompt, and a single frame saved as PNG.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -68,6 +68,16 @@ describe('generation controls', () => {
     await page.getByRole('button', { name: 'Generate', exact: true }).click();
     await alert.waitFor({ timeout: 10_000 });
     expect(await alert.textContent()).toMatch(/[Pp]rompt is empty/);
+    await page.getByRole('button', { name: 'Dismiss', exact: true }).click();
+
+    // Words the tokenizer cannot read are named under the prompt; a prompt of nothing else is refused.
+    await fillForm(page, { prompt: '猫 ★', steps: 2 });
+    await page.getByTestId('outside-alphabet').filter({ hasText: /only a–z and 0–9 reach it\): 猫$/ }).waitFor({ timeout: 10_000 });
+    await page.getByRole('button', { name: 'Generate', exact: true }).click();
+    await alert.waitFor({ timeout: 10_000 });
+    expect(await alert.getAttribute('data-code')).toBe('bad-settings');
+    expect(await alert.textContent()).toMatch(/The prompt has nothing the model can read: its words \(猫\) use letters outside a-z and 0-9/);
+    expect(await page.getByRole('textbox', { name: 'Prompt', exact: true }).getAttribute('aria-invalid')).toBe('true');
     await page.getByRole('button', { name: 'Dismiss', exact: true }).click();
   });
 
