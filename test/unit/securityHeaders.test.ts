@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { devServerHeaders, headersFile, RESPONSE_HEADERS } from '../../src/pwa/responseHeaders';
 import { CSP_DIRECTIVES, serializeCsp, withNonce } from '../../src/pwa/securityHeaders';
@@ -50,5 +51,11 @@ describe('security headers', () => {
 
   it('writes a _headers file that applies every header to every path', () => {
     expect(headersFile({ 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' })).toBe('/*\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: no-referrer\n');
+  });
+
+  it('is listed in the README\'s hosting section exactly as sent', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const hosting = readme.slice(readme.indexOf('## Hosting'), readme.indexOf('\n## ', readme.indexOf('## Hosting') + 1));
+    for (const [name, value] of Object.entries(RESPONSE_HEADERS)) expect(hosting).toContain(`\n${name}: ${value}\n`);
   });
 });
