@@ -23,6 +23,8 @@ export type EngineErrorCode =
   | 'model-unavailable'
   /** The pack's manifest is malformed. */
   | 'manifest-invalid'
+  /** The pack is well formed but asks for more compute or memory than Tessera allows (src/models/computeBounds.ts). */
+  | 'pack-too-large'
   /** The browser cannot encode video (no WebCodecs encoder for H.264, VP9 or AV1). */
   | 'encoder-unavailable'
   /** A generation is already running. */
@@ -107,7 +109,7 @@ export function toEngineError(error: unknown): EngineError {
   }
   if (name === 'ManifestError') {
     // A pack too big for a browser is well formed: reinstalling it cannot help, so say what can.
-    if (code === 'exceeds-limit') return new EngineError('manifest-invalid', `The model pack is too large to run here: ${text}`, { detail: text });
+    if (code === 'exceeds-limit') return new EngineError('pack-too-large', `The model pack is too large to run here: ${text}`, { detail: text });
     return new EngineError('manifest-invalid', `The model pack's manifest is not valid (${text}). Reinstall the model or choose another pack.`, { detail: text });
   }
   if (name === 'ModelLoadError') {

@@ -11,6 +11,7 @@ const TITLES: Partial<Record<EngineErrorData['code'], string>> = {
   'webgpu-unavailable': 'WebGPU unavailable',
   'model-unavailable': 'The model could not be loaded',
   'manifest-invalid': 'The model pack is broken',
+  'pack-too-large': 'The model pack is too large for this device',
   'encoder-unavailable': 'Video encoding unavailable',
 };
 

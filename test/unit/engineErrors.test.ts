@@ -32,7 +32,8 @@ describe('toEngineError', () => {
     const broken = toEngineError(new ManifestError('missing-field', 'video', 'is missing'));
     const tooLarge = toEngineError(new ManifestError('exceeds-limit', 'video.sizes.1:1', '8192×8192 is 67,108,864 pixels per frame; Tessera allows at most 2,097,152'));
     expect(broken.message).toContain('Reinstall');
-    expect(tooLarge.code).toBe('manifest-invalid');
+    expect(broken.code).toBe('manifest-invalid');
+    expect(tooLarge.code).toBe('pack-too-large');
     expect(tooLarge.message).toMatch(/^The model pack is too large to run here: manifest video\.sizes\.1:1: 8192×8192/);
     expect(tooLarge.message).not.toContain('Reinstall');
     expect(tooLarge.detail).toContain('2,097,152');
