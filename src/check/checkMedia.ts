@@ -8,7 +8,6 @@
 import { CanvasSink } from 'mediabunny';
 import { checkImageHeader } from '../input/imageHeader';
 import { MediaInputError } from '../input/mediaInputError';
-import { checkSourceSize } from '../input/mediaLimits';
 import { withDecodableVideoTrack } from '../input/videoTrack';
 import { readPngText } from '../media/png';
 import { provenanceFromMp4Tags, provenanceFromPngText } from '../safety/provenance';
@@ -98,16 +97,13 @@ async function checkVideo(file: CheckFile, what: string): Promise<CheckReport> {
     fail: (code: CheckErrorCode, message: string) => new CheckError(code, message),
     decoderAdvice: 'try Chrome or Edge, or `npm run check` on a computer',
   };
-  return withDecodableVideoTrack(file.bytes, what, options, async (track, input) => {
+  return withDecodableVideoTrack(file.bytes, what, options, async (track, input, header) => {
     const metadata = await input
       .getMetadataTags()
       .then(provenanceFromMp4Tags)
       .catch(() => null);
-    // The decoder allocates frames at the track's full size before they are scaled down.
-    withinLimits(() => checkSourceSize(track.displayWidth, track.displayHeight, what));
-    const { width, height } = decodeSize(track.displayWidth, track.displayHeight);
-    const start = await track.getFirstTimestamp();
-    const end = await track.computeDuration();
+    const { start, end } = header;
+    const { width, height } = decodeSize(header.width, header.height);
     const { packetCount } = await track.computePacketStats();
     // Evenly spaced, each in the middle of its share of the clip: every frame once for a short clip.
     const count = Math.max(1, Math.min(MAX_FRAMES, packetCount));

@@ -65,13 +65,8 @@ async function decodeVideo(file: MediaFile, what: string, fps: number, chooseSiz
     fail: (code: MediaInputErrorCode, message: string) => new MediaInputError(code, message),
     decoderAdvice: 'convert it to H.264 MP4 or use a .y4m file',
   };
-  return withDecodableVideoTrack(file.bytes, what, options, async (track) => {
-    const width = track.displayWidth;
-    const height = track.displayHeight;
-    checkSourceSize(width, height, what);
-    const start = await track.getFirstTimestamp();
-    const duration = (await track.computeDuration()) - start;
-    const count = Math.max(1, Math.round(duration * fps));
+  return withDecodableVideoTrack(file.bytes, what, options, async (track, _input, { width, height, start, end }) => {
+    const count = Math.max(1, Math.round((end - start) * fps));
     if (count > MAX_SOURCE_FRAMES) throw new MediaInputError('too-large', `${what} is ${count} frames at ${fps} fps; Tessera takes at most ${MAX_SOURCE_FRAMES} (${MAX_SOURCE_FRAMES / fps} s). Trim it first.`);
     const sink = new CanvasSink(track, { width, height, fit: 'fill' });
     const timestamps = Array.from({ length: count }, (_, i) => start + i / fps);

@@ -23,7 +23,7 @@ export function readImageSize(bytes: Uint8Array): ImageSize | null {
     return { format: 'png', width: view.getUint32(16), height: view.getUint32(20) };
   }
   if (bytes[0] === 0xff && bytes[1] === 0xd8) return jpegSize(bytes, view);
-  if (bytes.length >= 30 && ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return webpSize(ascii(12, 16), bytes, view);
+  if (bytes.length >= 16 && ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return webpSize(ascii(12, 16), bytes, view);
   if (bytes.length >= 10 && (ascii(0, 6) === 'GIF87a' || ascii(0, 6) === 'GIF89a')) {
     return { format: 'gif', width: view.getUint16(6, true), height: view.getUint16(8, true) };
   }
@@ -78,18 +78,20 @@ function jpegSize(bytes: Uint8Array, view: DataView): ImageSize | null {
 /** The first chunk of a WebP says its kind; each keeps the size in its own place. */
 function webpSize(chunk: string, bytes: Uint8Array, view: DataView): ImageSize | null {
   if (chunk === 'VP8 ') {
+    if (bytes.length < 30) return null;
     // 3-byte frame tag, start code 9d 01 2a, then 14-bit width and height (2 scale bits above).
     if (bytes[23] !== 0x9d || bytes[24] !== 0x01 || bytes[25] !== 0x2a) return null;
     return { format: 'webp', width: view.getUint16(26, true) & 0x3fff, height: view.getUint16(28, true) & 0x3fff };
   }
   if (chunk === 'VP8L') {
     // Signature 0x2f, then width−1 and height−1 in 14 bits each, little-endian.
-    if (bytes[20] !== 0x2f) return null;
+    if (bytes.length < 25 || bytes[20] !== 0x2f) return null;
     const bits = view.getUint32(21, true);
     return { format: 'webp', width: (bits & 0x3fff) + 1, height: ((bits >>> 14) & 0x3fff) + 1 };
   }
   if (chunk === 'VP8X') {
     // Flags and reserved bytes, then canvas width−1 and height−1 in 24 bits each.
+    if (bytes.length < 30) return null;
     const u24 = (at: number) => bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16);
     return { format: 'webp', width: u24(24) + 1, height: u24(27) + 1 };
   }

@@ -28,14 +28,33 @@ export function addPngText(png: Uint8Array, text: Readonly<Record<string, string
   return concat([png.subarray(0, ihdrEnd), ...chunks, png.subarray(ihdrEnd)]);
 }
 
-/** Reads every tEXt/iTXt chunk of a PNG as keyword → text. */
+/**
+ * Most text chunks read from one PNG (64): Tessera writes two, and a file of thousands would
+ * otherwise build an object of thousands of keys.
+ */
+export const MAX_PNG_TEXT_CHUNKS = 64;
+/**
+ * Largest text chunk read (1 MiB): a provenance record with its prompts is a few kilobytes; larger
+ * chunks are skipped, not decoded.
+ */
+export const MAX_PNG_TEXT_BYTES = 1024 ** 2;
+
+/**
+ * Reads the uncompressed tEXt/iTXt chunks of a PNG as keyword → text: at most MAX_PNG_TEXT_CHUNKS
+ * of them, each at most MAX_PNG_TEXT_BYTES (others are skipped). Compressed text is never
+ * inflated. Never throws: a cut or malformed file gives what could be read.
+ */
 export function readPngText(png: Uint8Array): Record<string, string> {
   const out: Record<string, string> = {};
   const decoder = new TextDecoder();
-  for (let at = 8; at + 8 <= png.length; ) {
+  let textChunks = 0;
+  for (let at = 8; at + 8 <= png.length && textChunks < MAX_PNG_TEXT_CHUNKS; ) {
     const length = readUint32(png, at);
     const type = String.fromCharCode(...png.subarray(at + 4, at + 8));
     const data = png.subarray(at + 8, at + 8 + length);
+    at += 12 + length;
+    if ((type !== 'tEXt' && type !== 'iTXt') || length > MAX_PNG_TEXT_BYTES) continue;
+    textChunks++;
     const zero = data.indexOf(0);
     if (type === 'tEXt' && zero > 0) out[decoder.decode(data.subarray(0, zero))] = decoder.decode(data.subarray(zero + 1));
     if (type === 'iTXt' && zero > 0 && data[zero + 1] === 0) {
@@ -43,7 +62,6 @@ export function readPngText(png: Uint8Array): Record<string, string> {
       const translatedEnd = data.indexOf(0, languageEnd + 1);
       out[decoder.decode(data.subarray(0, zero))] = decoder.decode(data.subarray(translatedEnd + 1));
     }
-    at += 12 + length;
   }
   return out;
 }
