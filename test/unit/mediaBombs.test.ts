@@ -3,11 +3,13 @@
  * header, before anything is inflated or allocated; image data may not inflate past what the header
  * implies; a cut file says so. The bombs are built here in code, not committed.
  */
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, ftruncateSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDeflate, deflateSync } from 'node:zlib';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { MediaInputError, type MediaInputErrorCode } from '../../src/input/mediaInputError';
+import { headerOnlyMp4 } from '../fixtures/headerOnlyMp4';
 
 // Counts calls to inflateSync, so a test can prove a file was refused before any inflating.
 const zlibCalls = vi.hoisted(() => ({ inflateSync: 0 }));
@@ -27,6 +29,8 @@ const { readMedia } = await import('../../cli/readMedia');
 const { checkFile } = await import('../../cli/check');
 const { decodeY4m } = await import('../../src/input/y4mDecoder');
 const { MAX_FILE_FRAMES, MAX_WHOLE_FILE_BYTES, MAX_Y4M_HEADER_BYTES } = await import('../../src/input/mediaLimits');
+const { withDecodableVideoTrack } = await import('../../src/input/videoTrack');
+const { hasFfmpeg } = await import('../../cli/mp4');
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-bombs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -153,5 +157,28 @@ describe('whole-file reads', () => {
       expect(process.memoryUsage().rss - rssBefore).toBeLessThan(64 * 1024 ** 2);
       rmSync(file);
     }
+  });
+});
+
+describe('video bombs', () => {
+  const huge = async () => headerOnlyMp4(10000, 10000);
+
+  it('refuses a 10000x10000 video track from its header, before asking for a decoder (upload and check in the browser)', async () => {
+    const fail = (code: MediaInputErrorCode, message: string) => new MediaInputError(code, message);
+    let used = false;
+    const error = await failure(async () =>
+      withDecodableVideoTrack((await huge()).buffer as ArrayBuffer, 'huge.mp4', { fail, decoderAdvice: 'none' }, async () => {
+        used = true;
+      }),
+    );
+    // Node has no VideoDecoder: a check made after canDecode would say decoder-missing instead.
+    expect(error).toMatchObject({ code: 'too-large', message: expect.stringMatching(/huge\.mp4 is 10000x10000/) });
+    expect(used).toBe(false);
+  });
+
+  it.runIf(hasFfmpeg())('npm run check refuses a 10000x10000 MP4 from ffprobe’s size, before ffmpeg decodes it', async () => {
+    const file = join(dir, 'huge.mp4');
+    writeFileSync(file, await huge());
+    expect(await failure(() => checkFile(file))).toMatchObject({ code: 'too-large', message: expect.stringMatching(/is 10000x10000/) });
   });
 });
