@@ -3,6 +3,7 @@
  * ModeRequest when Generate is pressed (files are read into bytes only then).
  */
 import { EngineError } from '../engine/errors';
+import { formatBytes } from '../lib/formatBytes';
 import type { MediaFileInput, MediaInput, ModeKind, ModeRequest } from '../engine/modeProtocol';
 import type { ModeSlice, SourceChoice } from './slices/modeSlice';
 import { useStore } from './store';
@@ -21,8 +22,22 @@ export function setMode(patch: Partial<Pick<ModeSlice, 'mode' | 'extendDirection
   useStore.setState(patch);
 }
 
-/** Uses an uploaded file as source A or B (the object URL replaces, and frees, the previous one). */
+/**
+ * Largest upload read as a source. Generate reads the whole file into memory before its header is
+ * checked, and Chrome's ArrayBuffer tops out near 2 GB; the CLI reads files whole under the same cap.
+ */
+export const MAX_UPLOAD_BYTES = 1024 ** 3;
+
+/**
+ * Uses an uploaded file as source A or B (the object URL replaces, and frees, the previous one).
+ * A file over MAX_UPLOAD_BYTES is refused as it is picked, with the previous source kept.
+ */
 export function chooseUpload(slot: 'sourceA' | 'sourceB', file: File): void {
+  if (file.size > MAX_UPLOAD_BYTES) {
+    const message = `“${file.name}” is ${formatBytes(file.size)}; a source may be at most ${formatBytes(MAX_UPLOAD_BYTES)}. Trim or re-encode it, then choose it again.`;
+    useStore.setState({ error: { code: 'bad-settings', field: 'source', message } });
+    return;
+  }
   chooseSource(slot, { kind: 'upload', name: file.name, type: file.type, url: URL.createObjectURL(file) });
 }
 
