@@ -1,18 +1,23 @@
 /**
- * Conditioning the flow-matching sampler on known latents: one mechanism behind image-to-video,
- * extend, connect, loop and video-to-video (docs/capabilities.md says why each uses it).
+ * Conditioning the sampler on known latents: one mechanism behind image-to-video, extend, connect,
+ * loop and video-to-video (docs/capabilities.md says why each uses it). A conditioning becomes
+ * `SamplingHooks` that the loop calls around each scheduler step; noising a clean latent to a time
+ * is always the scheduler's `scaleNoise`, so the hooks hold no sampler formula of their own.
  *
- * - **Known frames** (RePaint-style replacement): after every Euler step from t to t_next, each
- *   known latent frame is overwritten with `(1 − t_next)·z_known + t_next·ε`, where ε is that
- *   frame's own initial noise. The unknown frames are denoised by a DiT that attends to the known
- *   ones at the right noise level, so they continue them; at t = 0 the known frames are exact.
- * - **Start time** (SDEdit): sampling starts at t = `startTime` from `(1 − t)·z_source + t·ε`
+ * - **Known frames** (RePaint-style replacement): after every step that reaches time t, each known
+ *   latent frame is overwritten with `scaleNoise(z_known, t, ε)`, where ε is that frame's own
+ *   initial noise. The unknown frames are denoised by a DiT that attends to the known ones at the
+ *   right noise level, so they continue them; at t = 0 the known frames are exact.
+ * - **Start time** (SDEdit): sampling starts at t = `startTime` from `scaleNoise(z_source, t, ε)`
  *   instead of at t = 1 from noise: 0 keeps the source, 1 ignores it.
  * - **Tied frames** (loops): pairs of latent frames sampled as one variable. After every step both
- *   take their mean, so each follows the average of the two velocities the DiT predicts for it.
+ *   take their mean, so each follows the average of the two updates the DiT drives for it.
+ * - **Roll** (loops): before step i the rolled frames turn by i, the step runs on that view, and
+ *   after it they turn back.
  *
  * Latents here are one clip in the model's layout [C, T, h, w] (no batch); everything is pure.
  */
+import type { Scheduler } from '../schedulers/scheduler';
 import { PipelineError } from './errors';
 import type { LatentDims } from './patches';
 
@@ -75,30 +80,67 @@ export function conditionedNoise(noise: Float32Array, conditioning: LatentCondit
   return out;
 }
 
-/** The sample to start from at flow time `t0`: noise, the noised source (SDEdit), known frames on their path. */
-export function initialSample(noise: Float32Array, conditioning: LatentConditioning, dims: LatentDims, t0: number): Float32Array {
-  const sample = noise.slice();
-  const { start } = conditioning;
-  if (start) {
-    for (let i = 0; i < sample.length; i++) sample[i] = (1 - t0) * start.latents[i]! + t0 * noise[i]!;
-  }
-  return constrain(sample, noise, conditioning, dims, t0);
+/** The sample between hooks: `latents` [C, T, h, w] at flow time `t` around step `step`. */
+export interface StepState {
+  /** 0-based index into the scheduler's `timesteps`. */
+  readonly step: number;
+  /** beforeStep: the time the step starts from; afterStep: the time it reached (`times[step + 1]`). */
+  readonly t: number;
+  readonly latents: Float32Array;
 }
 
 /**
- * Puts the constraints back after a step that reached flow time `t`: known frames onto their noise
- * path, tied frames to their mean. Writes into `sample` and returns it.
+ * What the sampling loop calls so that it reads predict → guidance → step whatever the mode. Each
+ * hook may write into `latents` and returns the sample to carry on with.
  */
-export function constrain(sample: Float32Array, noise: Float32Array, conditioning: LatentConditioning, dims: LatentDims, t: number): Float32Array {
+export interface SamplingHooks {
+  /** The sample at the scheduler's first time `times[0]` (call after `setTimesteps`). */
+  initialSample(): Float32Array;
+  /** The sample step `step` works on: the model sees it and the scheduler updates it. */
+  beforeStep(state: StepState): Float32Array;
+  /** The stepped sample back in clip order with the constraints put back at the time reached. */
+  afterStep(state: StepState): Float32Array;
+}
+
+/**
+ * The hooks of a conditioning checked by `checkConditioning`, sampling from `noise` (the output of
+ * `conditionedNoise`). Known frames are put back right after each step rather than before the
+ * next, so every sample the loop reports (previews, the final decode) already holds them.
+ */
+export function conditioningHooks(conditioning: LatentConditioning, dims: LatentDims, noise: Float32Array, scheduler: Scheduler): SamplingHooks {
+  const { known, start, tied, roll } = conditioning;
+  const constrain = (sample: Float32Array, t: number): Float32Array => {
+    if (known) placeFrames(sample, scheduler.scaleNoise(known.latents, t, noise), known.frames, dims);
+    if (tied?.length) tieFrames(sample, tied, dims);
+    return sample;
+  };
+  return {
+    initialSample() {
+      const t0 = scheduler.times[0]!;
+      return constrain(start ? scheduler.scaleNoise(start.latents, t0, noise) : noise.slice(), t0);
+    },
+    beforeStep: ({ step, latents }) => (roll ? rollFrames(latents, dims, roll.from, step) : latents),
+    afterStep: ({ step, t, latents }) => constrain(roll ? rollFrames(latents, dims, roll.from, -step) : latents, t),
+  };
+}
+
+/** Copies the frames flagged in `frames` from `source` into `sample` (both [C, T, h, w]). */
+function placeFrames(sample: Float32Array, source: Float32Array, frames: readonly boolean[], dims: LatentDims): void {
   const plane = dims.height * dims.width;
-  const { known, tied } = conditioning;
   for (let c = 0; c < dims.channels; c++) {
     for (let f = 0; f < dims.frames; f++) {
-      if (!known?.frames[f]) continue;
+      if (!frames[f]) continue;
       const base = (c * dims.frames + f) * plane;
-      for (let p = base; p < base + plane; p++) sample[p] = (1 - t) * known.latents[p]! + t * noise[p]!;
+      sample.set(source.subarray(base, base + plane), base);
     }
-    for (const [a, b] of tied ?? []) {
+  }
+}
+
+/** Sets both frames of each tied pair to their mean, in place. */
+function tieFrames(sample: Float32Array, tied: readonly (readonly [number, number])[], dims: LatentDims): void {
+  const plane = dims.height * dims.width;
+  for (let c = 0; c < dims.channels; c++) {
+    for (const [a, b] of tied) {
       const baseA = (c * dims.frames + a) * plane;
       const baseB = (c * dims.frames + b) * plane;
       for (let p = 0; p < plane; p++) {
@@ -108,7 +150,6 @@ export function constrain(sample: Float32Array, noise: Float32Array, conditionin
       }
     }
   }
-  return sample;
 }
 
 /**
@@ -130,11 +171,6 @@ export function warmStart(conditioning: LatentConditioning, dims: LatentDims, ti
     for (let c = 0; c < dims.channels; c++) latents.copyWithin((c * dims.frames + f) * plane, (c * dims.frames + nearest) * plane, (c * dims.frames + nearest + 1) * plane);
   }
   return { ...conditioning, start: { latents, time } };
-}
-
-/** True when the conditioning asks for nothing. */
-export function isUnconditioned(conditioning: LatentConditioning | undefined): boolean {
-  return !conditioning || (!conditioning.known && !conditioning.start && !conditioning.tied?.length && !conditioning.roll);
 }
 
 /** Latent frames `from … T−1` shifted circularly by `shift` (frame f goes to from + (f − from + shift) mod n). */

@@ -3,14 +3,14 @@
  * the DOM: it drives a `ModelRunner`, so the browser worker and the CLI run this same code.
  */
 import type { Manifest } from '../models/manifest';
-import { createScheduler } from '../schedulers/scheduler';
-import { checkConditioning, conditionedNoise, constrain, initialSample, rollFrames, isUnconditioned, type LatentConditioning } from './conditioning';
+import { createScheduler } from '../schedulers/registry';
+import { checkConditioning, conditionedNoise, conditioningHooks, type LatentConditioning } from './conditioning';
 import { PipelineError } from './errors';
 import { applyGuidance } from './guidance';
 import { checkFrameCount, decodedFrameCount, latentDims, resolveSize } from './latents';
 import type { ModelRunner, Tensor32 } from './modelRunner';
 import { gaussianNoise } from './noise';
-import { patchify, patchPositions, tokenGrid, unpatchify, type LatentDims } from './patches';
+import { patchify, patchPositions, tokenGrid, unpatchify, type LatentDims, type TokenGrid } from './patches';
 import { expandPrompt, type PromptExpansion } from './promptExpansion';
 import { tokenize } from './tokenizer';
 
@@ -107,45 +107,32 @@ export async function textToVideo(
   const textEmbeds = await runner.runTextEncoder(inputIds, [2, maxLength]);
   expectDims('text encoder', textEmbeds, [2, maxLength, manifest.text.embedDim]);
 
-  // 4. Prepare latents: seeded noise in latent layout [C, T, h, w], the conditioning applied, then patches
+  // 4. Prepare latents: seeded noise in latent layout [C, T, h, w], the scheduler, the conditioning as hooks
   const conditioning = request.conditioning ?? {};
   checkConditioning(conditioning, dims);
-  const conditioned = !isUnconditioned(conditioning);
   const noise = conditionedNoise(gaussianNoise(dims.channels * dims.frames * dims.height * dims.width, request.seed), conditioning, dims);
   const scheduler = createScheduler(manifest.scheduler);
   scheduler.setTimesteps(settings.steps, conditioning.start?.time);
-  let tokens = patchify(initialSample(noise, conditioning, dims, scheduler.times[0]!), dims, manifest.patch);
+  const hooks = conditioningHooks(conditioning, dims, noise, scheduler);
+  let latents = hooks.initialSample();
   const positions: Tensor32 = { data: patchPositions(dims, manifest.patch), dims: [grid.count, 3] };
 
-  // 5. Denoising loop with classifier-free guidance; conditioned frames are put back after each step
+  // 5. Denoising loop: predict → classifier-free guidance → scheduler step, the conditioning hooks around it
   onStage?.('denoise');
-  const tokenValues = grid.count * grid.size;
   const total = scheduler.timesteps.length;
-  const roll = conditioning.roll;
   for (const [i, t] of scheduler.timesteps.entries()) {
     throwIfAborted(signal);
-    const batch = new Float32Array(2 * tokenValues);
-    const shown = roll ? patchify(rollFrames(unpatchify(tokens, dims, manifest.patch), dims, roll.from, i), dims, manifest.patch) : tokens;
-    batch.set(shown, 0);
-    batch.set(shown, tokenValues);
-    const velocity = await runner.runDit({
-      tokens: { data: batch, dims: [2, grid.count, grid.size] },
-      positions,
-      timestep: { data: Float32Array.of(t, t), dims: [2] },
-      textEmbeds,
-    });
-    expectDims('DiT', velocity, [2, grid.count, grid.size]);
-    let guided = applyGuidance(velocity.data.subarray(0, tokenValues), velocity.data.subarray(tokenValues), settings.guidance);
-    if (roll) guided = patchify(rollFrames(unpatchify(guided, dims, manifest.patch), dims, roll.from, -i), dims, manifest.patch);
-    tokens = scheduler.step(guided, i, tokens);
-    if (conditioned) tokens = patchify(constrain(unpatchify(tokens, dims, manifest.patch), noise, conditioning, dims, scheduler.times[i + 1]!), dims, manifest.patch);
-    onStepEnd?.({ step: i + 1, total, t, latents: latentTensor(unpatchify(tokens, dims, manifest.patch), dims) });
+    const sample = hooks.beforeStep({ step: i, t, latents });
+    const [cond, neg] = await predictVelocity(runner, patchify(sample, dims, manifest.patch), grid, positions, t, textEmbeds);
+    const guided = unpatchify(applyGuidance(cond, neg, settings.guidance), dims, manifest.patch);
+    latents = hooks.afterStep({ step: i, t: scheduler.times[i + 1]!, latents: scheduler.step(guided, i, sample) });
+    onStepEnd?.({ step: i + 1, total, t, latents: latentTensor(latents.slice(), dims) });
   }
 
   // 6. Decode with the VAE into RGBA frames
   throwIfAborted(signal);
   onStage?.('decode');
-  const decoded = await runner.runVaeDecoder(latentTensor(unpatchify(tokens, dims, manifest.patch), dims));
+  const decoded = await runner.runVaeDecoder(latentTensor(latents, dims));
   const frameCount = decodedFrameCount(manifest.latent, dims.frames);
   expectDims('VAE decoder', decoded, [1, 3, frameCount, size.height, size.width]);
   return {
@@ -185,6 +172,20 @@ function checkInputs(manifest: Manifest, request: TextToVideoRequest): { steps: 
   }
   checkFrameCount(manifest.video, request.frames);
   return { steps, guidance, negativePrompt };
+}
+
+/**
+ * The DiT's velocity for `tokens` [N, P] at time `t`, conditional and negative: one batch of two rows
+ * (row 0 with the prompt's embeddings, row 1 with the negative prompt's).
+ */
+async function predictVelocity(runner: ModelRunner, tokens: Float32Array, grid: TokenGrid, positions: Tensor32, t: number, textEmbeds: Tensor32): Promise<[Float32Array, Float32Array]> {
+  const { count, size } = grid;
+  const batch = new Float32Array(2 * tokens.length);
+  batch.set(tokens, 0);
+  batch.set(tokens, tokens.length);
+  const velocity = await runner.runDit({ tokens: { data: batch, dims: [2, count, size] }, positions, timestep: { data: Float32Array.of(t, t), dims: [2] }, textEmbeds });
+  expectDims('DiT', velocity, [2, count, size]);
+  return [velocity.data.subarray(0, tokens.length), velocity.data.subarray(tokens.length)];
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {

@@ -12,6 +12,8 @@ export interface FlowMatchEulerConfig {
 }
 
 export class FlowMatchEulerScheduler implements Scheduler {
+  /** Deterministic: the velocity alone moves the sample. */
+  readonly needsNoise = false;
   /** t_0 … t_steps: from 1 (noise) down to 0 (clean), `steps + 1` values. */
   private sigmas: number[] = [];
 
@@ -38,6 +40,14 @@ export class FlowMatchEulerScheduler implements Scheduler {
     });
     // A late start (SDEdit) begins exactly at startTime and joins the schedule at its next lower time.
     this.sigmas = startTime === 1 ? sigmas : [startTime, ...sigmas.filter((t) => t < startTime)];
+  }
+
+  /** x_t = (1 − t)·x_0 + t·noise. */
+  scaleNoise(sample: Float32Array, t: number, noise: Float32Array): Float32Array {
+    if (noise.length !== sample.length) throw new RangeError(`noise has ${noise.length} values, sample ${sample.length}`);
+    const noised = new Float32Array(sample.length);
+    for (let i = 0; i < sample.length; i++) noised[i] = (1 - t) * sample[i]! + t * noise[i]!;
+    return noised;
   }
 
   step(modelOutput: Float32Array, index: number, sample: Float32Array): Float32Array {

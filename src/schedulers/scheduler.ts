@@ -1,6 +1,7 @@
-/** A sampler over a model that predicts a velocity; one algorithm per file behind this type. */
-import type { SchedulerSpec } from '../models/manifest';
-import { FlowMatchEulerScheduler } from './flowMatchEulerScheduler';
+/**
+ * What the sampling loop needs from a sampler: one algorithm per file behind this type, each
+ * registered by its manifest `scheduler.type` in registry.ts.
+ */
 
 export interface Scheduler {
   /** The model's `timestep` input at each step, in order; set by `setTimesteps`. */
@@ -8,15 +9,27 @@ export interface Scheduler {
   /** `timesteps` followed by the final time (0): the time each step ends at is `times[i + 1]`. */
   readonly times: readonly number[];
   /**
+   * Whether `step` takes fresh noise. False for a deterministic sampler (Euler). A few-step sampler
+   * that predicts x_0 and re-noises it to the next time sets it, and the loop then passes
+   * `{ noise }`, seeded noise drawn anew for each step.
+   */
+  readonly needsNoise: boolean;
+  /**
    * Prepares `steps` steps from pure noise to the clean sample. With `startTime` < 1 (SDEdit) the
    * schedule starts at exactly that time and keeps only the steps below it (0 = no step at all).
    */
   setTimesteps(steps: number, startTime?: number): void;
+  /**
+   * The forward process: clean `sample` noised to time `t` with `noise` (same length). Conditioning
+   * uses it to put known latents at the noise level of a step, so it never restates the formula.
+   */
+  scaleNoise(sample: Float32Array, t: number, noise: Float32Array): Float32Array;
   /** One update: the sample after step `index`, given the model output at `timesteps[index]`. */
-  step(modelOutput: Float32Array, index: number, sample: Float32Array): Float32Array;
+  step(modelOutput: Float32Array, index: number, sample: Float32Array, options?: StepOptions): Float32Array;
 }
 
-/** The scheduler a pack asks for. */
-export function createScheduler(spec: SchedulerSpec): Scheduler {
-  return new FlowMatchEulerScheduler({ shift: spec.shift });
+/** Per-step extras; only samplers with `needsNoise` read them. */
+export interface StepOptions {
+  /** Standard-normal noise shaped like the sample, fresh for this step. */
+  readonly noise?: Float32Array;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkConditioning, conditionedNoise, constrain, initialSample, isUnconditioned, rollFrames, warmStart } from '../../src/pipeline/conditioning';
+import { checkConditioning, conditionedNoise, conditioningHooks, rollFrames, warmStart, type LatentConditioning } from '../../src/pipeline/conditioning';
 import type { PipelineError } from '../../src/pipeline/errors';
 import { FlowMatchEulerScheduler } from '../../src/schedulers/flowMatchEulerScheduler';
 
@@ -8,12 +8,18 @@ const dims = { channels: 2, frames: 3, height: 1, width: 2 };
 const size = 12;
 const ramp = (scale: number) => Float32Array.from({ length: size }, (_, i) => scale * (i + 1));
 const frameOf = (data: Float32Array, f: number) => [0, 1].flatMap((c) => [...data.subarray((c * 3 + f) * 2, (c * 3 + f) * 2 + 2)]);
+/** Hooks over a linear 4-step schedule: times 1, 0.75, 0.5, 0.25, 0 (or from `start.time` down). */
+function hooksFor(conditioning: LatentConditioning, noise: Float32Array) {
+  const scheduler = new FlowMatchEulerScheduler({ shift: 1 });
+  scheduler.setTimesteps(4, conditioning.start?.time);
+  return conditioningHooks(conditioning, dims, noise, scheduler);
+}
 
 describe('conditioning', () => {
-  it('puts known frames on their noise path (1 − t)·z + t·ε and leaves the others alone', () => {
+  it('after a step that reached t, puts known frames on their noise path (1 − t)·z + t·ε and leaves the others alone', () => {
     const noise = ramp(-1);
     const known = { latents: ramp(10), frames: [true, false, true] };
-    const sample = constrain(ramp(100), noise, { known }, dims, 0.25);
+    const sample = hooksFor({ known }, noise).afterStep({ step: 2, t: 0.25, latents: ramp(100) });
     expect(frameOf(sample, 0)).toEqual(frameOf(known.latents, 0).map((z, i) => 0.75 * z + 0.25 * frameOf(noise, 0)[i]!));
     expect(frameOf(sample, 1)).toEqual(frameOf(ramp(100), 1));
     expect(frameOf(sample, 2)).toEqual(frameOf(known.latents, 2).map((z, i) => 0.75 * z + 0.25 * frameOf(noise, 2)[i]!));
@@ -21,12 +27,13 @@ describe('conditioning', () => {
 
   it('ends exactly on the known latents at t = 0 and starts on pure noise at t = 1', () => {
     const known = { latents: ramp(10), frames: [false, true, false] };
-    expect(frameOf(constrain(ramp(3), ramp(-1), { known }, dims, 0), 1)).toEqual(frameOf(known.latents, 1));
-    expect(frameOf(initialSample(ramp(-1), { known }, dims, 1), 1)).toEqual(frameOf(ramp(-1), 1));
+    const hooks = hooksFor({ known }, ramp(-1));
+    expect(frameOf(hooks.afterStep({ step: 3, t: 0, latents: ramp(3) }), 1)).toEqual(frameOf(known.latents, 1));
+    expect(hooks.initialSample()).toEqual(ramp(-1));
   });
 
-  it('starts SDEdit at (1 − t)·source + t·noise', () => {
-    const sample = initialSample(ramp(-1), { start: { latents: ramp(4), time: 0.3 } }, dims, 0.3);
+  it('starts SDEdit at (1 − t)·source + t·noise, t the start time', () => {
+    const sample = hooksFor({ start: { latents: ramp(4), time: 0.3 } }, ramp(-1)).initialSample();
     sample.forEach((v, i) => expect(v).toBeCloseTo(0.7 * 4 * (i + 1) - 0.3 * (i + 1), 5));
   });
 
@@ -34,9 +41,26 @@ describe('conditioning', () => {
     const noise = conditionedNoise(ramp(1), { tied: [[0, 2]] }, dims);
     expect(frameOf(noise, 2)).toEqual(frameOf(ramp(1), 0));
     expect(frameOf(noise, 1)).toEqual(frameOf(ramp(1), 1));
-    const sample = constrain(ramp(1), noise, { tied: [[0, 2]] }, dims, 0.5);
+    const sample = hooksFor({ tied: [[0, 2]] }, noise).afterStep({ step: 1, t: 0.5, latents: ramp(1) });
     expect(frameOf(sample, 0)).toEqual([3, 4, 9, 10]); // means of (1,5), (2,6), (7,11), (8,12)
     expect(frameOf(sample, 2)).toEqual(frameOf(sample, 0));
+  });
+
+  it('rolls the sample by the step index before the step and back after it', () => {
+    const hooks = hooksFor({ roll: { from: 1 } }, ramp(-1));
+    const latents = ramp(1);
+    expect(hooks.beforeStep({ step: 0, t: 1, latents })).toBe(latents);
+    const rolled = hooks.beforeStep({ step: 1, t: 0.75, latents });
+    expect(rolled).toEqual(rollFrames(latents, dims, 1, 1));
+    expect(hooks.afterStep({ step: 1, t: 0.5, latents: rolled })).toEqual(latents);
+  });
+
+  it('leaves an unconditioned sample alone', () => {
+    const hooks = hooksFor({}, ramp(-1));
+    expect(hooks.initialSample()).toEqual(ramp(-1));
+    const latents = ramp(2);
+    expect(hooks.beforeStep({ step: 1, t: 0.75, latents })).toBe(latents);
+    expect(hooks.afterStep({ step: 1, t: 0.5, latents })).toEqual(ramp(2));
   });
 
   it.each([
@@ -76,12 +100,6 @@ describe('conditioning', () => {
     const both = warmStart({ known: { latents: ramp(1), frames: [true, false, true] } }, dims, 0.5);
     expect(frameOf(both.start!.latents, 1)).toEqual(frameOf(ramp(1), 0)); // a tie goes to the earlier frame
     expect(warmStart({ known }, dims, 1)).toEqual({ known });
-  });
-
-  it('knows when nothing is asked', () => {
-    expect(isUnconditioned(undefined)).toBe(true);
-    expect(isUnconditioned({ tied: [] })).toBe(true);
-    expect(isUnconditioned({ tied: [[0, 1]] })).toBe(false);
   });
 });
 

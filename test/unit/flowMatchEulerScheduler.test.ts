@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FlowMatchEulerScheduler } from '../../src/schedulers/flowMatchEulerScheduler';
-import { createScheduler } from '../../src/schedulers/scheduler';
+import { createScheduler } from '../../src/schedulers/registry';
 
 describe('FlowMatchEulerScheduler', () => {
   it('shifts the schedule: t = shift·s / (1 + (shift − 1)·s), golden values for 4 steps, shift 2.5', () => {
@@ -26,6 +26,27 @@ describe('FlowMatchEulerScheduler', () => {
     // dt = 0.88235294 − 1 = −0.11764706
     expect(next[0]).toBeCloseTo(0.94117647, 6);
     expect(next[1]).toBeCloseTo(2.11764706, 6);
+  });
+
+  it('takes an exact Euler step on a linear schedule: dt = −0.25', () => {
+    const scheduler = new FlowMatchEulerScheduler({ shift: 1 });
+    scheduler.setTimesteps(4);
+    expect([...scheduler.step(Float32Array.of(2, 0.5, -4), 1, Float32Array.of(1, -2, 0))]).toEqual([0.5, -2.125, 1]);
+  });
+
+  it('noises a clean sample to time t: scaleNoise = (1 − t)·x_0 + t·noise, golden values', () => {
+    const scheduler = new FlowMatchEulerScheduler({ shift: 2.5 });
+    const x0 = Float32Array.of(1, 2, -4);
+    const noise = Float32Array.of(0.5, -1, 2);
+    // 0.75·1 + 0.25·0.5, 0.75·2 − 0.25, 0.75·(−4) + 0.25·2
+    expect([...scheduler.scaleNoise(x0, 0.25, noise)]).toEqual([0.875, 1.25, -2.5]);
+    expect(scheduler.scaleNoise(x0, 0, noise)).toEqual(x0);
+    expect(scheduler.scaleNoise(x0, 1, noise)).toEqual(noise);
+    expect(() => scheduler.scaleNoise(x0, 0.5, Float32Array.of(1))).toThrow(/noise has 1 values, sample 3/);
+  });
+
+  it('is deterministic: it asks for no fresh noise per step', () => {
+    expect(new FlowMatchEulerScheduler({ shift: 1 }).needsNoise).toBe(false);
   });
 
   it('recovers x_0 exactly from noise when the velocity is the true noise − x_0', () => {

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseManifest } from '../../src/models/manifest';
 import type { PipelineError } from '../../src/pipeline/errors';
+import type { DitInputs } from '../../src/pipeline/modelRunner';
 import { gaussianNoise } from '../../src/pipeline/noise';
+import { unpatchify } from '../../src/pipeline/patches';
 import { textToVideo, type TextToVideoRequest } from '../../src/pipeline/textToVideo';
+import { FlowMatchEulerScheduler } from '../../src/schedulers/flowMatchEulerScheduler';
 import { fakeRunner } from '../fixtures/fakeRunner';
 import { validManifestJson } from '../fixtures/manifestFixture';
 
@@ -65,6 +68,38 @@ describe('textToVideo', () => {
     expect(events.map((e) => [e.step, e.total])).toEqual([[1, 5], [2, 5], [3, 5], [4, 5], [5, 5]]);
     expect(events[0]!.t).toBe(1);
     expect(events[4]!.first).toBeCloseTo(gaussianNoise(1, 7)[0]! - 0.75, 5);
+  });
+
+  it('shows the model the known latents re-imposed at each step’s noise level (1 − t)·z + t·ε', async () => {
+    const { runner } = fake();
+    const seen: Float32Array[] = [];
+    const recording = {
+      ...runner,
+      runDit: (inputs: DitInputs) => {
+        seen.push(unpatchify(inputs.tokens.data.subarray(0, inputs.tokens.data.length / 2), dims, manifest.patch));
+        return runner.runDit(inputs);
+      },
+    };
+    const dims = { channels: 4, frames: 3, height: 8, width: 14 };
+    const plane = 8 * 14;
+    const z = Float32Array.from({ length: 4 * 3 * plane }, (_, i) => Math.sin(i));
+    const known = { latents: z, frames: [true, false, false] };
+    await textToVideo(recording, manifest, { ...request, conditioning: { known } });
+    const noise = gaussianNoise(4 * 3 * plane, 7);
+    const schedule = new FlowMatchEulerScheduler({ shift: 2.5 }); // the pack's
+    schedule.setTimesteps(5);
+    expect(seen).toHaveLength(5);
+    for (const [step, latents] of seen.entries()) {
+      const t = schedule.timesteps[step]!;
+      for (let c = 0; c < 4; c++) {
+        for (let p = 0; p < plane; p++) {
+          const i = c * 3 * plane + p; // latent frame 0 of channel c
+          expect(latents[i]).toBe(Math.fround((1 - t) * z[i]! + t * noise[i]!));
+        }
+        // after the first step an unknown frame is the sampler's own, not on the source's path
+        if (step > 0) expect(latents[(c * 3 + 1) * plane]).not.toBe(Math.fround((1 - t) * z[(c * 3 + 1) * plane]! + t * noise[(c * 3 + 1) * plane]!));
+      }
+    }
   });
 
   it('stops within one step when cancelled, and says so with code "aborted"', async () => {

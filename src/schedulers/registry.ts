@@ -1,0 +1,31 @@
+/**
+ * The one place that maps a manifest `scheduler.type` to a sampler. Adding a sampler is one module
+ * in this folder and one line in SCHEDULERS.
+ */
+import type { SchedulerSpec } from '../models/manifest';
+import { FlowMatchEulerScheduler } from './flowMatchEulerScheduler';
+import type { Scheduler } from './scheduler';
+
+const SCHEDULERS: Readonly<Record<string, (spec: SchedulerSpec) => Scheduler>> = Object.freeze({
+  'flow-match-euler': (spec: SchedulerSpec) => new FlowMatchEulerScheduler({ shift: spec.shift }),
+});
+
+/** The scheduler types this build can sample with. */
+export const SCHEDULER_TYPES: readonly string[] = Object.freeze(Object.keys(SCHEDULERS));
+
+/** A pack names a scheduler this build does not have. */
+export class UnknownSchedulerError extends Error {
+  override readonly name = 'UnknownSchedulerError';
+  readonly code = 'unknown-scheduler';
+
+  constructor(readonly type: string) {
+    super(`scheduler type ${JSON.stringify(type)} is not known; known types: ${SCHEDULER_TYPES.join(', ')}`);
+  }
+}
+
+/** A fresh scheduler of the type a pack asks for; throws UnknownSchedulerError for any other type. */
+export function createScheduler(spec: SchedulerSpec): Scheduler {
+  const create = Object.hasOwn(SCHEDULERS, spec.type) ? SCHEDULERS[spec.type] : undefined;
+  if (!create) throw new UnknownSchedulerError(spec.type);
+  return create(spec);
+}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import type { SchedulerSpec } from '../../src/models/manifest';
+import { FlowMatchEulerScheduler } from '../../src/schedulers/flowMatchEulerScheduler';
+import { createScheduler, SCHEDULER_TYPES, UnknownSchedulerError } from '../../src/schedulers/registry';
+
+const spec: SchedulerSpec = { type: 'flow-match-euler', steps: 4, shift: 2.5, guidance: 4 };
+
+describe('scheduler registry', () => {
+  it('builds the scheduler a pack names, with the pack’s shift', () => {
+    const scheduler = createScheduler(spec);
+    expect(scheduler).toBeInstanceOf(FlowMatchEulerScheduler);
+    scheduler.setTimesteps(4);
+    expect(scheduler.times[1]).toBeCloseTo(0.8823529411764706, 15); // shift 2.5: 1.875 / 2.125
+  });
+
+  it('gives a fresh scheduler each call, so two generations never share a schedule', () => {
+    const a = createScheduler(spec);
+    a.setTimesteps(2);
+    expect(createScheduler(spec).timesteps).toEqual([]);
+  });
+
+  it('refuses an unknown type, naming it and the known ones', () => {
+    const unknown = { ...spec, type: 'dpm-solver' } as unknown as SchedulerSpec;
+    expect(() => createScheduler(unknown)).toThrow(UnknownSchedulerError);
+    expect(() => createScheduler(unknown)).toThrow('scheduler type "dpm-solver" is not known; known types: flow-match-euler');
+    expect(() => createScheduler({ ...spec, type: 'toString' } as unknown as SchedulerSpec)).toThrow(/"toString" is not known/);
+    expect(SCHEDULER_TYPES).toEqual(['flow-match-euler']);
+  });
+
+  it('gives the error a code to switch on', () => {
+    const error = new UnknownSchedulerError('x');
+    expect(error).toMatchObject({ name: 'UnknownSchedulerError', code: 'unknown-scheduler', type: 'x' });
+  });
+});
