@@ -1,5 +1,5 @@
 /**
- * The engine's worker entry: exposes the Engine over comlink, nothing else.
+ * The engine's worker entry: exposes the Engine, on the browser's platform, over comlink; nothing else.
  *
  * onnxruntime-web starts its WASM threads with `new Worker(import.meta.url, { name: 'em-pthread' })`,
  * and in a production build import.meta.url is this bundled file: each thread re-runs this top-level
@@ -7,10 +7,11 @@
  * so only the real engine worker exposes.
  */
 import { expose } from 'comlink';
+import { BROWSER_PLATFORM } from '../src/engine/browserPlatform';
 import { Engine } from '../src/engine/engine';
 import { installErrorTransfer } from '../src/engine/errors';
 
 if (!self.name?.startsWith('em-pthread')) {
   installErrorTransfer();
-  expose(new Engine());
+  expose(new Engine(BROWSER_PLATFORM));
 }

@@ -4,7 +4,7 @@ import { DownloadError } from './errors';
 import { checkHttpUrl, explainFetchFailure, explainStatus, isHtmlContentType, manifestUrlFor, type Fetch } from './http';
 
 /** A manifest larger than this is refused unread (the largest legitimate one is a big vocabulary). */
-export const MAX_MANIFEST_BYTES = 32 * 1024 * 1024;
+const MAX_MANIFEST_BYTES = 32 * 1024 * 1024;
 
 export interface FetchedManifest {
   readonly manifest: Manifest;
@@ -15,7 +15,7 @@ export interface FetchedManifest {
 }
 
 /** The folder URL a manifest's file paths are relative to. */
-export function packBaseUrl(manifestUrl: string): string {
+function packBaseUrl(manifestUrl: string): string {
   return new URL('.', manifestUrl).href;
 }
 

@@ -7,8 +7,8 @@
 import { formatBytes } from '../lib/formatBytes';
 import { PackRequirementsError } from './errors';
 import type { FetchedManifest } from './manifestFetch';
-import type { InstallOptions, PackInfo, StoreAnnouncement } from './modelStore';
-import { MODELS_CHANNEL, ModelStore } from './modelStore';
+import type { InstallOptions, ModelStore, PackInfo, StoreAnnouncement } from './modelStore';
+import { MODELS_CHANNEL } from './modelStore';
 import type { ModelProgress } from './progress';
 import { requestPersistence } from './quota';
 import { packProblems, probeDeviceLimits, type DeviceLimits } from './requirements';
@@ -57,7 +57,7 @@ export class ModelsController {
   private refreshing: Promise<void> | null = null;
 
   constructor(
-    readonly store: ModelStore = new ModelStore(),
+    readonly store: ModelStore,
     private readonly installDefaults: InstallOptions = {},
   ) {}
 

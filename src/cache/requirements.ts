@@ -16,11 +16,11 @@ export interface DeviceLimits {
 }
 
 /** A WASM heap is 32-bit: everything a session holds must fit in 4 GiB. */
-export const WASM_MEMORY_BYTES = 4 * 1024 ** 3;
+const WASM_MEMORY_BYTES = 4 * 1024 ** 3;
 /** protobuf cannot hold an ONNX graph of 2 GiB or more; larger weights go in externalData files. */
-export const MAX_GRAPH_FILE_BYTES = 2 * 1024 ** 3 - 1;
+const MAX_GRAPH_FILE_BYTES = 2 * 1024 ** 3 - 1;
 /** More than any browser can hold for one pack; a manifest claiming more is refused as absurd. */
-export const MAX_PACK_BYTES = 64 * 1024 ** 3;
+const MAX_PACK_BYTES = 64 * 1024 ** 3;
 
 /** Reads the adapter's limits and features (no device is created). */
 export async function probeDeviceLimits(): Promise<DeviceLimits> {

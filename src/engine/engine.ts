@@ -1,27 +1,28 @@
 /**
  * The worker side of the engine: owns the model pack, the onnxruntime sessions and the encoder, and
- * runs one generation at a time. The pipeline does the sampling; this file adds what only the
- * browser needs: backend choice and fallback, the safety policy, progress, previews, cancellation,
- * muxing, and switching packs (packLoader.ts loads one; this file swaps it in once it works).
+ * runs one generation at a time. The pipeline does the sampling; this file orchestrates around it:
+ * backend choice and fallback, the safety policy, progress, previews, cancellation, and switching
+ * packs (the platform loads one; this file swaps it in once it works). What depends on where it runs
+ * (the weight cache, onnxruntime-web, WebCodecs) comes in through `EnginePlatform`, so Node tests
+ * can drive the same class.
  */
 import { expandPrompt, type PromptExpansion } from '../pipeline/promptExpansion';
-import { latentPreview } from '../pipeline/preview';
 import { assertReadablePrompt } from '../pipeline/promptReadability';
 import type { GeneratedVideo, StepEndEvent } from '../pipeline/textToVideo';
 import { generateVideo } from '../pipeline/videoModes';
 import { chooseDevice, wasmChoice } from '../runtime/device';
 import { RunTotals } from '../runtime/runTimings';
 import { assertPromptsAllowed, policyVersion } from '../safety/promptPolicy';
-import { encodeMp4 } from '../media/mp4';
-import { encodePng } from '../media/png';
 import { rgbaFramesToRgb } from '../media/rgbFrames';
 import { MAX_UPSCALE, upscaleRgba } from '../media/upscale';
 import { emit } from './emit';
 import { EngineError, toEngineError } from './errors';
-import { createPackRunner, loadEnginePack, type ChooseBackend, type LoadedPack } from './packLoader';
+import type { ChooseBackend, EnginePlatform, LoadedPack } from './enginePlatform';
+import { encodeOutputFile } from './outputFile';
+import { previewImage } from './previewImage';
 import { warmUpRunner } from './warmUp';
 import { resolveMode, ResultFrames, type ResolvedMode } from './modeSources';
-import { applyWatermark, mp4Metadata, pngMetadata, type ProvenanceInfo } from './provenance';
+import { applyWatermark, type ProvenanceInfo } from './provenance';
 import type {
   BackendFallback,
   BackendPreference,
@@ -29,11 +30,9 @@ import type {
   EngineInitOptions,
   EngineProgress,
   GenerateCallbacks,
-  GeneratedFile,
   GenerateRequest,
   GenerateResult,
   PackSource,
-  PreviewImage,
   WorkerEngineApi,
 } from './protocol';
 
@@ -71,6 +70,9 @@ export class Engine implements WorkerEngineApi {
   /** The idle-time warm-up after a load; a generation or a switch waits for its last run (it stops on seeing one). */
   private warming: Promise<void> = Promise.resolve();
 
+  /** @param platform loading and encoding where the engine runs (browserPlatform.ts in the worker). */
+  constructor(private readonly platform: EnginePlatform) {}
+
   async init(options: EngineInitOptions, onProgress?: (progress: EngineProgress) => void): Promise<EngineInfo> {
     this.preference = options.backend;
     return this.swapIn(options.pack, onProgress);
@@ -97,7 +99,7 @@ export class Engine implements WorkerEngineApi {
       // `switching` is set: no graph runs while the new sessions are created.
       await this.current?.done.catch(() => undefined);
       await this.warming;
-      const next = await loadEnginePack(source, this.backendChooser(), { onProgress, onRun: (timing) => this.runTotals?.add(timing) });
+      const next = await this.platform.loadPack(source, this.backendChooser(), { onProgress, onRun: (timing) => this.runTotals?.add(timing) });
       const previous = this.loaded;
       this.loaded = next;
       this.onLoadProgress = onProgress;
@@ -223,7 +225,7 @@ export class Engine implements WorkerEngineApi {
       video.frames.map((frame) => upscaleRgba(frame, video.width, video.height, upscale, request.upscaleFilter ?? 'nearest')),
       provenance,
     );
-    const file = await this.encode(loaded, frames, provenance, (frame, total) => emit(callbacks.onProgress, { stage: 'mux', frame, total }));
+    const file = await encodeOutputFile(this.platform, frames, provenance, loaded.videoCodec, (frame, total) => emit(callbacks.onProgress, { stage: 'mux', frame, total }));
     const muxMs = performance.now() - muxStarted;
     const { firstPreviewAt, ...stages } = timings;
     const runs = runTotals.data();
@@ -287,7 +289,7 @@ export class Engine implements WorkerEngineApi {
       }
       if (callbacks.onPreview && (now - lastPreview >= PREVIEW_INTERVAL_MS || event.step === event.total)) {
         lastPreview = now;
-        emit(callbacks.onPreview, previewImage(event, loaded));
+        emit(callbacks.onPreview, previewImage(event, loaded.pack.manifest.preview));
         firstPreviewAt ??= performance.now();
       }
     };
@@ -326,47 +328,10 @@ export class Engine implements WorkerEngineApi {
     };
   }
 
-  private async encode(loaded: LoadedPack, frames: Uint8ClampedArray[], info: ProvenanceInfo, onFrame: (frame: number, total: number) => void): Promise<GeneratedFile> {
-    const base = fileBaseName(info.includePrompt === false ? '' : info.settings.prompt, info.settings.seed);
-    if (frames.length === 1) {
-      const bytes = await encodePng(frames[0]!, info.width, info.height, await pngMetadata(info));
-      onFrame(1, 1);
-      return { bytes, mimeType: 'image/png', fileName: `${base}.png` };
-    }
-    const codec = loaded.videoCodec!;
-    const video = await encodeMp4(frames, { width: info.width, height: info.height, fps: info.fps, codec, metadata: await mp4Metadata(info), onFrame });
-    return { bytes: video.bytes, mimeType: 'video/mp4', fileName: `${base}.mp4`, codec: video.codec };
-  }
-
   private async fallBackToWasm(loaded: LoadedPack, fallback: BackendFallback): Promise<void> {
     await loaded.runner.release().catch(() => undefined);
     const backend = wasmChoice(fallback).info;
-    loaded.runner = await createPackRunner(loaded.pack, backend, null, { onProgress: this.onLoadProgress, onRun: (timing) => this.runTotals?.add(timing) });
+    loaded.runner = await this.platform.reloadOnWasm(loaded.pack, backend, { onProgress: this.onLoadProgress, onRun: (timing) => this.runTotals?.add(timing) });
     loaded.backend = backend;
   }
-}
-
-/** Every latent frame's RGB projection side by side. */
-function previewImage(event: StepEndEvent, loaded: LoadedPack): PreviewImage {
-  const preview = latentPreview(event.latents, loaded.pack.manifest.preview);
-  const count = preview.frames.length;
-  const width = preview.width * count;
-  const rgba = new Uint8ClampedArray(width * preview.height * 4);
-  preview.frames.forEach((frame, f) => {
-    for (let y = 0; y < preview.height; y++) {
-      rgba.set(frame.subarray(y * preview.width * 4, (y + 1) * preview.width * 4), (y * width + f * preview.width) * 4);
-    }
-  });
-  return { step: event.step, width, height: preview.height, rgba };
-}
-
-/** "tessera-a-red-circle-moving-left-1234" */
-function fileBaseName(prompt: string, seed: number): string {
-  const slug = prompt
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '')
-    .slice(0, 48)
-    .replace(/-$/, '');
-  return `tessera-${slug || 'clip'}-${seed}`;
 }

@@ -1,37 +1,20 @@
 /**
- * Loading a model pack into the engine: manifest, backend, sessions and encoder probe. It builds a
+ * Loading a model pack into the engine in the browser (the platform's `loadPack`, browserPlatform.ts):
+ * manifest from the weight cache, backend, onnxruntime-web sessions and encoder probe. It builds a
  * complete `LoadedPack` without touching the one in use, so the engine can swap packs only once the
  * new one works, and a pack that fails to load leaves the previous one running.
  */
-import type { VideoCodec } from 'mediabunny';
+import type { ModelProgress } from '../cache';
 import { probeVideoCodec } from '../media/codecs';
 import type { Manifest, ModelRole } from '../models/manifest';
-import { wasmChoice, type DeviceChoice, type PackNeeds } from '../runtime/device';
-import { downloadProgress, loadInstalledPack, loadModelRole, loadPack, type ModelPack } from '../runtime/modelFiles';
-import type { RunTiming } from '../runtime/runTimings';
+import { wasmChoice } from '../runtime/device';
+import { loadInstalledPack, loadModelRole, loadPack, type ModelPack } from '../runtime/modelFiles';
 import { createWebRunner, type WebRunner } from '../runtime/webRunner';
 import { emit } from './emit';
+import type { ChooseBackend, LoadedPack, LoadHooks } from './enginePlatform';
 import { EngineError, toEngineError } from './errors';
-import type { BackendInfo, EngineProgress, PackInfo, PackSource } from './protocol';
-
-/** A pack ready to generate with. `runner` and `backend` change when a lost GPU moves it to WASM. */
-export interface LoadedPack {
-  readonly pack: ModelPack;
-  readonly info: PackInfo;
-  runner: WebRunner;
-  backend: BackendInfo;
-  readonly videoCodec: VideoCodec | null;
-}
-
-export interface LoadHooks {
-  /** Download (or cache read) and session-creation progress. */
-  readonly onProgress?: ((progress: EngineProgress) => void) | undefined;
-  /** Timing of every graph run (runTimings.ts). */
-  readonly onRun?: (timing: RunTiming) => void;
-}
-
-/** Picks the backend for a pack's needs (device.ts's `chooseDevice` with the page's preference). */
-export type ChooseBackend = (needs: PackNeeds) => Promise<DeviceChoice>;
+import { packInfo } from './packInfo';
+import type { BackendInfo, EngineProgress, PackSource } from './protocol';
 
 /** Reads the pack, chooses its backend, creates its sessions and probes the video encoder. */
 export async function loadEnginePack(source: PackSource, chooseBackend: ChooseBackend, hooks: LoadHooks): Promise<LoadedPack> {
@@ -75,18 +58,10 @@ export function createPackRunner(pack: ModelPack, backend: BackendInfo, adapter:
   });
 }
 
-function packInfo(manifest: Manifest): PackInfo {
-  return {
-    name: manifest.name,
-    version: manifest.version,
-    dtype: manifest.dtype,
-    description: manifest.description,
-    fps: manifest.video.fps,
-    sizes: manifest.video.sizes,
-    frameCounts: manifest.video.frameCounts,
-    defaultSteps: manifest.scheduler.steps,
-    defaultGuidance: manifest.scheduler.guidance,
-  };
+/** The cache's progress as the engine's `download` stage (source `network` or `cache`). */
+function downloadProgress(progress: ModelProgress): EngineProgress {
+  const { file, source, loaded, total, rate, eta } = progress;
+  return { stage: 'download', file, source, loaded, total, rate, eta };
 }
 
 /**

@@ -5,49 +5,14 @@
 import type { FileTransferProgress } from '../cache/progress';
 import type { PromptExpansion } from '../pipeline/promptExpansion';
 import type { ProvenanceSettings } from '../safety/fileProvenance';
+import type { BackendInfo, BackendPreference } from '../runtime/backendTypes';
 import type { EngineErrorCode, EngineErrorData } from './errors';
 import type { MediaInput, ModeKind, ModeRequest } from './modeProtocol';
 
+export type { Backend, BackendFallback, BackendInfo, BackendPreference, FallbackCode } from '../runtime/backendTypes';
 export type { EngineErrorCode, EngineErrorData };
 export type { PromptExpansion };
 export type { MediaInput, ModeKind, ModeRequest };
-
-/** Where sessions run. */
-export type Backend = 'webgpu' | 'wasm';
-/** What the user (or a URL flag) asked for; `auto` = WebGPU when a suitable adapter exists. */
-export type BackendPreference = 'auto' | Backend;
-
-/** Why the engine is not on WebGPU although `auto` (or `webgpu`) was asked for. */
-export type FallbackCode =
-  | 'no-webgpu-api'
-  | 'no-adapter'
-  | 'needs-shader-f16'
-  | 'limits-too-small'
-  | 'session-failed'
-  | 'device-lost'
-  | 'user-choice';
-
-export interface BackendFallback {
-  readonly code: FallbackCode;
-  /** One sentence for the notice in the UI. */
-  readonly message: string;
-}
-
-/** The backend in use and why; shown as a badge (and a notice when `fallback` is set). */
-export interface BackendInfo {
-  readonly backend: Backend;
-  /** e.g. "google swiftshader (SwiftShader Device (Subzero))"; null on WASM. */
-  readonly adapter: string | null;
-  /** A software adapter (SwiftShader, WARP): correct but slow. */
-  readonly isFallbackAdapter: boolean;
-  readonly shaderF16: boolean;
-  /** WASM threads (1 when the page is not cross-origin isolated). */
-  readonly threads: number;
-  readonly crossOriginIsolated: boolean;
-  /** Why this backend, in words. */
-  readonly reason: string;
-  readonly fallback: BackendFallback | null;
-}
 
 /** What the UI needs to know of the loaded model pack. */
 export interface PackInfo {

@@ -13,7 +13,7 @@ import type { DitInputs, ModelRunner } from '../pipeline/modelRunner';
 import { patchPositions, tokenGrid } from '../pipeline/patches';
 
 /** Longest the warm-up may keep the CPU busy. */
-export const WARM_UP_BUDGET_MS = 8000;
+const WARM_UP_BUDGET_MS = 8000;
 /** Runs per check of whether per-run time has stopped falling. */
 const WINDOW = 5;
 /**

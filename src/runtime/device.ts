@@ -4,7 +4,7 @@
  * page is cross-origin isolated). Every outcome carries a reason in words for the UI.
  */
 import { formatBytes } from '../lib/formatBytes';
-import type { BackendFallback, BackendInfo, BackendPreference } from '../engine/protocol';
+import type { BackendFallback, BackendInfo, BackendPreference } from './backendTypes';
 
 /** What the pack needs from a GPU (manifest `requirements`). */
 export interface PackNeeds {
@@ -22,14 +22,14 @@ export interface DeviceChoice {
 const MAX_WASM_THREADS = 4;
 
 /** WASM threads to use: 1 without cross-origin isolation (no SharedArrayBuffer). */
-export function wasmThreads(): number {
+function wasmThreads(): number {
   if (!globalThis.crossOriginIsolated) return 1;
   const cores = globalThis.navigator?.hardwareConcurrency ?? 1;
   return Math.max(1, Math.min(MAX_WASM_THREADS, cores));
 }
 
 /** A readable adapter name from GPUAdapterInfo (fields are often empty strings). */
-export function describeAdapter(info: GPUAdapterInfo | undefined): string {
+function describeAdapter(info: GPUAdapterInfo | undefined): string {
   if (!info) return 'unknown adapter';
   const parts = [info.vendor, info.architecture].filter((s) => s && s.length > 0).join(' ');
   const description = info.description ? ` (${info.description})` : '';

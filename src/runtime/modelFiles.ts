@@ -6,8 +6,7 @@
  */
 import { CacheError, manifestUrlFor, ModelStore, PackNotInstalledError, sessionSource, type ModelProgress, type SessionSource } from '../cache';
 import type { Manifest, ModelRole } from '../models/manifest';
-import { EngineError } from '../engine/errors';
-import type { EngineProgress } from '../engine/protocol';
+import { EngineError } from '../errors/engineError';
 
 /** A model pack whose manifest has been read and validated and whose files are installed. */
 export interface ModelPack {
@@ -21,7 +20,7 @@ export type LoadProgress = (progress: ModelProgress) => void;
 let store: ModelStore | null = null;
 
 /** The worker's store (one per context; the page's Models panel has its own on the same database). */
-export function modelStore(): ModelStore {
+function modelStore(): ModelStore {
   return (store ??= new ModelStore());
 }
 
@@ -56,15 +55,6 @@ export async function loadInstalledPack(name: string): Promise<ModelPack> {
   }
 }
 
-/** The bytes of one installed file, read from the cache. */
-export async function loadModelFile(pack: ModelPack, path: string, onProgress?: LoadProgress): Promise<Uint8Array> {
-  try {
-    return await modelStore().readFile(pack.manifest.name, path, onProgress ? { onProgress } : {});
-  } catch (error) {
-    throw asEngineError(error);
-  }
-}
-
 /** The graph with `role` and its external-data files (packs over 2 GB), ready for a session. */
 export async function loadModelRole(pack: ModelPack, role: ModelRole, onProgress?: LoadProgress): Promise<SessionSource> {
   try {
@@ -72,12 +62,6 @@ export async function loadModelRole(pack: ModelPack, role: ModelRole, onProgress
   } catch (error) {
     throw asEngineError(error);
   }
-}
-
-/** The cache's progress as the engine's `download` stage (source `network` or `cache`). */
-export function downloadProgress(progress: ModelProgress): EngineProgress {
-  const { file, source, loaded, total, rate, eta } = progress;
-  return { stage: 'download', file, source, loaded, total, rate, eta };
 }
 
 /** Cache errors keep their words; the engine's code says the model is unavailable, the detail which cache code. */

@@ -6,9 +6,9 @@
 import * as ort from 'onnxruntime-web/webgpu';
 import { MODEL_ROLES, type ModelRole } from '../models/manifest';
 import type { DitInputs, ModelRunner, Tensor32 } from '../pipeline/modelRunner';
-import type { Backend } from '../engine/protocol';
-import { EngineError } from '../engine/errors';
+import { EngineError } from '../errors/engineError';
 import type { SessionSource } from '../cache';
+import type { Backend } from './backendTypes';
 import { RunQueue } from './runQueue';
 import type { RunTiming } from './runTimings';
 import { SESSION_CONFIG } from './sessionConfig';
@@ -181,7 +181,7 @@ function float32(tensor: Tensor32): ort.Tensor {
 }
 
 /** Resolves after pending macrotasks (messages) had a chance to run; faster than setTimeout(0). */
-export function yieldToEventLoop(): Promise<void> {
+function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => {
     const channel = new MessageChannel();
     channel.port1.onmessage = () => {

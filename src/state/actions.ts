@@ -2,12 +2,13 @@
  * The bridge between the UI and the engine: the only caller of the engine client. Module-level
  * functions (no hooks) that read and update the store.
  */
-import { manifestUrlFor, ModelStore, type PackStatus } from '../cache';
+import { manifestUrlFor, type PackStatus } from '../cache';
 import { EngineClient } from '../engine/client';
 import { isEngineError, toEngineError } from '../engine/errors';
 import type { BackendInfo, BackendPreference, EngineInfo, EngineProgress, GenerateResult, GenerateSettings, PackInfo, StageTimings } from '../engine/protocol';
 import { keepInGallery } from './galleryActions';
 import { editedCaption, modeRequest } from './modeActions';
+import { pageModelCache } from './modelCache';
 import { showNotice } from './noticeActions';
 import {
   BUILT_IN_PACK,
@@ -131,7 +132,7 @@ export async function choosePack(choice: PackChoice, label: string): Promise<voi
 /** What the cache says about an installed pack; unknown (storage unreadable) lets the engine try it. */
 async function installedStatus(name: string): Promise<{ status: PackStatus } | null> {
   try {
-    return await new ModelStore().info(name);
+    return await pageModelCache().store.info(name);
   } catch {
     return { status: 'complete' };
   }
@@ -175,7 +176,7 @@ async function refreshExpansion(prompt: string): Promise<void> {
 }
 
 /** A uniformly random uint32 seed. */
-export function randomSeed(): number {
+function randomSeed(): number {
   return crypto.getRandomValues(new Uint32Array(1))[0]!;
 }
 

@@ -12,7 +12,7 @@ import type { GalleryItem } from './slices/gallerySlice';
 import { useStore } from './store';
 
 /** How long "Undo" is offered after a delete. */
-export const UNDO_MS = 10_000;
+const UNDO_MS = 10_000;
 
 let db: GalleryDb | null = null;
 let undoTimer: ReturnType<typeof setTimeout> | undefined;
@@ -70,7 +70,7 @@ export async function keepInGallery(result: GenerateResult, file: Blob, backendL
 }
 
 /** The stored file of a clip, or null when it is gone. */
-export async function galleryFile(id: string): Promise<Blob | null> {
+async function galleryFile(id: string): Promise<Blob | null> {
   return gallery().file(id);
 }
 

@@ -7,19 +7,18 @@
 import { useState, useSyncExternalStore, type FormEvent } from 'react';
 import type { PackInfo } from '../cache';
 import { formatBytes } from '../lib/formatBytes';
-import { describeDownload, ModelsController, type DownloadView, type ModelsError } from '../cache/modelsController';
+import { describeDownload, type ModelsController, type DownloadView, type ModelsError } from '../cache/modelsController';
 import { choosePack } from '../state/actions';
+import { pageModelCache } from '../state/modelCache';
 import { packUseOffer, type PackChoice, type UseOffer } from '../state/packChoice';
 import type { PackSwitch } from '../state/slices/engineSlice';
 import { useStore } from '../state/store';
 import './ModelsPanel.css';
 
-let defaultController: ModelsController | null = null;
-
 const STATUS_TEXT = { complete: 'Complete', partial: 'Partial', corrupt: 'Corrupt' } as const;
 
-export function ModelsPanel({ controller }: { controller?: ModelsController }) {
-  const models = (controller ??= defaultController ??= new ModelsController());
+export function ModelsPanel() {
+  const models = pageModelCache();
   const snapshot = useSyncExternalStore(models.subscribe, models.getSnapshot);
   const [url, setUrl] = useState('');
   const active = useStore((s) => s.pack);

@@ -1,0 +1,18 @@
+/** The part of a manifest the page shows and fits its form to. */
+import type { Manifest } from '../models/manifest';
+import type { PackInfo } from './protocol';
+
+/** A manifest → the plain PackInfo that crosses to the page. */
+export function packInfo(manifest: Manifest): PackInfo {
+  return {
+    name: manifest.name,
+    version: manifest.version,
+    dtype: manifest.dtype,
+    description: manifest.description,
+    fps: manifest.video.fps,
+    sizes: manifest.video.sizes,
+    frameCounts: manifest.video.frameCounts,
+    defaultSteps: manifest.scheduler.steps,
+    defaultGuidance: manifest.scheduler.guidance,
+  };
+}
