@@ -4,10 +4,11 @@
  * it knows as a `LatentConditioning` (conditioning.ts) and lets textToVideo sample the rest; then it
  * joins the sampled clip with the source frames. docs/capabilities.md explains each choice.
  *
- * The causal autoencoder makes the splicing exact: latent frame 0 encodes frame 0 alone, and latent
- * frame j ≥ 1 encodes frames 4j−3 … 4j with no context from other groups, in the encoder and the
- * decoder alike. So the latents of a clip's last 1 + 4k frames (frame 0 alone, then k groups) are
- * valid first latents of a new clip, and a group's latent is the same wherever it stands.
+ * The causal autoencoder makes the splicing exact. With g = manifest `latent.temporalCompression`
+ * (4 for tessera-tiny), latent frame 0 encodes frame 0 alone, and latent frame j ≥ 1 encodes the
+ * group of frames g(j−1)+1 … gj with no context from other groups, in the encoder and the decoder
+ * alike. So the latents of a clip's last 1 + gk frames (frame 0 alone, then k groups) are valid first
+ * latents of a new clip, and a group's latent is the same wherever it stands.
  */
 import type { Manifest } from '../models/manifest';
 import { warmStart, type LatentConditioning } from './conditioning';
@@ -55,7 +56,7 @@ export type LoopMethod = 'tie' | 'roll';
 /** Chosen by measurement (docs/capabilities.md, "Loop: roll or tie"). */
 export const DEFAULT_LOOP_METHOD: LoopMethod = 'roll';
 export type ExtendDirection = 'forward' | 'backward';
-/** How many 4-frame latent groups of a source are kept fixed (k): more keeps motion, fewer leaves room. */
+/** How many latent groups (of temporalCompression frames) of a source are kept fixed (k): more keeps motion, fewer leaves room. */
 export type ContextGroups = 1 | 2;
 
 export const GENERATION_MODES: readonly GenerationModeKind[] = ['text', 'image-to-video', 'extend', 'video-to-video', 'loop', 'connect'];
@@ -103,7 +104,7 @@ export async function generateVideo(runner: ModelRunner, manifest: Manifest, req
   const frames = request.frames ?? defaultFrames(manifest, mode, fitted[0]);
   checkFrameCount(manifest.video, frames);
   const dims = latentDims(manifest.latent, size, frames);
-  const plan = planMode(mode, dims, fitted);
+  const plan = planMode(mode, dims, fitted, manifest.latent.temporalCompression);
   const warm = request.warmStart ?? DEFAULT_WARM_START;
   if (!(warm > 0 && warm <= 1)) throw new PipelineError('invalid-conditioning', `warm start ${warm} is not a flow time above 0 and at most 1`);
 
@@ -163,7 +164,8 @@ interface ModePlan {
 
 const asIs = (sampled: Uint8ClampedArray[]) => ({ frames: sampled, offset: 0 });
 
-function planMode(mode: GenerationMode, dims: LatentDims, fitted: RgbaClip[]): ModePlan {
+/** `g`: frames per latent group (the pack's temporal compression). */
+function planMode(mode: GenerationMode, dims: LatentDims, fitted: RgbaClip[], g: number): ModePlan {
   const T = dims.frames;
   switch (mode.kind) {
     case 'text':
@@ -184,20 +186,20 @@ function planMode(mode: GenerationMode, dims: LatentDims, fitted: RgbaClip[]): M
       const clip = fitted[0]!.frames;
       const forward = mode.direction === 'forward';
       const k = forward
-        ? contextGroups(mode.contextGroups, Math.floor((clip.length - 1) / 4), (k) => T - 1 - k, 'the clip')
-        : contextGroups(mode.contextGroups, Math.floor(clip.length / 4), (k) => T - k, 'the clip');
+        ? contextGroups(mode.contextGroups, Math.floor((clip.length - 1) / g), (k) => T - 1 - k, 'the clip', g)
+        : contextGroups(mode.contextGroups, Math.floor(clip.length / g), (k) => T - k, 'the clip', g);
       if (forward) {
-        // The last 1 + 4k frames: the first of them alone (latent 0), then k groups → new latents 0…k.
-        const context = clip.slice(clip.length - 1 - 4 * k);
+        // The last 1 + gk frames: the first of them alone (latent 0), then k groups → new latents 0…k.
+        const context = clip.slice(clip.length - 1 - g * k);
         return {
           encodes: true,
           conditioning: async (encoder) => encoder.known([{ at: 0, latents: await encoder.encode(context), from: 0, count: k + 1 }]),
-          join: (sampled) => ({ frames: [...clip, ...sampled.slice(1 + 4 * k)], offset: clip.length - 1 - 4 * k }),
+          join: (sampled) => ({ frames: [...clip, ...sampled.slice(1 + g * k)], offset: clip.length - 1 - g * k }),
         };
       }
-      // The first 4k frames as k groups (encode [f0, f0…f4k−1], drop latent 0) → the last k latents.
-      const context = clip.slice(0, 4 * k);
-      const sampledKept = 1 + 4 * (T - 1 - k);
+      // The first gk frames as k groups (encode [f0, f0…f(gk−1)], drop latent 0) → the last k latents.
+      const context = clip.slice(0, g * k);
+      const sampledKept = 1 + g * (T - 1 - k);
       return {
         encodes: true,
         conditioning: async (encoder) => encoder.known([{ at: T - k, latents: await encoder.encode([context[0]!, ...context]), from: 1, count: k }]),
@@ -208,7 +210,7 @@ function planMode(mode: GenerationMode, dims: LatentDims, fitted: RgbaClip[]): M
     case 'video-to-video': {
       if (!(mode.strength >= 0 && mode.strength <= 1)) invalid('strength', `strength ${mode.strength} is not a number from 0 (keep the clip) to 1 (ignore it)`);
       const clip = fitted[0]!.frames;
-      const frames = 1 + 4 * (T - 1);
+      const frames = 1 + g * (T - 1);
       if (clip.length < frames) invalid('source', `the clip has ${clip.length} frames; ${frames} are needed for ${frames} output frames`);
       const source = clip.slice(0, frames);
       return {
@@ -221,24 +223,24 @@ function planMode(mode: GenerationMode, dims: LatentDims, fitted: RgbaClip[]): M
     case 'loop': {
       if ((mode.method ?? DEFAULT_LOOP_METHOD) === 'roll') {
         // Latents 1 … T−1 sampled as a circle; frame 0 (an image latent) is not part of the loop.
-        if (T < 3) invalid('frames', `a loop needs at least 3 latent frames (9 frames); ${1 + 4 * (T - 1)} has ${T}`);
+        if (T < 3) invalid('frames', `a loop needs at least 3 latent frames (${1 + g * 2} frames); ${1 + g * (T - 1)} has ${T}`);
         return { encodes: false, conditioning: async () => ({ roll: { from: 1 } }), join: (sampled) => ({ frames: sampled.slice(1), offset: -1 }) };
       }
-      // Latent 1 (frames 1–4) and the last latent are one variable: the clip's end is its beginning again.
-      if (T < 4) invalid('frames', `a loop needs at least 4 latent frames (${1 + 4 * 3} frames); ${1 + 4 * (T - 1)} has ${T}`);
+      // Latent 1 (frames 1…g) and the last latent are one variable: the clip's end is its beginning again.
+      if (T < 4) invalid('frames', `a loop needs at least 4 latent frames (${1 + g * 3} frames); ${1 + g * (T - 1)} has ${T}`);
       return {
         encodes: false,
         conditioning: async () => ({ tied: [[1, T - 1]] }),
-        // Frames 1 … 4(T−2): the next frame would be frame 4(T−2)+1, a copy of frame 1.
-        join: (sampled) => ({ frames: sampled.slice(1, 1 + 4 * (T - 2)), offset: -1 }),
+        // Frames 1 … g(T−2): the next frame would be frame g(T−2)+1, a copy of frame 1.
+        join: (sampled) => ({ frames: sampled.slice(1, 1 + g * (T - 2)), offset: -1 }),
       };
     }
 
     case 'connect': {
       const [a, b] = [fitted[0]!.frames, fitted[1]!.frames];
-      const k = contextGroups(mode.contextGroups, Math.min(Math.floor((a.length - 1) / 4), Math.floor(b.length / 4)), (k) => T - 1 - 2 * k, 'a clip');
-      const head = a.slice(a.length - 1 - 4 * k);
-      const tail = b.slice(0, 4 * k);
+      const k = contextGroups(mode.contextGroups, Math.min(Math.floor((a.length - 1) / g), Math.floor(b.length / g)), (k) => T - 1 - 2 * k, 'a clip', g);
+      const head = a.slice(a.length - 1 - g * k);
+      const tail = b.slice(0, g * k);
       return {
         encodes: true,
         conditioning: async (encoder) =>
@@ -246,7 +248,7 @@ function planMode(mode: GenerationMode, dims: LatentDims, fitted: RgbaClip[]): M
             { at: 0, latents: await encoder.encode(head), from: 0, count: k + 1 },
             { at: T - k, latents: await encoder.encode([tail[0]!, ...tail]), from: 1, count: k },
           ]),
-        join: (sampled) => ({ frames: [...a, ...sampled.slice(1 + 4 * k, 1 + 4 * (T - 1 - k)), ...b], offset: a.length - 1 - 4 * k }),
+        join: (sampled) => ({ frames: [...a, ...sampled.slice(1 + g * k, 1 + g * (T - 1 - k)), ...b], offset: a.length - 1 - g * k }),
       };
     }
   }
@@ -255,18 +257,18 @@ function planMode(mode: GenerationMode, dims: LatentDims, fitted: RgbaClip[]): M
 /**
  * k: the requested number of context groups, or 2 when the source has the frames and the sampled
  * clip keeps at least 2 free latent frames, else 1. `available` is the largest k the source's frames
- * allow; `free(k)` the latent frames left to sample around k groups.
+ * allow; `free(k)` the latent frames left to sample around k groups; `g` frames make a group.
  */
-function contextGroups(requested: number | undefined, available: number, free: (k: number) => number, what: string): ContextGroups {
-  const frames = (k: number) => `${1 + 4 * (free(k) + k)} frames`;
+function contextGroups(requested: number | undefined, available: number, free: (k: number) => number, what: string, g: number): ContextGroups {
+  const frames = (k: number) => `${1 + g * (free(k) + k)} frames`;
   if (requested !== undefined) {
     if (requested !== 1 && requested !== 2) invalid('source', `context groups ${requested} is not 1 or 2`);
-    if (available < requested) invalid('source', `${what} is too short to keep ${requested} group${requested > 1 ? 's' : ''} of 4 frames`);
+    if (available < requested) invalid('source', `${what} is too short to keep ${requested} group${requested > 1 ? 's' : ''} of ${g} frames`);
     if (free(requested) < 1) invalid('frames', `${frames(requested)} leave nothing to generate around ${requested} context group${requested > 1 ? 's' : ''}; choose a longer clip`);
     return requested;
   }
   if (available >= 2 && free(2) >= 2) return 2;
-  if (available < 1) invalid('source', `${what} is too short: it needs at least one group of 4 frames (5 frames when its end is kept)`);
+  if (available < 1) invalid('source', `${what} is too short: it needs at least one group of ${g} frames (${g + 1} frames when its end is kept)`);
   if (free(1) < 1) invalid('frames', `${frames(1)} leave nothing to generate; choose a longer clip`);
   return 1;
 }
@@ -292,7 +294,7 @@ class Encoder {
     private readonly size: { width: number; height: number },
   ) {}
 
-  /** 1 + 4j RGBA frames → latents [C, 1 + j, h, w]. */
+  /** 1 + gj RGBA frames (g the temporal compression) → latents [C, 1 + j, h, w]. */
   async encode(frames: readonly Uint8ClampedArray[]): Promise<Float32Array> {
     const { width, height } = this.size;
     const plane = width * height;
