@@ -40,7 +40,8 @@ export interface LatentConditioning {
   readonly tied?: readonly (readonly [number, number])[];
   /**
    * Circular sampling of latent frames `from … T−1`: before step i they are rolled by i frames, so
-   * the DiT sees a different wrap point next to each other at every step; the velocity is unrolled.
+   * the DiT sees a different wrap point next to each other at every step; after the step they are
+   * rolled back.
    */
   readonly roll?: { readonly from: number };
 }

@@ -87,3 +87,12 @@ export function gaussianNoise(count: number, seed: number): Float32Array {
   }
   return out;
 }
+
+/**
+ * The seed of the fresh noise a re-noising sampler (`Scheduler.needsNoise`) draws at step `step` of
+ * a run seeded `seed`: the seed moved by (step + 1) golden-ratio increments, so within a run every
+ * step's noise is its own stream, distinct from the initial noise's, and a seed still fixes it all.
+ */
+export function stepNoiseSeed(seed: number, step: number): number {
+  return (seed + Math.imul(0x9e3779b9, step + 1)) >>> 0;
+}

@@ -9,7 +9,7 @@ import { PipelineError } from './errors';
 import { applyGuidance } from './guidance';
 import { checkFrameCount, decodedFrameCount, latentDims, resolveSize } from './latents';
 import type { ModelRunner, Tensor32 } from './modelRunner';
-import { gaussianNoise } from './noise';
+import { gaussianNoise, stepNoiseSeed } from './noise';
 import { patchify, patchPositions, tokenGrid, unpatchify, type LatentDims, type TokenGrid } from './patches';
 import { expandPrompt, type PromptExpansion } from './promptExpansion';
 import { tokenize } from './tokenizer';
@@ -115,6 +115,8 @@ export async function textToVideo(
   scheduler.setTimesteps(settings.steps, conditioning.start?.time);
   const hooks = conditioningHooks(conditioning, dims, noise, scheduler);
   let latents = hooks.initialSample();
+  // A re-noising sampler draws new noise every step, from the seed like the first (tied frames share it).
+  const freshNoise = (step: number) => conditionedNoise(gaussianNoise(noise.length, stepNoiseSeed(request.seed, step)), conditioning, dims);
   const positions: Tensor32 = { data: patchPositions(dims, manifest.patch), dims: [grid.count, 3] };
 
   // 5. Denoising loop: predict → classifier-free guidance → scheduler step, the conditioning hooks around it
@@ -125,7 +127,7 @@ export async function textToVideo(
     const sample = hooks.beforeStep({ step: i, t, latents });
     const [cond, neg] = await predictVelocity(runner, patchify(sample, dims, manifest.patch), grid, positions, t, textEmbeds);
     const guided = unpatchify(applyGuidance(cond, neg, settings.guidance), dims, manifest.patch);
-    latents = hooks.afterStep({ step: i, t: scheduler.times[i + 1]!, latents: scheduler.step(guided, i, sample) });
+    latents = hooks.afterStep({ step: i, t: scheduler.times[i + 1]!, latents: scheduler.step(guided, i, sample, scheduler.needsNoise ? { noise: freshNoise(i) } : {}) });
     onStepEnd?.({ step: i + 1, total, t, latents: latentTensor(latents.slice(), dims) });
   }
 

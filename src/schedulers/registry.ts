@@ -4,10 +4,12 @@
  */
 import type { SchedulerSpec } from '../models/manifest';
 import { FlowMatchEulerScheduler } from './flowMatchEulerScheduler';
+import { FlowMatchLcmScheduler } from './flowMatchLcmScheduler';
 import type { Scheduler } from './scheduler';
 
 const SCHEDULERS: Readonly<Record<string, (spec: SchedulerSpec) => Scheduler>> = Object.freeze({
   'flow-match-euler': (spec: SchedulerSpec) => new FlowMatchEulerScheduler({ shift: spec.shift }),
+  'flow-match-lcm': (spec: SchedulerSpec) => new FlowMatchLcmScheduler({ shift: spec.shift }),
 });
 
 /** The scheduler types this build can sample with. */

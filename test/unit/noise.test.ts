@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cosSinOfUint32Turn, gaussianNoise, logOfUint32Fraction, mulberry32 } from '../../src/pipeline/noise';
+import { cosSinOfUint32Turn, gaussianNoise, logOfUint32Fraction, mulberry32, stepNoiseSeed } from '../../src/pipeline/noise';
 
 describe('mulberry32', () => {
   it('produces the reference sequence (checked against an independent Python port)', () => {
@@ -49,5 +49,14 @@ describe('gaussianNoise', () => {
     expect(Math.abs(mean)).toBeLessThan(0.01);
     expect(Math.abs(variance - 1)).toBeLessThan(0.01);
     expect(x.every(Number.isFinite)).toBe(true);
+  });
+});
+
+describe('stepNoiseSeed', () => {
+  it('moves the seed by (step + 1) golden-ratio increments, wrapping at 2^32', () => {
+    expect(stepNoiseSeed(7, 0)).toBe(2654435776); // 7 + 0x9e3779b9
+    expect(stepNoiseSeed(0xffffffff, 1)).toBe(1013904241); // (2^32 − 1 + 2·0x9e3779b9) mod 2^32
+    const seeds = [0, 1, 2, 3].map((step) => stepNoiseSeed(7, step));
+    expect(new Set([7, ...seeds]).size).toBe(5);
   });
 });

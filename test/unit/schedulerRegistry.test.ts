@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SchedulerSpec } from '../../src/models/manifest';
 import { FlowMatchEulerScheduler } from '../../src/schedulers/flowMatchEulerScheduler';
+import { FlowMatchLcmScheduler } from '../../src/schedulers/flowMatchLcmScheduler';
 import { createScheduler, SCHEDULER_TYPES, UnknownSchedulerError } from '../../src/schedulers/registry';
 
 const spec: SchedulerSpec = { type: 'flow-match-euler', steps: 4, shift: 2.5, guidance: 4 };
@@ -13,6 +14,10 @@ describe('scheduler registry', () => {
     expect(scheduler.times[1]).toBeCloseTo(0.8823529411764706, 15); // shift 2.5: 1.875 / 2.125
   });
 
+  it('builds the few-step re-noising sampler for flow-match-lcm', () => {
+    expect(createScheduler({ ...spec, type: 'flow-match-lcm' } as unknown as SchedulerSpec)).toBeInstanceOf(FlowMatchLcmScheduler);
+  });
+
   it('gives a fresh scheduler each call, so two generations never share a schedule', () => {
     const a = createScheduler(spec);
     a.setTimesteps(2);
@@ -22,9 +27,9 @@ describe('scheduler registry', () => {
   it('refuses an unknown type, naming it and the known ones', () => {
     const unknown = { ...spec, type: 'dpm-solver' } as unknown as SchedulerSpec;
     expect(() => createScheduler(unknown)).toThrow(UnknownSchedulerError);
-    expect(() => createScheduler(unknown)).toThrow('scheduler type "dpm-solver" is not known; known types: flow-match-euler');
+    expect(() => createScheduler(unknown)).toThrow('scheduler type "dpm-solver" is not known; known types: flow-match-euler, flow-match-lcm');
     expect(() => createScheduler({ ...spec, type: 'toString' } as unknown as SchedulerSpec)).toThrow(/"toString" is not known/);
-    expect(SCHEDULER_TYPES).toEqual(['flow-match-euler']);
+    expect(SCHEDULER_TYPES).toEqual(['flow-match-euler', 'flow-match-lcm']);
   });
 
   it('gives the error a code to switch on', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseManifest } from '../../src/models/manifest';
+import { parseManifest, type Manifest, type SchedulerSpec } from '../../src/models/manifest';
 import type { PipelineError } from '../../src/pipeline/errors';
 import type { DitInputs } from '../../src/pipeline/modelRunner';
-import { gaussianNoise } from '../../src/pipeline/noise';
+import { gaussianNoise, stepNoiseSeed } from '../../src/pipeline/noise';
 import { unpatchify } from '../../src/pipeline/patches';
 import { textToVideo, type TextToVideoRequest } from '../../src/pipeline/textToVideo';
 import { FlowMatchEulerScheduler } from '../../src/schedulers/flowMatchEulerScheduler';
@@ -100,6 +100,18 @@ describe('textToVideo', () => {
         if (step > 0) expect(latents[(c * 3 + 1) * plane]).not.toBe(Math.fround((1 - t) * z[(c * 3 + 1) * plane]! + t * noise[(c * 3 + 1) * plane]!));
       }
     }
+  });
+
+  it('samples with the scheduler the pack names, giving a re-noising one fresh seeded noise each step', async () => {
+    const { runner, log } = fake();
+    const lcm: Manifest = { ...manifest, scheduler: { ...manifest.scheduler, type: 'flow-match-lcm' } as unknown as SchedulerSpec };
+    await textToVideo(runner, lcm, { ...request, steps: 2 });
+    // guided velocity 3·0.25; times 1, t1 = 1.25/1.75, 0: x_0 = ε − 0.75, then x1 = (1 − t1)·x_0 + t1·ε1, then x1 − t1·0.75
+    const size = 4 * 3 * 8 * 14;
+    const noise = gaussianNoise(size, 7);
+    const fresh = gaussianNoise(size, stepNoiseSeed(7, 0));
+    const t1 = 1.25 / 1.75;
+    log.decodedLatents[0]!.data.forEach((v, i) => expect(v).toBeCloseTo((1 - t1) * (noise[i]! - 0.75) + t1 * fresh[i]! - t1 * 0.75, 5));
   });
 
   it('stops within one step when cancelled, and says so with code "aborted"', async () => {
