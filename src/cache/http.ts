@@ -21,8 +21,23 @@ export function checkHttpUrl(input: string, base?: string): URL {
   if (url.username || url.password) {
     throw new DownloadError('invalid-url', 'Model pack URLs must not contain a user name or password.', input);
   }
+  const page = pageUrl();
+  if (page !== undefined && url.protocol === 'http:' && !PLAIN_HTTP_HOSTS.has(url.hostname) && url.origin !== new URL(page).origin) {
+    throw new DownloadError(
+      'invalid-url',
+      `${url.host} is plain http://; the app loads packs over http:// only from this computer (localhost, 127.0.0.1). Use the pack's https:// address.`,
+      input,
+    );
+  }
   return url;
 }
+
+/**
+ * Hosts a page may fetch packs from over plain http: the page's Content-Security-Policy
+ * (`connect-src` in src/pwa/securityHeaders.ts) allows these and its own origin, so any other
+ * http:// address would fail as a bare network error; saying why up front is the useful answer.
+ */
+const PLAIN_HTTP_HOSTS: ReadonlySet<string> = new Set(['localhost', '127.0.0.1']);
 
 /** The manifest URL for what a person typed: a manifest.json URL, or the pack's folder. */
 export function manifestUrlFor(input: string, base?: string): string {

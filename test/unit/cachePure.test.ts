@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { isQuotaExceeded } from '../../src/cache/errors';
 import { checkHttpUrl, looksLikeHtml, manifestUrlFor, readBodyInto, TruncatedBody } from '../../src/cache/http';
 import { etaSeconds, FileProgress, RateMeter, type ModelProgress } from '../../src/cache/progress';
@@ -61,6 +61,26 @@ describe('URLs and HTML detection', () => {
 
   it.each(['file:///etc/passwd', 'javascript:alert(1)', 'data:text/plain,hi', 'ftp://x.org/m.json', 'https://user:pw@x.org/m.json', 'not a url'])('refuses %s', (url) => {
     expect(() => checkHttpUrl(url)).toThrow(expect.objectContaining({ name: 'DownloadError', code: 'invalid-url' }));
+  });
+
+  it('in a page, refuses plain http:// packs its CSP would block, with the reason, and allows those it permits', () => {
+    vi.stubGlobal('location', { href: 'https://app.example/tessera/' });
+    try {
+      expect(() => checkHttpUrl('http://packs.example/tiny/manifest.json')).toThrow(
+        expect.objectContaining({ code: 'invalid-url', message: expect.stringContaining("packs.example is plain http://; the app loads packs over http:// only from this computer") }),
+      );
+      expect(checkHttpUrl('http://localhost:8080/tiny/manifest.json').host).toBe('localhost:8080');
+      expect(checkHttpUrl('http://127.0.0.1:9000/m.json').host).toBe('127.0.0.1:9000');
+      expect(checkHttpUrl('https://packs.example/m.json').host).toBe('packs.example');
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    vi.stubGlobal('location', { href: 'http://lan-box:5173/' });
+    try {
+      expect(checkHttpUrl('/models/tiny/manifest.json').href).toBe('http://lan-box:5173/models/tiny/manifest.json');
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it('recognises HTML and XML starts, not ONNX protobufs', () => {
