@@ -1,5 +1,5 @@
 /** Entry of `npm run generate`; see run.ts. */
-import { expandPrompt } from '../src/pipeline/promptExpansion';
+import { expandPrompt } from '../src/architectures/tessera-tiny/promptExpansion';
 import { firstRefusal } from '../src/safety/promptPolicy';
 import { parseCliArgs } from './args';
 import { runCli } from './run';

@@ -6,8 +6,8 @@
  * (the weight cache, onnxruntime-web, WebCodecs) comes in through `EnginePlatform`, so Node tests
  * can drive the same class.
  */
-import { expandPrompt, type PromptExpansion } from '../pipeline/promptExpansion';
-import { assertReadablePrompt } from '../pipeline/promptReadability';
+import { expandPrompt, type PromptExpansion } from '../architectures/tessera-tiny/promptExpansion';
+import { assertReadablePrompt } from '../architectures/tessera-tiny/promptReadability';
 import type { GeneratedVideo, StepEndEvent } from '../pipeline/textToVideo';
 import { generateVideo } from '../pipeline/videoModes';
 import { chooseDevice, wasmChoice } from '../runtime/device';

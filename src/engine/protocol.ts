@@ -3,7 +3,7 @@
  * (client.ts): types only. Everything here is plain, structured-cloneable data.
  */
 import type { FileTransferProgress } from '../cache/progress';
-import type { PromptExpansion } from '../pipeline/promptExpansion';
+import type { PromptExpansion } from '../architectures/tessera-tiny/promptExpansion';
 import type { ProvenanceSettings } from '../safety/fileProvenance';
 import type { BackendInfo, BackendPreference } from '../runtime/backendTypes';
 import type { EngineErrorCode, EngineErrorData } from './errors';

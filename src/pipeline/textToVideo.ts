@@ -11,8 +11,8 @@ import { checkFrameCount, decodedFrameCount, latentDims, resolveSize } from './l
 import type { ModelRunner, Tensor32 } from './modelRunner';
 import { gaussianNoise, stepNoiseSeed } from './noise';
 import { patchify, patchPositions, tokenGrid, unpatchify, type LatentDims, type TokenGrid } from './patches';
-import { expandPrompt, type PromptExpansion } from './promptExpansion';
-import { tokenize } from './tokenizer';
+import { expandPrompt, type PromptExpansion } from '../architectures/tessera-tiny/promptExpansion';
+import { tokenize } from '../architectures/tessera-tiny/wordTokenizer';
 
 /** What to generate. Omitted settings take the pack's defaults (manifest `scheduler`). */
 export interface TextToVideoRequest {

@@ -49,7 +49,7 @@ function offending(imports: Import[], breaks: (i: Import) => boolean): string[] 
 }
 
 /** Under the engine: what the worker engine and the CLI are built from (src/errors and src/lib: below). */
-const BELOW_ENGINE = ['runtime', 'cache', 'pipeline', 'schedulers', 'models', 'safety', 'media', 'input'];
+const BELOW_ENGINE = ['runtime', 'cache', 'architectures', 'pipeline', 'schedulers', 'models', 'safety', 'media', 'input'];
 const PAGE_AND_ENGINE = ['engine', 'state', 'ui', 'app'];
 /** Modules that need onnxruntime, a browser (DOM, IndexedDB, WebCodecs, workers), React or Node. */
 const PLATFORM_PACKAGE = /^(onnxruntime-|node:|idb-keyval$|mediabunny$|comlink$|react|zustand)/;
@@ -79,7 +79,7 @@ describe('import direction', () => {
     expect(offending(importsOfLayer(layer), (i) => i.layer !== null && ['state', 'ui', 'app'].includes(i.layer))).toEqual([]);
   });
 
-  it.each(['pipeline', 'schedulers', 'models'])('src/%s imports neither onnxruntime nor browser-, React- or Node-only modules', (layer) => {
+  it.each(['architectures', 'pipeline', 'schedulers', 'models'])('src/%s imports neither onnxruntime nor browser-, React- or Node-only modules', (layer) => {
     const imports = importsOfLayer(layer);
     expect(offending(imports, (i) => PLATFORM_PACKAGE.test(i.specifier) || (i.layer !== null && PLATFORM_LAYERS.includes(i.layer)))).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expandPrompt } from '../../src/pipeline/promptExpansion';
+import { expandPrompt } from '../../src/architectures/tessera-tiny/promptExpansion';
 
 const COLOURS = ['red', 'green', 'blue', 'yellow', 'orange', 'purple', 'white', 'black'];
 const SHAPES = ['circle', 'square', 'triangle'];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PipelineError } from '../../src/pipeline/errors';
-import { assertReadablePrompt, wordsOutsideAlphabet } from '../../src/pipeline/promptReadability';
+import { assertReadablePrompt, wordsOutsideAlphabet } from '../../src/architectures/tessera-tiny/promptReadability';
 import { toEngineError } from '../../src/engine/errors';
 
 /** The error assertReadablePrompt throws for `prompt`, or null when it accepts it. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseManifest } from '../../src/models/manifest';
-import { splitWords, tokenize } from '../../src/pipeline/tokenizer';
+import { splitWords, tokenize } from '../../src/architectures/tessera-tiny/wordTokenizer';
 import { validManifestJson } from '../fixtures/manifestFixture';
 
 // vocab: <pad> <unk> a red circle moving left on blue background; maxLength 8

@@ -4,7 +4,7 @@
  * ("not moving"), journeys ("from left to right") and positions ("on the left") keep their meaning;
  * anything it cannot express is returned as unknown rather than guessed.
  */
-import { splitWords } from './tokenizer';
+import { splitWords } from './wordTokenizer';
 import {
   CAMERA_WORDS,
   COLOUR_WORDS,

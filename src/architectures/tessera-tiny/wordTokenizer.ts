@@ -2,7 +2,7 @@
  * The pack's word tokenizer (docs/model-pack.md, "Tokenizer"): lower-case, split on anything that is
  * not [a-z0-9], look each word up in the vocabulary, truncate or pad to maxLength. No BOS/EOS.
  */
-import type { TokenizerSpec } from '../models/manifest';
+import type { TokenizerSpec } from '../../models/manifest';
 
 /** A prompt as the text encoder sees it. */
 export interface TokenizedPrompt {

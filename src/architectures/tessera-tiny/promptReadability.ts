@@ -1,10 +1,10 @@
 /**
- * What of a prompt the tokenizer can read (tokenizer.ts: words of a-z and 0-9 only). Letters of other
+ * What of a prompt the tokenizer can read (wordTokenizer.ts: words of a-z and 0-9 only). Letters of other
  * scripts and accented letters are cut out there without a word; this module finds them, so front ends
  * can report them, and refuses a prompt that leaves the model nothing to read.
  */
-import { PipelineError } from './errors';
-import { splitWords } from './tokenizer';
+import { PipelineError } from '../../pipeline/errors';
+import { splitWords } from './wordTokenizer';
 
 /** A word as a person reads it: letters, digits and accents of any script. */
 const ANY_SCRIPT_WORD = /[\p{L}\p{N}\p{M}]+/gu;
