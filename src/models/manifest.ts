@@ -28,6 +28,7 @@ import {
   MAX_CHUNK_BYTES,
   MAX_FILE_BYTES,
   MIN_CHUNK_BYTES,
+  MEMORY_PLANS,
   MODEL_ROLES,
   type ModelRole,
   type ChunkHashes,
@@ -40,6 +41,7 @@ import {
   type SchedulerSpec,
   type PreviewSpec,
   type Requirements,
+  type RuntimeSpec,
   type Manifest,
 } from './manifestTypes';
 
@@ -94,6 +96,7 @@ export function parseManifest(json: unknown, baseUrl?: string): Manifest {
     scheduler: parseScheduler(child(root, 'scheduler')),
     preview: parsePreview(child(root, 'preview'), latent.channels),
     requirements: parseRequirements(child(root, 'requirements')),
+    runtime: Object.hasOwn(root.value, 'runtime') ? parseRuntime(child(root, 'runtime')) : { memoryPlan: 'resident' },
   };
   checkComputeBounds(manifest);
   return manifest;
@@ -293,4 +296,9 @@ function parseRequirements(node: Node): Requirements {
     largestBufferBytes: integer(node, 'largestBufferBytes', 0, Number.MAX_SAFE_INTEGER),
     shaderF16: boolean(node, 'shaderF16'),
   };
+}
+
+/** `runtime`: optional; `memoryPlan` is its one field and must be named when the object is there. */
+function parseRuntime(node: Node): RuntimeSpec {
+  return { memoryPlan: oneOf(node, 'memoryPlan', MEMORY_PLANS) };
 }

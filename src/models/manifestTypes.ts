@@ -86,6 +86,18 @@ export interface PreviewSpec {
   readonly bias: readonly [number, number, number];
 }
 
+/**
+ * How a runner holds the pack's sessions (`runtime.memoryPlan`, optional, default `resident`):
+ * `resident` keeps every session once made; `sequential` keeps one at a time (text encoder, release,
+ * DiT, release, decoder), for packs whose graphs together do not fit in memory.
+ */
+export const MEMORY_PLANS = ['resident', 'sequential'] as const;
+export type MemoryPlan = (typeof MEMORY_PLANS)[number];
+
+export interface RuntimeSpec {
+  readonly memoryPlan: MemoryPlan;
+}
+
 export interface Requirements {
   readonly totalBytes: number;
   readonly largestBufferBytes: number;
@@ -109,4 +121,5 @@ export interface Manifest {
   readonly scheduler: SchedulerSpec;
   readonly preview: PreviewSpec;
   readonly requirements: Requirements;
+  readonly runtime: RuntimeSpec;
 }

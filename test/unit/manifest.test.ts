@@ -55,6 +55,20 @@ describe('parseManifest', () => {
     expect(manifest.files[4]).toMatchObject({ role: 'externalData', of: 'dit' });
   });
 
+  it('reads runtime.memoryPlan, resident when the pack names none', () => {
+    expect(parseManifest(validManifestJson()).runtime).toEqual({ memoryPlan: 'resident' });
+    const json = validManifestJson();
+    json.runtime = { memoryPlan: 'sequential' };
+    expect(parseManifest(json).runtime).toEqual({ memoryPlan: 'sequential' });
+  });
+
+  it('refuses a runtime that is not an object or a memory plan it does not know, naming the field', () => {
+    expectRefused((m) => (m.runtime = 'sequential'), 'wrong-type', 'runtime');
+    expectRefused((m) => (m.runtime = {}), 'missing-field', 'runtime.memoryPlan');
+    const error = expectRefused((m) => (m.runtime = { memoryPlan: 'lazy' }), 'invalid-value', 'runtime.memoryPlan');
+    expect(error.message).toContain('resident, sequential');
+  });
+
   it('refuses non-objects and other formats', () => {
     for (const value of [null, 3, 'x', [], undefined]) {
       expect(() => parseManifest(value)).toThrow(ManifestError);
