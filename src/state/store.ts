@@ -7,8 +7,9 @@ import { createGallerySlice, type GallerySlice } from './slices/gallerySlice';
 import { createGenerationSlice, type GenerationSlice } from './slices/generationSlice';
 import { createModeSlice, type ModeSlice } from './slices/modeSlice';
 import { createSettingsSlice, type SettingsSlice } from './slices/settingsSlice';
+import { createStoryboardSlice, type StoryboardSlice } from './storyboardSlice';
 
-export type StoreState = SettingsSlice & EngineSlice & GenerationSlice & GallerySlice & AppSlice & ModeSlice & CheckSlice;
+export type StoreState = SettingsSlice & EngineSlice & GenerationSlice & GallerySlice & AppSlice & ModeSlice & CheckSlice & StoryboardSlice;
 
 export const useStore = create<StoreState>()((...args) => ({
   ...createSettingsSlice(...args),
@@ -18,4 +19,5 @@ export const useStore = create<StoreState>()((...args) => ({
   ...createAppSlice(...args),
   ...createModeSlice(...args),
   ...createCheckSlice(...args),
+  ...createStoryboardSlice(...args),
 }));
