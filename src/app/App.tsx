@@ -8,6 +8,7 @@ import { ModelsPanel } from '../ui/ModelsPanel';
 import { NoticeBar } from '../ui/NoticeBar';
 import { FileDropZone, OpenFileButton } from '../ui/OpenFile';
 import { ProgressPanel } from '../ui/ProgressPanel';
+import { QueuePanel } from '../ui/QueuePanel';
 import { ResultPanel } from '../ui/ResultPanel';
 import { UpdateNotice } from '../ui/UpdateNotice';
 
@@ -30,6 +31,7 @@ export function App() {
         </div>
         <div className="column">
           <ProgressPanel />
+          <QueuePanel />
           <ResultPanel />
         </div>
       </main>

@@ -2,7 +2,9 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { registerServiceWorker } from '../pwa/registerServiceWorker';
 import { startEngine, startOptionsFromUrl } from '../state/actions';
+import { watchVisibility } from '../state/finishAnnouncer';
 import { loadGallery } from '../state/galleryActions';
+import { startQueue } from '../state/queueActions';
 import { listenForLaunchedFiles, loadPromptInFile, restoreFromLink, restoreSettings } from '../state/shareActions';
 import '../ui/styles.css';
 import { App } from './App';
@@ -22,5 +24,7 @@ void startEngine(startOptionsFromUrl(location.href)).then(() => {
   if (linked) restoreSettings({ ...(linked.steps !== undefined && { steps: linked.steps }), ...(linked.guidance !== undefined && { guidance: linked.guidance }) });
 });
 void loadGallery();
+void startQueue();
+watchVisibility();
 listenForLaunchedFiles();
 registerServiceWorker();

@@ -4,10 +4,9 @@
  */
 import { manifestUrlFor, type PackStatus } from '../cache';
 import { EngineClient } from '../engine/client';
-import { isEngineError, toEngineError } from '../engine/errors';
-import type { BackendInfo, BackendPreference, EngineInfo, EngineProgress, GenerateResult, GenerateSettings, PackInfo, StageTimings } from '../engine/protocol';
-import { keepInGallery } from './galleryActions';
-import { editedCaption, modeRequest } from './modeActions';
+import { EngineError, toEngineError } from '../engine/errors';
+import type { BackendInfo, BackendPreference, EngineInfo, EngineProgress, GenerateResult, PackInfo, StageTimings } from '../engine/protocol';
+import type { GenerateJobInput } from '../queue/queueTypes';
 import { pageModelCache } from './modelCache';
 import { showNotice } from './noticeActions';
 import {
@@ -31,7 +30,6 @@ const PROGRESS_INTERVAL_MS = 100;
 const EXPANSION_DEBOUNCE_MS = 200;
 
 let client: EngineClient | null = null;
-let controller: AbortController | null = null;
 let lastRawFrames: Uint8Array | null = null;
 let expansionTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -175,31 +173,16 @@ async function refreshExpansion(prompt: string): Promise<void> {
   if (useStore.getState().prompt === prompt) useStore.setState({ expansion });
 }
 
-/** A uniformly random uint32 seed. */
-function randomSeed(): number {
-  return crypto.getRandomValues(new Uint32Array(1))[0]!;
-}
-
-/** Generates with the form's settings; the seed is drawn here when random so it is always known. */
-export async function generate(): Promise<void> {
-  const state = useStore.getState();
-  if (!client || state.engineStatus !== 'ready' || state.status === 'running') return;
-  const settings: GenerateSettings = {
-    prompt: state.prompt,
-    negativePrompt: state.negativePrompt,
-    aspect: state.aspect,
-    frames: state.frames,
-    steps: state.steps,
-    guidance: state.guidance,
-    seed: state.seedMode === 'random' ? randomSeed() : state.seed,
-    expandPrompt: state.expandPrompt,
-    // A caption the user edited is used as written, not expanded again.
-    ...(editedCaption(state) !== null ? { prompt: editedCaption(state)!, expandPrompt: false } : {}),
-  };
-  const id = crypto.randomUUID();
-  controller = new AbortController();
+/**
+ * Runs one queued job on the engine, with its progress and previews in the store. The caller (the
+ * queue) owns the outcome: on success the status stays running until it calls `showResult` (after
+ * the gallery has the file); on failure or abort the progress is cleared and the error thrown.
+ */
+export async function runGeneration(id: string, input: GenerateJobInput, signal: AbortSignal): Promise<GenerateResult> {
+  if (!client) throw new EngineError('not-ready', 'The engine has not started yet.');
+  const { settings } = input;
   publishPreview(null);
-  useStore.setState({ status: 'running', requestId: id, activeSeed: settings.seed, error: null, progress: { stage: 'encode', step: 0, total: settings.steps, etaMs: null } });
+  useStore.setState({ status: 'running', requestId: id, activeSeed: settings.seed, progress: { stage: 'encode', step: 0, total: settings.steps, etaMs: null } });
 
   let lastUpdate = 0;
   const onProgress = (progress: EngineProgress) => {
@@ -211,24 +194,19 @@ export async function generate(): Promise<void> {
     useStore.setState({ progress: toProgressView(progress, settings.steps) });
   };
   try {
-    const result = await client.generate(
-      { id, settings, mode: await modeRequest(), upscale: state.upscale, upscaleFilter: 'nearest', includeRawFrames: options?.testHooks ?? false, includePromptInFile: state.promptInFile },
+    return await client.generate(
+      { id, settings, mode: input.mode, upscale: input.upscale, upscaleFilter: 'nearest', includeRawFrames: options?.testHooks ?? false, includePromptInFile: input.includePromptInFile },
       { onProgress, onPreview: (preview) => useStore.getState().requestId === id && publishPreview(preview) },
-      controller.signal,
+      signal,
     );
-    if (useStore.getState().requestId !== id) return;
-    showResult(result);
   } catch (error) {
-    if (useStore.getState().requestId !== id) return;
-    const data = (isEngineError(error) ? error : toEngineError(error)).toData();
-    useStore.setState({ status: 'idle', requestId: null, progress: null, error: data.code === 'aborted' ? null : data });
+    if (useStore.getState().requestId === id) useStore.setState({ status: 'idle', requestId: null, progress: null });
+    throw error;
   }
 }
 
-/** Stops the running generation; the form is usable again at once. */
-export function cancel(): void {
-  controller?.abort();
-  controller = null;
+/** Clears the running job's progress at once (on cancel): the form is usable again without waiting for the worker. */
+export function clearRunning(): void {
   publishPreview(null);
   useStore.setState({ status: 'idle', requestId: null, progress: null });
 }
@@ -242,13 +220,13 @@ export function dismissError(): void {
   useStore.setState({ error: null });
 }
 
-function showResult(result: GenerateResult): void {
+/** Shows a finished job's result (the queue calls it once the gallery holds the file) and ends the running state. */
+export function showResult(result: GenerateResult): void {
   const previous = useStore.getState().result;
   if (previous) URL.revokeObjectURL(previous.url);
   lastRawFrames = result.rawFrames ?? null;
   const file = new Blob([result.file.bytes], { type: result.file.mimeType });
   const url = URL.createObjectURL(file);
-  void keepInGallery(result, file, backendLabel(result.backend));
   useStore.setState({
     status: 'idle',
     requestId: null,

@@ -36,8 +36,11 @@ export async function loadGallery(): Promise<void> {
   }
 }
 
-/** Keeps a new result with its file and thumbnail; a failed write leaves the gallery as it was. */
-export async function keepInGallery(result: GenerateResult, file: Blob, backendLabel: string): Promise<void> {
+/**
+ * Keeps a new result with its file and thumbnail; a failed write leaves the gallery as it was.
+ * Resolves once the clip is stored, with null, or with why it could not be kept.
+ */
+export async function keepInGallery(result: GenerateResult, file: Blob, backendLabel: string): Promise<string | null> {
   const entry: GalleryEntry = {
     id: result.id,
     kind: result.kind,
@@ -64,8 +67,11 @@ export async function keepInGallery(result: GenerateResult, file: Blob, backendL
     const item = toItem(stored);
     useStore.setState((state) => ({ gallery: [item, ...state.gallery.filter((other) => other.entry.id !== entry.id)], galleryError: null }));
     void navigator.storage?.persist?.().catch(() => false);
+    return null;
   } catch (error) {
-    useStore.setState({ galleryError: keepFailure(error) });
+    const reason = keepFailure(error);
+    useStore.setState({ galleryError: reason });
+    return reason;
   }
 }
 

@@ -6,7 +6,8 @@ import type { GenerateSettings } from '../engine/protocol';
 import { readFileSettings } from '../share/fileSettings';
 import { shareClip } from '../share/shareClip';
 import { settingsFromLink, settingsLink, type RestoredSettings } from '../share/settingsLink';
-import { generate, setPrompt } from './actions';
+import { setPrompt } from './actions';
+import { queueFromForm } from './queueActions';
 import { showNotice } from './noticeActions';
 import { useStore } from './store';
 
@@ -43,7 +44,7 @@ export async function restoreFromFile(file: File): Promise<boolean> {
 /** The same settings and seed again: the same frames. */
 export function generateAgain(settings: GenerateSettings): void {
   restoreSettings(settings);
-  void generate();
+  void queueFromForm();
 }
 
 /** Shares the result shown: the file through the share sheet, or a download plus a settings link. */

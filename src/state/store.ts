@@ -6,10 +6,11 @@ import { createEngineSlice, type EngineSlice } from './slices/engineSlice';
 import { createGallerySlice, type GallerySlice } from './slices/gallerySlice';
 import { createGenerationSlice, type GenerationSlice } from './slices/generationSlice';
 import { createModeSlice, type ModeSlice } from './slices/modeSlice';
+import { createQueueSlice, type QueueSlice } from './slices/queueSlice';
 import { createSettingsSlice, type SettingsSlice } from './slices/settingsSlice';
 import { createStoryboardSlice, type StoryboardSlice } from './storyboardSlice';
 
-export type StoreState = SettingsSlice & EngineSlice & GenerationSlice & GallerySlice & AppSlice & ModeSlice & CheckSlice & StoryboardSlice;
+export type StoreState = SettingsSlice & EngineSlice & GenerationSlice & GallerySlice & AppSlice & ModeSlice & CheckSlice & StoryboardSlice & QueueSlice;
 
 export const useStore = create<StoreState>()((...args) => ({
   ...createSettingsSlice(...args),
@@ -19,5 +20,6 @@ export const useStore = create<StoreState>()((...args) => ({
   ...createAppSlice(...args),
   ...createModeSlice(...args),
   ...createCheckSlice(...args),
+  ...createQueueSlice(...args),
   ...createStoryboardSlice(...args),
 }));

@@ -1,6 +1,10 @@
-/** The prompt, the main choices, "Advanced", and Generate/Cancel. Ctrl/Cmd+Enter generates. */
+/**
+ * The prompt, the main choices, "Advanced", and Generate / Generate 4 / Cancel. Generating queues a
+ * job, so the form stays usable while jobs run; Ctrl/Cmd+Enter generates; Cancel stops the running job.
+ */
 import type { FormEvent, KeyboardEvent } from 'react';
-import { cancel, generate, setPrompt } from '../state/actions';
+import { setPrompt } from '../state/actions';
+import { cancelRunningJob, queueFromForm, VARIATION_COUNT } from '../state/queueActions';
 import { durationOptions } from '../state/selectors';
 import { useStore } from '../state/store';
 import { AdvancedSettings } from './AdvancedSettings';
@@ -14,17 +18,18 @@ export function GenerateForm() {
   const pack = useStore((s) => s.pack);
   const ready = useStore((s) => s.engineStatus === 'ready');
   const running = useStore((s) => s.status === 'running');
+  const fixedSeed = useStore((s) => (s.seedMode === 'fixed' ? s.seed : null));
   const errorField = useStore((s) => s.error?.field);
   const setSettings = useStore((s) => s.setSettings);
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    void generate();
+    void queueFromForm();
   };
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
-      void generate();
+      void queueFromForm();
     }
   };
 
@@ -73,13 +78,20 @@ export function GenerateForm() {
       <AdvancedSettings />
 
       <div className="actions">
-        <button type="submit" className="primary" disabled={!ready || running}>
+        <button type="submit" className="primary" disabled={!ready}>
           Generate
         </button>
-        <button type="button" onClick={cancel} disabled={!running}>
+        <button type="button" onClick={() => void queueFromForm(VARIATION_COUNT)} disabled={!ready} aria-describedby="variations-hint">
+          Generate {VARIATION_COUNT}
+        </button>
+        <button type="button" onClick={cancelRunningJob} disabled={!running}>
           Cancel
         </button>
       </div>
+      <p id="variations-hint" className="hint">
+        Generate {VARIATION_COUNT} queues {VARIATION_COUNT} variations: the same settings with seeds derived from{' '}
+        {fixedSeed === null ? 'a random seed' : `seed ${fixedSeed}`}.
+      </p>
     </form>
   );
 }

@@ -1,4 +1,5 @@
 /** Step i of N with an ETA, a progress bar, and the live latent preview. */
+import { progressFraction } from '../state/queueSelectors';
 import { progressText } from '../state/selectors';
 import { useStore } from '../state/store';
 import { PreviewCanvas } from './PreviewCanvas';
@@ -8,7 +9,7 @@ export function ProgressPanel() {
   const running = useStore((s) => s.status === 'running');
   const seed = useStore((s) => s.activeSeed);
   if (!running || !progress) return null;
-  const fraction = progress.stage === 'denoise' ? progress.step / Math.max(1, progress.total) : progress.stage === 'decode' || progress.stage === 'mux' ? 1 : 0;
+  const fraction = progressFraction(progress);
   return (
     <section className="panel progress" aria-label="Progress">
       <p role="status" data-testid="progress-text">
