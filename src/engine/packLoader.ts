@@ -46,16 +46,32 @@ export async function loadEnginePack(source: PackSource, chooseBackend: ChooseBa
   return { pack, info: packInfo(manifest), runner, backend, videoCodec };
 }
 
-/** The four sessions of a pack on one backend, its bytes read from the cache. */
-export function createPackRunner(pack: ModelPack, backend: BackendInfo, adapter: GPUAdapter | null, hooks: LoadHooks): Promise<WebRunner> {
-  return createWebRunner({
+/**
+ * A pack's runner on one backend, its bytes read from the cache, with the sessions made that the
+ * pack keeps from the start: every graph under the `resident` plan, the first under `sequential`
+ * (so a backend that cannot run the pack is found here, where the loader falls back to WASM, and
+ * not in the middle of a generation).
+ */
+export async function createPackRunner(pack: ModelPack, backend: BackendInfo, adapter: GPUAdapter | null, hooks: LoadHooks): Promise<WebRunner> {
+  const { manifest } = pack;
+  const runner = createWebRunner({
     backend: backend.backend,
     threads: backend.threads,
     adapter,
-    loadBytes: (role: ModelRole) => loadModelRole(pack, role, (progress) => emit(hooks.onProgress, downloadProgress(progress))),
-    onLoaded: (role, index, total) => emit(hooks.onProgress, { stage: 'load', file: role, loaded: index, total }),
+    memoryPlan: manifest.runtime.memoryPlan,
+    loadBytes: (role) => loadModelRole(pack, role, (progress) => emit(hooks.onProgress, downloadProgress(progress))),
     ...(hooks.onRun ? { onRun: hooks.onRun } : {}),
   });
+  const graphs = manifest.files.flatMap((file) => (file.role === 'externalData' ? [] : [file.role]));
+  try {
+    await runner.load(manifest.runtime.memoryPlan === 'resident' ? graphs : graphs.slice(0, 1), (role, index, total) =>
+      emit(hooks.onProgress, { stage: 'load', file: role, loaded: index, total }),
+    );
+  } catch (error) {
+    await runner.release().catch(() => undefined);
+    throw error;
+  }
+  return runner;
 }
 
 /** The cache's progress as the engine's `download` stage (source `network` or `cache`). */

@@ -1,8 +1,11 @@
 /**
- * What the pipeline needs from an inference runtime: the four graphs of a model pack as plain
- * arrays in, plain arrays out. onnxruntime-node (src/runtime/nodeRunner.ts) and onnxruntime-web
- * implement it; the pipeline never imports a runtime, so Node and the browser share it.
+ * The runner port: what the pipeline needs from an inference runtime. One call, `run(role, feeds)`,
+ * runs the graph the pack declares under `role` on named plain tensors and answers with named plain
+ * tensors. onnxruntime-node (src/runtime/nodeRunner.ts) and onnxruntime-web (src/runtime/webRunner.ts)
+ * implement it; the pipeline never imports a runtime, so Node and the browser share it. Which tensor
+ * names a graph has is the architecture's business (src/architectures/<name>/), not the runner's.
  */
+import { PipelineError } from './errors';
 
 /** A float32 tensor: row-major data and its dims. */
 export interface Tensor32 {
@@ -10,31 +13,46 @@ export interface Tensor32 {
   readonly dims: readonly number[];
 }
 
-/** Inputs of one denoising step (docs/model-pack.md, "The graphs"). */
-export interface DitInputs {
-  /** [B, N, P] */
-  readonly tokens: Tensor32;
-  /** [N, 3]: patch-grid [t, y, x] of each token. */
-  readonly positions: Tensor32;
-  /** [B]: flow-matching time in [0, 1], 1 = pure noise. */
-  readonly timestep: Tensor32;
-  /** [B, maxLength, embedDim] */
-  readonly textEmbeds: Tensor32;
+/** An int64 tensor (token ids): row-major data and its dims. */
+export interface TensorI64 {
+  readonly data: BigInt64Array;
+  readonly dims: readonly number[];
+}
+
+/** The two element types that cross the port; the data's array type says which. */
+export type Tensor = Tensor32 | TensorI64;
+
+/** Tensors by graph input or output name. */
+export type NamedTensors = Readonly<Record<string, Tensor>>;
+
+/** Hints for one run; a runner may ignore them without changing any result. */
+export interface RunOptions {
+  /**
+   * The outputs will be fed back as inputs (the text embeddings, once per denoising step): a runner
+   * whose outputs live on a device (WebGPU) keeps them there and reuses them when the same data
+   * comes back as a feed, instead of uploading it again.
+   */
+  readonly reuseOutputs?: boolean;
 }
 
 /**
- * One loaded model pack. Implementations run one graph at a time (calls are serialized), and
- * reject with an error that has a `code`.
+ * One loaded model pack. A session is made on the first run of its role and kept as the pack's
+ * memory plan says (manifest `runtime.memoryPlan`). Runs are serialized, and a failure rejects with
+ * an error that has a `code`.
  */
 export interface ModelRunner {
-  /** `input_ids` int64 [B, maxLength] → `text_embeds` [B, maxLength, embedDim]. */
-  runTextEncoder(inputIds: BigInt64Array, dims: readonly [batch: number, maxLength: number]): Promise<Tensor32>;
-  /** → `velocity` [B, N, P]. */
-  runDit(inputs: DitInputs): Promise<Tensor32>;
-  /** `latents` [1, C, T, h, w] → `frames` [1, 3, F, H, W], RGB about [0, 1]. */
-  runVaeDecoder(latents: Tensor32): Promise<Tensor32>;
-  /** `frames` [1, 3, F, H, W] in [0, 1] → `latents` [1, C, T, h, w]. */
-  runVaeEncoder(frames: Tensor32): Promise<Tensor32>;
+  /** Runs the graph of `role` (a role the manifest declares) on `feeds`; resolves to all of its outputs. */
+  run(role: string, feeds: NamedTensors, options?: RunOptions): Promise<NamedTensors>;
   /** Frees the sessions; the runner is unusable afterwards. */
   release(): Promise<void>;
 }
+
+/** The float32 output `name` of a run; a missing or int64 output is a broken pack, said with the role. */
+export function float32Output(outputs: NamedTensors, role: string, name: string): Tensor32 {
+  const tensor = outputs[name];
+  if (!tensor || !(tensor.data instanceof Float32Array)) {
+    throw new PipelineError('model-output', `the ${role} graph returned no float32 output "${name}" (outputs: ${Object.keys(outputs).join(', ') || 'none'})`);
+  }
+  return tensor as Tensor32;
+}
+

@@ -1,16 +1,19 @@
 /**
- * `ModelRunner` over onnxruntime-node: the CLI's runtime and the reference the browser's output is
- * compared with. Every file is checked against the manifest before a session is made, and all
- * session runs go through one queue.
+ * The runner port on onnxruntime-node: the CLI's runtime and the reference the browser's output is
+ * compared with. A graph's session is made on its first run, after its file (and external-data
+ * files) are checked against the manifest, and kept as the pack's memory plan says (sessionPool.ts);
+ * all runs go through one queue.
  */
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { MODEL_ROLES, fileFor, type Manifest, type ModelRole } from '../models/manifest';
-import type { DitInputs, ModelRunner, Tensor32 } from '../pipeline/modelRunner';
+import { fileFor, type Manifest, type MemoryPlan, type ModelRole } from '../models/manifest';
+import type { ModelRunner, NamedTensors } from '../pipeline/modelRunner';
 import { ModelLoadError } from './errors';
 import { readVerifiedFile } from './nodePack';
+import { elementType, plainTensors } from './plainTensors';
 import { RunQueue } from './runQueue';
 import type { RunTiming } from './runTimings';
+import { SessionPool } from './sessionPool';
 import { SESSION_CONFIG } from './sessionConfig';
 
 export interface NodeRunnerOptions {
@@ -20,67 +23,48 @@ export interface NodeRunnerOptions {
   readonly onRun?: (timing: RunTiming) => void;
   /** Replaces the shared session config (sessionConfig.ts); `npm run bench` uses {} to measure onnxruntime's defaults. */
   readonly sessionConfig?: Readonly<Record<string, unknown>>;
+  /** Overrides the manifest's `runtime.memoryPlan` (`npm run bench` measures both on one pack). */
+  readonly memoryPlan?: MemoryPlan;
 }
 
-/** Loads the four graphs of the pack in `dir` (already parsed as `manifest`). */
-export async function createNodeRunner(dir: string, manifest: Manifest, options: NodeRunnerOptions = {}): Promise<ModelRunner> {
+/** A runner for the pack in `dir` (already parsed as `manifest`); no session exists until a role first runs. */
+export function createNodeRunner(dir: string, manifest: Manifest, options: NodeRunnerOptions = {}): ModelRunner {
   const sessionOptions: ort.InferenceSession.SessionOptions = {
     graphOptimizationLevel: 'all',
     extra: options.sessionConfig ?? SESSION_CONFIG,
     ...(options.threads ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : {}),
   };
-  const sessions = new Map<ModelRole, ort.InferenceSession>();
-  try {
-    for (const role of MODEL_ROLES) sessions.set(role, await loadSession(dir, manifest, role, sessionOptions));
-  } catch (error) {
-    await Promise.all([...sessions.values()].map((s) => s.release()));
-    throw error;
-  }
+  const pool = new SessionPool<ort.InferenceSession>(options.memoryPlan ?? manifest.runtime.memoryPlan, {
+    create: (role) => loadSession(dir, manifest, role, sessionOptions),
+    release: (session) => session.release(),
+  });
   const queue = new RunQueue();
 
-  /** Runs one graph and returns its single float32 output. */
-  const run = (role: ModelRole, feeds: Record<string, ort.Tensor>, output: string): Promise<Tensor32> =>
-    queue.run(async () => {
-      const session = sessions.get(role);
-      if (!session) throw new ModelLoadError('run-failed', `${role} was released`);
-      let result: ort.InferenceSession.ReturnType;
-      const started = performance.now();
-      try {
-        result = await session.run(feeds);
-      } catch (cause) {
-        throw new ModelLoadError('run-failed', `${role} failed: ${(cause as Error).message}`, { cause });
-      }
-      options.onRun?.({ role, runMs: performance.now() - started, copyMs: 0 });
-      const tensor = result[output];
-      if (!tensor || tensor.type !== 'float32') throw new ModelLoadError('run-failed', `${role} returned no float32 "${output}"`);
-      return { data: tensor.data as Float32Array, dims: [...tensor.dims] };
-    });
-  const float = (t: Tensor32) => new ort.Tensor('float32', t.data, t.dims);
-
   return {
-    runTextEncoder: (inputIds, dims) => run('textEncoder', { input_ids: new ort.Tensor('int64', inputIds, dims) }, 'text_embeds'),
-    runDit: (inputs: DitInputs) =>
-      run(
-        'dit',
-        { tokens: float(inputs.tokens), positions: float(inputs.positions), timestep: float(inputs.timestep), text_embeds: float(inputs.textEmbeds) },
-        'velocity',
-      ),
-    runVaeDecoder: (latents) => run('vaeDecoder', { latents: float(latents) }, 'frames'),
-    runVaeEncoder: (frames) => run('vaeEncoder', { frames: float(frames) }, 'latents'),
-    release: () =>
+    run: (role, feeds) =>
       queue.run(async () => {
-        await Promise.all([...sessions.values()].map((s) => s.release()));
-        sessions.clear();
+        if (pool.closed) throw new ModelLoadError('run-failed', `${role} was released`);
+        const session = await pool.acquire(role);
+        const ortFeeds = Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, new ort.Tensor(elementType(t), t.data, t.dims)]));
+        let result: ort.InferenceSession.ReturnType;
+        const started = performance.now();
+        try {
+          result = await session.run(ortFeeds);
+        } catch (cause) {
+          throw new ModelLoadError('run-failed', `${role} failed: ${(cause as Error).message}`, { cause });
+        }
+        options.onRun?.({ role, runMs: performance.now() - started, copyMs: 0 });
+        try {
+          return plainTensors(result, role) satisfies NamedTensors;
+        } catch (cause) {
+          throw new ModelLoadError('run-failed', (cause as Error).message, { cause });
+        }
       }),
+    release: () => queue.run(() => pool.close()),
   };
 }
 
-async function loadSession(
-  dir: string,
-  manifest: Manifest,
-  role: ModelRole,
-  options: ort.InferenceSession.SessionOptions,
-): Promise<ort.InferenceSession> {
+async function loadSession(dir: string, manifest: Manifest, role: ModelRole, options: ort.InferenceSession.SessionOptions): Promise<ort.InferenceSession> {
   const file = fileFor(manifest, role);
   const bytes = await readVerifiedFile(dir, file);
   const externals = manifest.files.filter((f) => f.role === 'externalData' && f.of === role);

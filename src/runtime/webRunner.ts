@@ -1,25 +1,20 @@
 /**
- * The pipeline's ModelRunner on onnxruntime-web: one session per graph, on the WebGPU execution
- * provider or on WASM. onnxruntime-web cannot run sessions concurrently (on WebGPU it corrupts
- * state), so every `session.run` goes through one promise chain.
+ * The runner port on onnxruntime-web: one session per graph role, on the WebGPU execution provider
+ * or on WASM, made on the role's first run (or by `load`) and kept as the pack's memory plan says
+ * (sessionPool.ts). onnxruntime-web cannot run sessions concurrently (on WebGPU it corrupts state),
+ * so every session creation and `session.run` goes through one promise chain.
  */
 import * as ort from 'onnxruntime-web/webgpu';
-import { MODEL_ROLES, type ModelRole } from '../models/manifest';
-import type { DitInputs, ModelRunner, Tensor32 } from '../pipeline/modelRunner';
+import type { MemoryPlan } from '../models/manifest';
+import type { ModelRunner, NamedTensors, RunOptions, Tensor } from '../pipeline/modelRunner';
 import { EngineError } from '../errors/engineError';
 import type { SessionSource } from '../cache';
 import type { Backend } from './backendTypes';
+import { elementType, plainTensor } from './plainTensors';
 import { RunQueue } from './runQueue';
 import type { RunTiming } from './runTimings';
+import { SessionPool } from './sessionPool';
 import { SESSION_CONFIG } from './sessionConfig';
-
-/** Graph inputs and outputs by role (docs/model-pack.md, "The graphs"). */
-const OUTPUT: Record<ModelRole, string> = {
-  textEncoder: 'text_embeds',
-  dit: 'velocity',
-  vaeDecoder: 'frames',
-  vaeEncoder: 'latents',
-};
 
 export interface WebRunnerOptions {
   readonly backend: Backend;
@@ -27,10 +22,10 @@ export interface WebRunnerOptions {
   readonly threads: number;
   /** The adapter chosen by device.ts; handed to onnxruntime before its first WebGPU session. */
   readonly adapter?: GPUAdapter | null;
-  /** Model bytes by role. */
-  readonly loadBytes: (role: ModelRole) => Promise<Uint8Array | SessionSource>;
-  /** Called once per graph after its session exists. */
-  readonly onLoaded?: (role: ModelRole, index: number, total: number) => void;
+  /** The pack's `runtime.memoryPlan`. */
+  readonly memoryPlan: MemoryPlan;
+  /** Model bytes of a graph role. */
+  readonly loadBytes: (role: string) => Promise<Uint8Array | SessionSource>;
   /** Called once if the GPU device is lost. */
   readonly onDeviceLost?: (message: string) => void;
   /** Timing hook: called after every graph run (see runTimings.ts). */
@@ -39,70 +34,56 @@ export interface WebRunnerOptions {
 
 let wasmConfigured = false;
 
-/** Creates the four sessions of a pack on one backend. */
-export async function createWebRunner(options: WebRunnerOptions): Promise<WebRunner> {
+/** A runner for one pack on one backend; no session exists until a role first runs or `load` makes it. */
+export function createWebRunner(options: WebRunnerOptions): WebRunner {
   if (!wasmConfigured) {
     ort.env.wasm.numThreads = options.threads;
     ort.env.logLevel = 'error';
     wasmConfigured = true;
   }
   if (options.backend === 'webgpu' && options.adapter) ort.env.webgpu.adapter = options.adapter;
-  const sessions = new Map<ModelRole, ort.InferenceSession>();
-  try {
-    for (const [index, role] of MODEL_ROLES.entries()) {
-      const loaded = await options.loadBytes(role);
-      // External-data files carry the weights of graphs over 2 GB (docs/model-pack.md).
-      const { model, externalData } = loaded instanceof Uint8Array ? { model: loaded, externalData: [] } : loaded;
-      sessions.set(
-        role,
-        await ort.InferenceSession.create(model, {
-          ...(externalData.length > 0 ? { externalData } : {}),
-          executionProviders: [options.backend],
-          graphOptimizationLevel: 'all',
-          // Node-to-CPU assignment warnings are expected (shape ops run on the CPU by design).
-          logSeverityLevel: 3,
-          extra: SESSION_CONFIG,
-          // WebGPU: outputs stay on the GPU; run() reads them back itself (timed as copies), and the
-          // text embeddings stay there for every DiT step.
-          ...(options.backend === 'webgpu' ? { preferredOutputLocation: 'gpu-buffer' as const } : {}),
-        }),
-      );
-      options.onLoaded?.(role, index + 1, MODEL_ROLES.length);
-    }
-  } catch (error) {
-    await Promise.allSettled([...sessions.values()].map((s) => s.release()));
-    throw error;
-  }
-  const runner = new WebRunner(options.backend, sessions, options.onRun);
-  if (options.backend === 'webgpu') await runner.watchDevice(options.onDeviceLost);
-  return runner;
+  return new WebRunner(options);
+}
+
+/** Outputs of a run kept on the GPU (`RunOptions.reuseOutputs`), fed back without an upload when their data returns. */
+interface KeptOutput {
+  readonly data: Tensor['data'];
+  readonly tensor: ort.Tensor;
 }
 
 export class WebRunner implements ModelRunner {
-  /** Every run starts after the previous one settled. */
+  readonly backend: Backend;
+  /** Every session creation and run starts after the previous one settled. */
   private readonly queue = new RunQueue();
+  private readonly pool: SessionPool<ort.InferenceSession>;
   private lostMessage: string | null = null;
   private device: GPUDevice | null = null;
-  /** WebGPU: the last text embeddings, still in their GPU buffer, fed to each DiT step without an upload. */
-  private residentEmbeds: { readonly data: Float32Array; readonly tensor: ort.Tensor } | null = null;
+  private kept: KeptOutput[] = [];
 
-  constructor(
-    readonly backend: Backend,
-    private readonly sessions: Map<ModelRole, ort.InferenceSession>,
-    private readonly onRun?: (timing: RunTiming) => void,
-  ) {}
+  constructor(private readonly options: WebRunnerOptions) {
+    this.backend = options.backend;
+    this.pool = new SessionPool(options.memoryPlan, {
+      create: (role) => this.createSession(role),
+      release: (session) => session.release(),
+    });
+  }
 
   /** Set when the WebGPU device was lost; every later run fails with `device-lost`. */
   get deviceLost(): string | null {
     return this.lostMessage;
   }
 
-  /** Subscribes to the device's `lost` promise (a device is lost at most once). */
-  async watchDevice(onLost?: (message: string) => void): Promise<void> {
-    this.device = await ort.env.webgpu.device;
-    void this.device.lost.then((info) => {
-      this.lostMessage = `GPU device lost (${info.reason}): ${info.message || 'no message'}`;
-      onLost?.(this.lostMessage);
+  /**
+   * Makes the sessions of `roles` now, in order (the engine loads a pack this way, so a pack the
+   * backend cannot run fails at load, with progress, instead of in the middle of a generation).
+   * Under the `sequential` plan only the last of them stays.
+   */
+  load(roles: readonly string[], onLoaded?: (role: string, index: number, total: number) => void): Promise<void> {
+    return this.queue.run(async () => {
+      for (const [index, role] of roles.entries()) {
+        await this.pool.acquire(role);
+        onLoaded?.(role, index + 1, roles.length);
+      }
     });
   }
 
@@ -113,71 +94,98 @@ export class WebRunner implements ModelRunner {
     return true;
   }
 
-  runTextEncoder(inputIds: BigInt64Array, dims: readonly [batch: number, maxLength: number]): Promise<Tensor32> {
-    return this.run('textEncoder', () => ({ input_ids: new ort.Tensor('int64', inputIds, dims) }), true);
-  }
-
-  runDit(inputs: DitInputs): Promise<Tensor32> {
-    return this.run('dit', () => ({
-      tokens: float32(inputs.tokens),
-      positions: float32(inputs.positions),
-      timestep: float32(inputs.timestep),
-      text_embeds: this.residentEmbeds?.data === inputs.textEmbeds.data ? this.residentEmbeds.tensor : float32(inputs.textEmbeds),
-    }));
-  }
-
-  runVaeDecoder(latents: Tensor32): Promise<Tensor32> {
-    return this.run('vaeDecoder', () => ({ latents: float32(latents) }));
-  }
-
-  runVaeEncoder(frames: Tensor32): Promise<Tensor32> {
-    return this.run('vaeEncoder', () => ({ frames: float32(frames) }));
-  }
-
-  release(): Promise<void> {
-    return this.queue.run(async () => {
-      this.residentEmbeds?.tensor.dispose();
-      this.residentEmbeds = null;
-      await Promise.allSettled([...this.sessions.values()].map((s) => s.release()));
-      this.sessions.clear();
-    });
-  }
-
-  /** Runs one graph; `keepOnGpu` keeps a GPU output resident as the text embeddings (see runDit). */
-  private run(role: ModelRole, feeds: () => Record<string, ort.Tensor>, keepOnGpu = false): Promise<Tensor32> {
+  run(role: string, feeds: NamedTensors, options: RunOptions = {}): Promise<NamedTensors> {
     return this.queue.run(async () => {
       // Let queued messages (a cancel) in between runs: a WASM run blocks the worker's thread.
       await yieldToEventLoop();
       if (this.lostMessage) throw new EngineError('device-lost', 'The GPU stopped responding (device lost).', { detail: this.lostMessage });
-      const session = this.sessions.get(role);
-      if (!session) throw new EngineError('not-ready', 'The model is not loaded.');
+      if (this.pool.closed) throw new EngineError('not-ready', 'The model is not loaded.');
+      const session = await this.pool.acquire(role);
       const started = performance.now();
-      const results = await session.run(feeds());
-      let ranAt = performance.now();
-      const output = results[OUTPUT[role]];
-      if (!output) throw new EngineError('internal', `The ${role} graph has no output "${OUTPUT[role]}".`);
-      for (const value of Object.values(results)) if (value !== output) value.dispose();
-      let data: Float32Array;
-      let copyMs = 0;
-      if (output.location === 'gpu-buffer') {
-        // Wait for the GPU to finish the run first, so that the read-back alone is timed as the copy.
-        await this.device?.queue.onSubmittedWorkDone();
-        ranAt = performance.now();
-        data = (await output.getData(!keepOnGpu)) as Float32Array;
-        copyMs = performance.now() - ranAt;
-        if (keepOnGpu) {
-          this.residentEmbeds?.tensor.dispose();
-          this.residentEmbeds = { data, tensor: output };
-        }
-      } else data = output.data as Float32Array;
-      this.onRun?.({ role, runMs: ranAt - started, copyMs });
-      return { data, dims: [...output.dims] };
+      const results = await session.run(this.ortFeeds(feeds));
+      return this.readOutputs(role, results, started, options.reuseOutputs === true);
     });
   }
-}
 
-function float32(tensor: Tensor32): ort.Tensor {
-  return new ort.Tensor('float32', tensor.data, tensor.dims);
+  release(): Promise<void> {
+    return this.queue.run(async () => {
+      this.disposeKept();
+      await this.pool.close();
+    });
+  }
+
+  private async createSession(role: string): Promise<ort.InferenceSession> {
+    const { backend } = this.options;
+    const loaded = await this.options.loadBytes(role);
+    // External-data files carry the weights of graphs over 2 GB (docs/model-pack.md).
+    const { model, externalData } = loaded instanceof Uint8Array ? { model: loaded, externalData: [] } : loaded;
+    const session = await ort.InferenceSession.create(model, {
+      ...(externalData.length > 0 ? { externalData } : {}),
+      executionProviders: [backend],
+      graphOptimizationLevel: 'all',
+      // Node-to-CPU assignment warnings are expected (shape ops run on the CPU by design).
+      logSeverityLevel: 3,
+      extra: SESSION_CONFIG,
+      // WebGPU: outputs stay on the GPU; run() reads them back itself (timed as copies), and outputs
+      // marked for reuse (the text embeddings) stay there for every DiT step.
+      ...(backend === 'webgpu' ? { preferredOutputLocation: 'gpu-buffer' as const } : {}),
+    });
+    // The device exists once the first WebGPU session does.
+    if (backend === 'webgpu' && !this.device) await this.watchDevice();
+    return session;
+  }
+
+  /** Subscribes to the device's `lost` promise (a device is lost at most once). */
+  private async watchDevice(): Promise<void> {
+    this.device = await ort.env.webgpu.device;
+    void this.device.lost.then((info) => {
+      this.lostMessage = `GPU device lost (${info.reason}): ${info.message || 'no message'}`;
+      this.options.onDeviceLost?.(this.lostMessage);
+    });
+  }
+
+  /** onnxruntime tensors of the feeds; data still on the GPU from a kept output is passed as that GPU tensor. */
+  private ortFeeds(feeds: NamedTensors): Record<string, ort.Tensor> {
+    return Object.fromEntries(
+      Object.entries(feeds).map(([name, tensor]) => [
+        name,
+        this.kept.find((k) => k.data === tensor.data)?.tensor ?? new ort.Tensor(elementType(tensor), tensor.data, tensor.dims),
+      ]),
+    );
+  }
+
+  /** Every output as a plain tensor (read back from the GPU, timed as the copy); `keep` holds GPU outputs for reuse. */
+  private async readOutputs(role: string, results: ort.InferenceSession.OnnxValueMapType, started: number, reuse: boolean): Promise<NamedTensors> {
+    let ranAt = performance.now();
+    const entries = Object.entries(results);
+    const onGpu = entries.some(([, value]) => value.location === 'gpu-buffer');
+    // A kept output's session must outlive it: under the sequential plan it may be released first.
+    const keep = reuse && onGpu && this.pool.plan === 'resident';
+    if (onGpu) {
+      // Wait for the GPU to finish the run first, so that the read-back alone is timed as the copy.
+      await this.device?.queue.onSubmittedWorkDone();
+      ranAt = performance.now();
+    }
+    const outputs: Record<string, Tensor> = {};
+    const kept: KeptOutput[] = [];
+    for (const [name, value] of entries) {
+      const data = value.location === 'gpu-buffer' ? await value.getData(!keep) : value.data;
+      outputs[name] = plainTensor({ type: value.type, data, dims: value.dims }, role, name);
+      if (keep && value.location === 'gpu-buffer') kept.push({ data: outputs[name]!.data, tensor: value });
+    }
+    const copyMs = onGpu ? performance.now() - ranAt : 0;
+    if (keep) {
+      this.disposeKept();
+      this.kept = kept;
+    }
+    this.options.onRun?.({ role, runMs: ranAt - started, copyMs });
+    return outputs;
+  }
+
+  private disposeKept(): void {
+    for (const { tensor } of this.kept) tensor.dispose();
+    this.kept = [];
+  }
 }
 
 /** Resolves after pending macrotasks (messages) had a chance to run; faster than setTimeout(0). */
