@@ -10,6 +10,7 @@ import { upscaleNearest } from '../cli/frames';
 import { encodeY4m } from '../cli/y4m';
 import type { Manifest } from '../src/models/manifest';
 import type { ModelRunner } from '../src/pipeline/modelRunner';
+import { createArchitecture } from '../src/architectures/registry';
 import { textToVideo, type GeneratedVideo, type TextToVideoRequest } from '../src/pipeline/textToVideo';
 import { readManifestFile } from '../src/runtime/nodePack';
 import { createNodeRunner } from '../src/runtime/nodeRunner';
@@ -42,12 +43,13 @@ export async function loadNativePack(dir: string, threads?: number, defaultConfi
     ...(defaultConfig ? { sessionConfig: {} } : {}),
     onRun: (timing) => totals.add(timing),
   });
+  const architecture = createArchitecture(manifest, runner);
   return {
     manifest,
     async run(request) {
       totals = new RunTotals();
       const started = performance.now();
-      const video = await textToVideo(runner, manifest, request);
+      const video = await textToVideo(architecture, manifest, request);
       const ms = performance.now() - started;
       const { runMs, runs, byRole } = totals.data();
       return { ms, runMs, runs, runMsByRole: byRole, video };

@@ -14,6 +14,7 @@ import { closestAspect } from '../src/pipeline/fitFrames';
 import { checkFrameCount, frameCountForSeconds, resolveSize } from '../src/pipeline/latents';
 import { expandPrompt } from '../src/architectures/tessera-tiny/promptExpansion';
 import { assertReadablePrompt, wordsOutsideAlphabet } from '../src/architectures/tessera-tiny/promptReadability';
+import { createArchitecture } from '../src/architectures/registry';
 import { generateVideo, type GenerationMode, type ModeVideo } from '../src/pipeline/videoModes';
 import { ModelLoadError } from '../src/runtime/errors';
 import { readManifestFile } from '../src/runtime/nodePack';
@@ -94,7 +95,7 @@ async function generate(options: CliOptions, io: CliIo): Promise<void> {
   const runner = await createNodeRunner(dir, manifest);
   const started = performance.now();
   try {
-    const video = await generateVideo(runner, manifest, {
+    const video = await generateVideo(createArchitecture(manifest, runner), manifest, {
       prompt: options.prompt,
       negativePrompt: options.negative,
       seed,
@@ -103,7 +104,7 @@ async function generate(options: CliOptions, io: CliIo): Promise<void> {
       ...(frames !== undefined ? { frames } : {}),
       ...(options.steps !== undefined ? { steps: options.steps } : {}),
       ...(options.guidance !== undefined ? { guidance: options.guidance } : {}),
-      expandPrompt: options.expand,
+      ...(options.expand ? { expansion: expandPrompt(options.prompt) } : {}),
       ...(options.warmStart !== undefined ? { warmStart: options.warmStart } : {}),
     });
     const seconds = (performance.now() - started) / 1000;

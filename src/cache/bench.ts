@@ -2,8 +2,7 @@
  * Measurements the benchmark (`npm run bench`) calls in a browser: how fast the cache reads back
  * installed bytes, and a pack's first load (download + read) against a warm load from the cache.
  */
-import type { ModelRole } from '../models/manifest';
-import { MODEL_ROLES } from '../models/manifest';
+import { graphRoles, type ModelRole } from '../models/manifest';
 import type { InstallOptions, ModelStore } from './modelStore';
 import { sessionSource, type SessionSource } from './sessionSource';
 
@@ -63,7 +62,7 @@ export async function measureColdWarmLoad(
     let sessionMs = 0;
     let readMs = 0;
     let bytes = 0;
-    for (const role of MODEL_ROLES) {
+    for (const role of graphRoles(manifest)) {
       const readStart = performance.now();
       const source = await sessionSource(store, manifest, role);
       readMs += performance.now() - readStart;

@@ -10,6 +10,7 @@ import { expandPrompt, type PromptExpansion } from '../architectures/tessera-tin
 import { assertReadablePrompt } from '../architectures/tessera-tiny/promptReadability';
 import type { GeneratedVideo, StepEndEvent } from '../pipeline/textToVideo';
 import { generateVideo } from '../pipeline/videoModes';
+import { createArchitecture } from '../architectures/registry';
 import { chooseDevice, wasmChoice } from '../runtime/device';
 import { RunTotals } from '../runtime/runTimings';
 import { assertPromptsAllowed, policyVersion } from '../safety/promptPolicy';
@@ -196,14 +197,14 @@ export class Engine implements WorkerEngineApi {
     let timings: SampleTimings = { encodeMs: 0, denoiseMs: 0, decodeMs: 0, firstPreviewAt: null };
     let video: GeneratedVideo;
     try {
-      ({ video, timings } = await this.sample(loaded, request, resolved, callbacks, signal));
+      ({ video, timings } = await this.sample(loaded, request, resolved, expansion, callbacks, signal));
     } catch (error) {
       if (loaded.backend.backend !== 'webgpu' || !(loaded.runner.deviceLost || toEngineError(error).code === 'device-lost')) throw error;
       await this.fallBackToWasm(loaded, {
         code: 'device-lost',
         message: 'The GPU stopped responding (device lost), so Tessera switched to the CPU (WebAssembly) and ran your request again.',
       });
-      ({ video, timings } = await this.sample(loaded, request, resolved, callbacks, signal));
+      ({ video, timings } = await this.sample(loaded, request, resolved, expansion, callbacks, signal));
     }
     this.resultFrames.keep(request.id, { width: video.width, height: video.height, frames: video.frames });
 
@@ -265,6 +266,7 @@ export class Engine implements WorkerEngineApi {
     loaded: LoadedPack,
     request: GenerateRequest,
     resolved: ResolvedMode,
+    expansion: PromptExpansion | null,
     callbacks: GenerateCallbacks,
     signal: AbortSignal,
   ): Promise<{ video: GeneratedVideo; timings: SampleTimings }> {
@@ -294,7 +296,7 @@ export class Engine implements WorkerEngineApi {
       }
     };
     const video = await generateVideo(
-      loaded.runner,
+      createArchitecture(loaded.pack.manifest, loaded.runner),
       loaded.pack.manifest,
       {
         prompt: settings.prompt,
@@ -305,7 +307,8 @@ export class Engine implements WorkerEngineApi {
         frames: resolved.frames,
         steps: settings.steps,
         guidance: settings.guidance,
-        expandPrompt: settings.expandPrompt,
+        // Expanded once, in generateOnce, where the policy checked the caption.
+        ...(expansion ? { expansion } : {}),
       },
       {
         signal,

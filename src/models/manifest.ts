@@ -1,5 +1,5 @@
 /**
- * The model-pack manifest (docs/model-pack.md, formatVersion 1): its types and the one parser that
+ * The model-pack manifest (docs/model-pack.md, formatVersion 2, and 1 migrated on read): its types and the one parser that
  * every reader (browser worker, CLI, tests) goes through. Whatever passes `parseManifest` is safe to
  * use: paths cannot escape the pack, nesting is shallow, every size and frame count it allows maps
  * onto a whole number of latent patches, and every clip it offers fits the limits of computeBounds.ts.
@@ -8,6 +8,7 @@ import { describeValue } from './describeValue';
 import { checkComputeBounds } from './computeBounds';
 import { checkJsonDepth } from './jsonDepth';
 import { ManifestError } from './manifestError';
+import { migrateToCurrent } from './manifestMigration';
 import {
   array,
   boolean,
@@ -29,7 +30,7 @@ import {
   MAX_FILE_BYTES,
   MIN_CHUNK_BYTES,
   MEMORY_PLANS,
-  MODEL_ROLES,
+  SCHEDULER_TYPE_NAMES,
   type ModelRole,
   type ChunkHashes,
   type ManifestFile,
@@ -44,11 +45,13 @@ import {
   type RuntimeSpec,
   type Manifest,
 } from './manifestTypes';
+import { ARCHITECTURE_NAMES, rolesOf, type ArchitectureName } from './packArchitectures';
 
 export { ManifestError, type ManifestErrorCode } from './manifestError';
 export { MAX_BUFFER_BYTES, MAX_FRAMES_PER_CLIP, MAX_PIXELS_PER_FRAME, MAX_TOKENS_PER_CLIP } from './computeBounds';
 export { MAX_JSON_DEPTH } from './jsonDepth';
 export * from './manifestTypes';
+export { ARCHITECTURE_NAMES, PACK_ARCHITECTURES, rolesOf, type ArchitectureName } from './packArchitectures';
 
 const NAME = /^[a-z0-9-]{1,64}$/;
 const SEMVER = /^\d{1,9}\.\d{1,9}\.\d{1,9}(?:[-+][0-9A-Za-z.-]{1,64})?$/;
@@ -65,29 +68,25 @@ const SAFE_PATH = /^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*$/;
  */
 export function parseManifest(json: unknown, baseUrl?: string): Manifest {
   checkJsonDepth(json);
-  const root = object(json, '');
-  if (field(root, 'format') !== 'tessera-model-pack') {
-    throw new ManifestError('wrong-format', 'format', `got ${describeValue(root.value.format)}, expected "tessera-model-pack"`);
+  const given = object(json, '');
+  if (field(given, 'format') !== 'tessera-model-pack') {
+    throw new ManifestError('wrong-format', 'format', `got ${describeValue(given.value.format)}, expected "tessera-model-pack"`);
   }
-  const formatVersion = field(root, 'formatVersion');
-  if (formatVersion !== MANIFEST_FORMAT_VERSION) {
-    throw new ManifestError(
-      'unsupported-version',
-      'formatVersion',
-      `got ${describeValue(formatVersion)}, this reader knows only ${MANIFEST_FORMAT_VERSION}`,
-    );
-  }
+  field(given, 'formatVersion');
+  const root = migrateToCurrent(given);
+  const architecture = oneOf(root, 'architecture', ARCHITECTURE_NAMES);
   const latent = parseLatent(child(root, 'latent'));
   const patch = parsePatch(child(root, 'patch'));
   const tokenizer = parseTokenizer(child(root, 'tokenizer'));
   const manifest: Manifest = {
     format: 'tessera-model-pack',
     formatVersion: MANIFEST_FORMAT_VERSION,
+    architecture,
     name: string(root, 'name', NAME, 'a name of 1-64 characters from [a-z0-9-]'),
     version: string(root, 'version', SEMVER, 'a semantic version such as "1.0.0"'),
     description: Object.hasOwn(root.value, 'description') ? string(root, 'description') : '',
     dtype: oneOf(root, 'dtype', DTYPES),
-    files: parseFiles(root, baseUrl),
+    files: parseFiles(root, baseUrl, architecture),
     tokenizer,
     text: { embedDim: integer(child(root, 'text'), 'embedDim', 1, 65536) },
     latent,
@@ -102,31 +101,38 @@ export function parseManifest(json: unknown, baseUrl?: string): Manifest {
   return manifest;
 }
 
-/** The file entry of a graph. Every role is present in a parsed manifest. */
+/** The graph roles of a parsed pack (its architecture's), in the order the architecture declares them. */
+export function graphRoles(manifest: Manifest): readonly ModelRole[] {
+  return rolesOf(manifest.architecture);
+}
+
+/** The file entry of a graph. Every role of the pack's architecture is present in a parsed manifest. */
 export function fileFor(manifest: Manifest, role: ModelRole): ManifestFile {
   const file = manifest.files.find((f) => f.role === role);
   if (!file) throw new ManifestError('missing-role', 'files', `no file with role "${role}"`);
   return file;
 }
 
-function parseFiles(root: Node, baseUrl: string | undefined): ManifestFile[] {
-  const files = array(root, 'files', MODEL_ROLES.length, 64).map(({ value, path }) => parseFile(object(value, path), baseUrl));
+/** `files`: one file for each role the architecture declares, external data of those graphs, no path twice. */
+function parseFiles(root: Node, baseUrl: string | undefined, architecture: ArchitectureName): ManifestFile[] {
+  const roles = rolesOf(architecture);
+  const files = array(root, 'files', roles.length, 64).map(({ value, path }) => parseFile(object(value, path), baseUrl, roles));
   const paths = new Set<string>();
   files.forEach((file, i) => {
     if (paths.has(file.path)) throw new ManifestError('duplicate', `files[${i}].path`, `"${file.path}" is listed twice`);
     paths.add(file.path);
   });
-  for (const role of MODEL_ROLES) {
+  for (const role of roles) {
     const count = files.filter((f) => f.role === role).length;
-    if (count === 0) throw new ManifestError('missing-role', 'files', `no file with role "${role}"; every pack needs ${MODEL_ROLES.join(', ')}`);
+    if (count === 0) throw new ManifestError('missing-role', 'files', `no file with role "${role}"; every ${architecture} pack needs ${roles.join(', ')}`);
     if (count > 1) throw new ManifestError('duplicate', 'files', `${count} files with role "${role}", expected one`);
   }
   return files;
 }
 
-function parseFile(node: Node, baseUrl: string | undefined): ManifestFile {
-  const role = oneOf(node, 'role', [...MODEL_ROLES, 'externalData'] as const);
-  const of = role === 'externalData' ? oneOf(node, 'of', MODEL_ROLES) : undefined;
+function parseFile(node: Node, baseUrl: string | undefined, roles: readonly ModelRole[]): ManifestFile {
+  const role = oneOf(node, 'role', [...roles, 'externalData']);
+  const of = role === 'externalData' ? oneOf(node, 'of', roles) : undefined;
   const path = parsePath(node);
   const bytes = field(node, 'bytes');
   if (typeof bytes === 'number' && Number.isInteger(bytes) && bytes > MAX_FILE_BYTES) {
@@ -212,9 +218,9 @@ function parseLatent(node: Node): LatentSpec {
     temporalCompression: integer(node, 'temporalCompression', 1, 64),
     spatialCompression: integer(node, 'spatialCompression', 1, 64),
   };
-  // Format 1 defines frame counts only for causal packs (F = 1 + temporalCompression * (T - 1)).
+  // The format defines frame counts only for causal packs (F = 1 + temporalCompression * (T - 1)).
   if (field(node, 'causalFirstFrame') !== true) {
-    throw new ManifestError('invalid-value', `${node.path}.causalFirstFrame`, `got ${describeValue(node.value.causalFirstFrame)}, formatVersion 1 requires true`);
+    throw new ManifestError('invalid-value', `${node.path}.causalFirstFrame`, `got ${describeValue(node.value.causalFirstFrame)}, formatVersion 2 requires true`);
   }
   return { ...latent, causalFirstFrame: true };
 }
@@ -270,9 +276,8 @@ function parseVideo(node: Node, latent: LatentSpec, patch: PatchSpec): VideoSpec
 }
 
 function parseScheduler(node: Node): SchedulerSpec {
-  oneOf(node, 'type', ['flow-match-euler'] as const);
   return {
-    type: 'flow-match-euler',
+    type: oneOf(node, 'type', SCHEDULER_TYPE_NAMES),
     steps: integer(node, 'steps', 1, 1000),
     shift: number(node, 'shift', 1e-3, 1000),
     guidance: number(node, 'guidance', 0, 100),

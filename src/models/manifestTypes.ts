@@ -1,13 +1,13 @@
-/** Types and constants of the model-pack manifest (docs/model-pack.md, formatVersion 1). */
+/** Types and constants of the model-pack manifest (docs/model-pack.md, formatVersion 2; version 1 is migrated on read). */
+import type { ArchitectureName } from './packArchitectures';
 
-/** The only format version this reader knows. */
-export const MANIFEST_FORMAT_VERSION = 1;
+/** The format version a parsed manifest has; older versions this reader knows are migrated to it (manifestMigration.ts). */
+export const MANIFEST_FORMAT_VERSION = 2;
 /** Largest single file a pack may list: far above any browser model, far below a typo. */
 export const MAX_FILE_BYTES = 16 * 1024 ** 3;
 
-export const MODEL_ROLES = ['textEncoder', 'dit', 'vaeDecoder', 'vaeEncoder'] as const;
-/** A graph the pipeline runs. */
-export type ModelRole = (typeof MODEL_ROLES)[number];
+/** A graph of the pack, by one of the roles its architecture declares (packArchitectures.ts). */
+export type ModelRole = string;
 export const DTYPES = ['int8', 'fp32', 'fp16'] as const;
 export type Dtype = (typeof DTYPES)[number];
 
@@ -73,8 +73,11 @@ export interface VideoSpec {
   readonly frameCounts: readonly number[];
 }
 
+/** Scheduler types a manifest may name (src/schedulers/registry.ts has one implementation of each). */
+export const SCHEDULER_TYPE_NAMES = ['flow-match-euler', 'flow-match-lcm'] as const;
+
 export interface SchedulerSpec {
-  readonly type: 'flow-match-euler';
+  readonly type: (typeof SCHEDULER_TYPE_NAMES)[number];
   readonly steps: number;
   readonly shift: number;
   readonly guidance: number;
@@ -107,7 +110,9 @@ export interface Requirements {
 /** A validated model-pack manifest. */
 export interface Manifest {
   readonly format: 'tessera-model-pack';
-  readonly formatVersion: 1;
+  readonly formatVersion: typeof MANIFEST_FORMAT_VERSION;
+  /** The model family (src/architectures/<name>/); formatVersion 1 packs are tessera-tiny. */
+  readonly architecture: ArchitectureName;
   readonly name: string;
   readonly version: string;
   readonly description: string;

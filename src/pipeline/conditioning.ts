@@ -19,7 +19,7 @@
  */
 import type { Scheduler } from '../schedulers/scheduler';
 import { PipelineError } from './errors';
-import type { LatentDims } from './patches';
+import type { LatentDims } from './latents';
 
 /** What is known about the latent being sampled. All parts are optional and combine. */
 export interface LatentConditioning {

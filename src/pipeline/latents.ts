@@ -4,7 +4,14 @@
  */
 import type { LatentSpec, VideoSize, VideoSpec } from '../models/manifest';
 import { PipelineError } from './errors';
-import type { LatentDims } from './patches';
+
+/** Latent grid sizes: channels C, latent frames T, latent height h and width w. */
+export interface LatentDims {
+  readonly channels: number;
+  readonly frames: number;
+  readonly height: number;
+  readonly width: number;
+}
 
 /** The pixel size of an aspect ratio the pack lists. */
 export function resolveSize(video: VideoSpec, aspect: string): VideoSize {

@@ -4,20 +4,19 @@
  * it knows as a `LatentConditioning` (conditioning.ts) and lets textToVideo sample the rest; then it
  * joins the sampled clip with the source frames. docs/capabilities.md explains each choice.
  *
- * The causal autoencoder makes the splicing exact. With g = manifest `latent.temporalCompression`
- * (4 for tessera-tiny), latent frame 0 encodes frame 0 alone, and latent frame j ≥ 1 encodes the
+ * The causal autoencoder makes the splicing exact. With g = the architecture's `framesPerLatent`
+ * (the pack's temporal compression, 4 for tessera-tiny), latent frame 0 encodes frame 0 alone, and latent frame j ≥ 1 encodes the
  * group of frames g(j−1)+1 … gj with no context from other groups, in the encoder and the decoder
  * alike. So the latents of a clip's last 1 + gk frames (frame 0 alone, then k groups) are valid first
  * latents of a new clip, and a group's latent is the same wherever it stands.
  */
-import type { Manifest } from '../models/manifest';
+import type { VideoSize } from '../models/manifest';
+import type { Architecture } from './architecture';
 import { warmStart, type LatentConditioning } from './conditioning';
 import { PipelineError } from './errors';
 import { checkClip, closestAspect, fitClip, type RgbaClip } from './fitFrames';
-import { checkFrameCount, latentDims, resolveSize } from './latents';
-import type { ModelRunner } from './modelRunner';
-import type { LatentDims } from './patches';
-import { textToVideo, type GeneratedVideo, type TextToVideoCallbacks, type TextToVideoRequest } from './textToVideo';
+import { checkFrameCount, resolveSize, type LatentDims } from './latents';
+import { textToVideo, type GeneratedVideo, type PackSettings, type TextToVideoCallbacks, type TextToVideoRequest } from './textToVideo';
 
 export type { RgbaClip };
 
@@ -59,8 +58,6 @@ export type ExtendDirection = 'forward' | 'backward';
 /** How many latent groups (of temporalCompression frames) of a source are kept fixed (k): more keeps motion, fewer leaves room. */
 export type ContextGroups = 1 | 2;
 
-export const GENERATION_MODES: readonly GenerationModeKind[] = ['text', 'image-to-video', 'extend', 'video-to-video', 'loop', 'connect'];
-
 /** A generation request in any mode. `aspect` defaults to the source's closest; `frames` is the sampled clip's length. */
 export interface VideoRequest extends Omit<TextToVideoRequest, 'conditioning' | 'aspect' | 'frames'> {
   readonly mode: GenerationMode;
@@ -92,24 +89,27 @@ export interface ModeVideo extends GeneratedVideo {
 }
 
 /** Generates in the request's mode; see the file comment. Throws PipelineError with `invalid-*` codes for bad requests. */
-export async function generateVideo(runner: ModelRunner, manifest: Manifest, request: VideoRequest, callbacks: TextToVideoCallbacks = {}): Promise<ModeVideo> {
+export async function generateVideo(architecture: Architecture, pack: PackSettings, request: VideoRequest, callbacks: TextToVideoCallbacks = {}): Promise<ModeVideo> {
   const { mode } = request;
   // 1. Check the sources and choose the size: the request's aspect, else the one closest to the first source
   const sources = sourcesOf(mode);
   sources.forEach(([clip, what]) => checkClip(clip, what));
-  const aspect = request.aspect ?? (sources[0] ? closestAspect(manifest.video, sources[0][0].width, sources[0][0].height) : undefined);
-  if (aspect === undefined) throw new PipelineError('invalid-aspect', `${mode.kind} mode needs an aspect ratio; choose one of ${Object.keys(manifest.video.sizes).join(', ')}`);
-  const size = resolveSize(manifest.video, aspect);
+  const aspect = request.aspect ?? (sources[0] ? closestAspect(pack.video, sources[0][0].width, sources[0][0].height) : undefined);
+  if (aspect === undefined) throw new PipelineError('invalid-aspect', `${mode.kind} mode needs an aspect ratio; choose one of ${Object.keys(pack.video.sizes).join(', ')}`);
+  const size = resolveSize(pack.video, aspect);
   const fitted = sources.map(([clip]) => fitClip(clip, size));
-  const frames = request.frames ?? defaultFrames(manifest, mode, fitted[0]);
-  checkFrameCount(manifest.video, frames);
-  const dims = latentDims(manifest.latent, size, frames);
-  const plan = planMode(mode, dims, fitted, manifest.latent.temporalCompression);
+  const frames = request.frames ?? defaultFrames(pack, mode, fitted[0]);
+  checkFrameCount(pack.video, frames);
+  const dims = architecture.latentShape(size, frames);
+  const plan = planMode(mode, dims, fitted, architecture.framesPerLatent);
   const warm = request.warmStart ?? DEFAULT_WARM_START;
   if (!(warm > 0 && warm <= 1)) throw new PipelineError('invalid-conditioning', `warm start ${warm} is not a flow time above 0 and at most 1`);
 
-  // 2. Encode the source frames the plan keeps into latents (the VAE encoder, one call per source part)
-  const encode = new Encoder(runner, manifest, dims, size);
+  // 2. Encode the source frames the plan keeps into latents (the architecture's encoder, one call per source part)
+  if (plan.encodes && !architecture.encode) {
+    throw new PipelineError('invalid-source', `${mode.kind} starts from source frames, and the ${architecture.name} pack has no encoder for them; choose text or loop`);
+  }
+  const encode = new Encoder(architecture, dims, size);
   let encodeReported = false;
   const onStage: TextToVideoCallbacks['onStage'] = (stage) => {
     if (stage === 'encode' && encodeReported) return;
@@ -123,7 +123,7 @@ export async function generateVideo(runner: ModelRunner, manifest: Manifest, req
 
   // 3. Sample with the conditioning, then 4. join the sampled clip with the sources
   const { mode: _mode, aspect: _aspect, frames: _frames, warmStart: _warm, ...settings } = request;
-  const video = await textToVideo(runner, manifest, { ...settings, aspect, frames, ...(conditioning ? { conditioning } : {}) }, { ...callbacks, onStage });
+  const video = await textToVideo(architecture, pack, { ...settings, aspect, frames, ...(conditioning ? { conditioning } : {}) }, { ...callbacks, onStage });
   const joined = plan.join(video.frames);
   const copied = mode.kind === 'extend' ? fitted[0]!.frames.length : mode.kind === 'connect' ? fitted[0]!.frames.length + fitted[1]!.frames.length : 0;
   return { ...video, frames: joined.frames, mode: mode.kind, sampledFrames: video.frames, sampledOffset: joined.offset, newFrames: joined.frames.length - copied, aspect };
@@ -148,8 +148,8 @@ function sourcesOf(mode: GenerationMode): [RgbaClip, string][] {
 }
 
 /** Video-to-video samples as many frames as the source fills; the others take the pack's longest clip. */
-function defaultFrames(manifest: Manifest, mode: GenerationMode, source: RgbaClip | undefined): number {
-  const counts = manifest.video.frameCounts;
+function defaultFrames(pack: PackSettings, mode: GenerationMode, source: RgbaClip | undefined): number {
+  const counts = pack.video.frameCounts;
   if (mode.kind === 'video-to-video' && source) return [...counts].reverse().find((f) => f <= source.frames.length) ?? counts[0]!;
   return counts[counts.length - 1]!;
 }
@@ -285,29 +285,18 @@ interface Placement {
   readonly count: number;
 }
 
-/** Runs the VAE encoder on model-size RGBA frames and assembles known latents. */
+/** Encodes model-size RGBA frames with the architecture's encoder and assembles known latents. */
 class Encoder {
   constructor(
-    private readonly runner: ModelRunner,
-    private readonly manifest: Manifest,
+    private readonly architecture: Architecture,
     private readonly dims: LatentDims,
-    private readonly size: { width: number; height: number },
+    private readonly size: VideoSize,
   ) {}
 
-  /** 1 + gj RGBA frames (g the temporal compression) → latents [C, 1 + j, h, w]. */
-  async encode(frames: readonly Uint8ClampedArray[]): Promise<Float32Array> {
-    const { width, height } = this.size;
-    const plane = width * height;
-    const F = frames.length;
-    const planar = new Float32Array(3 * F * plane);
-    frames.forEach((frame, f) => {
-      for (let p = 0; p < plane; p++) for (let c = 0; c < 3; c++) planar[(c * F + f) * plane + p] = frame[p * 4 + c]! / 255;
-    });
-    const out = await this.runner.runVaeEncoder({ data: planar, dims: [1, 3, F, height, width] });
-    const T = 1 + (F - 1) / this.manifest.latent.temporalCompression;
-    const expected = [1, this.dims.channels, T, this.dims.height, this.dims.width];
-    if (out.dims.join() !== expected.join()) throw new PipelineError('model-output', `VAE encoder returned [${out.dims.join(', ')}], expected [${expected.join(', ')}]`);
-    return out.data;
+  /** 1 + gj RGBA frames (g the architecture's framesPerLatent) → latents [C, 1 + j, h, w]. */
+  encode(frames: readonly Uint8ClampedArray[]): Promise<Float32Array> {
+    // generateVideo refuses a plan that encodes when the architecture has no encoder.
+    return this.architecture.encode!(frames, this.size);
   }
 
   /** Known latents [C, T, h, w] and the mask of the frames placed. */

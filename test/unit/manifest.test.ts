@@ -77,9 +77,9 @@ describe('parseManifest', () => {
   });
 
   it('refuses format versions it does not know, saying which it knows', () => {
-    const error = expectRefused((m) => (m.formatVersion = 2), 'unsupported-version', 'formatVersion');
-    expect(error.message).toContain('got 2');
-    expect(error.message).toContain('only 1');
+    const error = expectRefused((m) => (m.formatVersion = 3), 'unsupported-version', 'formatVersion');
+    expect(error.message).toContain('got 3');
+    expect(error.message).toContain('knows 1 and 2');
     expectRefused((m) => (m.formatVersion = '1'), 'unsupported-version', 'formatVersion');
   });
 

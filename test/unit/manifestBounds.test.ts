@@ -11,7 +11,7 @@ import {
   type Manifest,
 } from '../../src/models/manifest';
 import { latentDims } from '../../src/pipeline/latents';
-import { tokenGrid } from '../../src/pipeline/patches';
+import { tokenGrid } from '../../src/architectures/tessera-tiny/patches';
 import { validManifestJson, wanLikeManifestJson } from '../fixtures/manifestFixture';
 
 const BUILT_IN_PACKS = ['tessera-tiny', 'tessera-tiny-fp32'];

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
-import { patchify, patchPositions } from '../../src/pipeline/patches';
+import { patchify, patchPositions } from '../../src/architectures/tessera-tiny/patches';
 
 const fixture = JSON.parse(readFileSync('test/fixtures/parity.json', 'utf8')) as Record<string, unknown>;
 const PACKS = [

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { patchify, patchPositions, tokenGrid, unpatchify, type LatentDims } from '../../src/pipeline/patches';
+import { patchify, patchPositions, tokenGrid, unpatchify } from '../../src/architectures/tessera-tiny/patches';
+import type { LatentDims } from '../../src/pipeline/latents';
 
 const iota = (n: number) => Float32Array.from({ length: n }, (_, i) => i);
 

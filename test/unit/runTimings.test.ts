@@ -1,5 +1,6 @@
 /** The runners' timing hook: every graph run is reported once, and the totals add up per graph. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createArchitecture } from '../../src/architectures/registry';
 import { DEFAULT_MODEL_DIR } from '../../cli/run';
 import type { Manifest } from '../../src/models/manifest';
 import type { ModelRunner } from '../../src/pipeline/modelRunner';
@@ -38,7 +39,7 @@ describe('the onnxruntime-node runner with a timing hook', () => {
   afterAll(() => runner?.release());
 
   it('reports one timing per graph run of a generation: text encoder, each step, VAE decoder', async () => {
-    await textToVideo(runner, manifest, { prompt: 'a red circle moving left on a blue background', seed: 1, aspect: '1:1', frames: 9, steps: 3 });
+    await textToVideo(createArchitecture(manifest, runner), manifest, { prompt: 'a red circle moving left on a blue background', seed: 1, aspect: '1:1', frames: 9, steps: 3 });
     expect(seen.map((t) => t.role)).toEqual(['textEncoder', 'dit', 'dit', 'dit', 'vaeDecoder']);
     for (const timing of seen) {
       expect(timing.runMs).toBeGreaterThan(0);

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { createArchitecture } from '../../src/architectures/registry';
 import { parseManifest, type Manifest, type SchedulerSpec } from '../../src/models/manifest';
 import type { PipelineError } from '../../src/pipeline/errors';
-import type { DitInputs } from '../../src/pipeline/modelRunner';
+import type { ModelRunner, Tensor32 } from '../../src/pipeline/modelRunner';
+import { expandPrompt } from '../../src/architectures/tessera-tiny/promptExpansion';
 import { gaussianNoise, stepNoiseSeed } from '../../src/pipeline/noise';
-import { unpatchify } from '../../src/pipeline/patches';
+import { unpatchify } from '../../src/architectures/tessera-tiny/patches';
 import { textToVideo, type TextToVideoRequest } from '../../src/pipeline/textToVideo';
 import { FlowMatchEulerScheduler } from '../../src/schedulers/flowMatchEulerScheduler';
 import { fakeRunner } from '../fixtures/fakeRunner';
@@ -24,7 +26,7 @@ async function errorCode(promise: Promise<unknown>): Promise<string> {
 describe('textToVideo', () => {
   it('runs cond and negative in one batch of 2 per step and ends at noise − guidance·v', async () => {
     const { runner, log } = fake();
-    const video = await textToVideo(runner, manifest, request);
+    const video = await textToVideo(createArchitecture(manifest, runner), manifest, request);
 
     expect(log.textEncoderDims).toEqual([[2, 8]]);
     expect(log.dit).toHaveLength(5);
@@ -47,7 +49,7 @@ describe('textToVideo', () => {
   it('takes steps and guidance from the pack when not given', async () => {
     const { runner, log } = fake();
     const { steps, guidance, ...rest } = request;
-    const video = await textToVideo(runner, manifest, rest);
+    const video = await textToVideo(createArchitecture(manifest, runner), manifest, rest);
     expect(video.steps).toBe(20);
     expect(video.guidance).toBe(4);
     expect(log.dit).toHaveLength(20);
@@ -56,7 +58,7 @@ describe('textToVideo', () => {
   it('uses the negative prompt as the second batch row', async () => {
     const { runner, log } = fake();
     // A non-empty negative prompt makes both rows "conditioned" in the fake, so guidance cancels out.
-    await textToVideo(runner, manifest, { ...request, negativePrompt: 'blue' });
+    await textToVideo(createArchitecture(manifest, runner), manifest, { ...request, negativePrompt: 'blue' });
     const noise = gaussianNoise(4 * 3 * 8 * 14, 7);
     log.decodedLatents[0]!.data.forEach((v, i) => expect(v).toBeCloseTo(noise[i]! - 0.25, 5));
   });
@@ -64,7 +66,7 @@ describe('textToVideo', () => {
   it('reports every step with the current latents', async () => {
     const { runner } = fake();
     const events: { step: number; total: number; t: number; first: number }[] = [];
-    await textToVideo(runner, manifest, request, { onStepEnd: (e) => events.push({ step: e.step, total: e.total, t: e.t, first: e.latents.data[0]! }) });
+    await textToVideo(createArchitecture(manifest, runner), manifest, request, { onStepEnd: (e) => events.push({ step: e.step, total: e.total, t: e.t, first: e.latents.data[0]! }) });
     expect(events.map((e) => [e.step, e.total])).toEqual([[1, 5], [2, 5], [3, 5], [4, 5], [5, 5]]);
     expect(events[0]!.t).toBe(1);
     expect(events[4]!.first).toBeCloseTo(gaussianNoise(1, 7)[0]! - 0.75, 5);
@@ -73,18 +75,19 @@ describe('textToVideo', () => {
   it('shows the model the known latents re-imposed at each step’s noise level (1 − t)·z + t·ε', async () => {
     const { runner } = fake();
     const seen: Float32Array[] = [];
-    const recording = {
+    const recording: ModelRunner = {
       ...runner,
-      runDit: (inputs: DitInputs) => {
-        seen.push(unpatchify(inputs.tokens.data.subarray(0, inputs.tokens.data.length / 2), dims, manifest.patch));
-        return runner.runDit(inputs);
+      run: (role, feeds, options) => {
+        const tokens = feeds.tokens as Tensor32 | undefined;
+        if (role === 'dit' && tokens) seen.push(unpatchify(tokens.data.subarray(0, tokens.data.length / 2), dims, manifest.patch));
+        return runner.run(role, feeds, options);
       },
     };
     const dims = { channels: 4, frames: 3, height: 8, width: 14 };
     const plane = 8 * 14;
     const z = Float32Array.from({ length: 4 * 3 * plane }, (_, i) => Math.sin(i));
     const known = { latents: z, frames: [true, false, false] };
-    await textToVideo(recording, manifest, { ...request, conditioning: { known } });
+    await textToVideo(createArchitecture(manifest, recording), manifest, { ...request, conditioning: { known } });
     const noise = gaussianNoise(4 * 3 * plane, 7);
     const schedule = new FlowMatchEulerScheduler({ shift: 2.5 }); // the pack's
     schedule.setTimesteps(5);
@@ -105,7 +108,7 @@ describe('textToVideo', () => {
   it('samples with the scheduler the pack names, giving a re-noising one fresh seeded noise each step', async () => {
     const { runner, log } = fake();
     const lcm: Manifest = { ...manifest, scheduler: { ...manifest.scheduler, type: 'flow-match-lcm' } as unknown as SchedulerSpec };
-    await textToVideo(runner, lcm, { ...request, steps: 2 });
+    await textToVideo(createArchitecture(lcm, runner), lcm, { ...request, steps: 2 });
     // guided velocity 3·0.25; times 1, t1 = 1.25/1.75, 0: x_0 = ε − 0.75, then x1 = (1 − t1)·x_0 + t1·ε1, then x1 − t1·0.75
     const size = 4 * 3 * 8 * 14;
     const noise = gaussianNoise(size, 7);
@@ -118,7 +121,7 @@ describe('textToVideo', () => {
     const { runner, log } = fake();
     const controller = new AbortController();
     const stages: string[] = [];
-    const result = textToVideo(runner, manifest, request, {
+    const result = textToVideo(createArchitecture(manifest, runner), manifest, request, {
       signal: controller.signal,
       onStage: (s) => stages.push(s),
       onStepEnd: (e) => e.step === 2 && controller.abort(),
@@ -132,16 +135,18 @@ describe('textToVideo', () => {
   it('converts planar RGB in [0, 1] to clamped RGBA frames', async () => {
     // Frame f, channel c: value (c + 1)·0.25 + f·0.01, except pixel 0 of channel 0 out of range.
     const { runner } = fake((c, f, p) => (c === 0 && p === 0 ? (f === 0 ? 1.7 : -0.3) : (c + 1) * 0.25 + f * 0.01));
-    const video = await textToVideo(runner, manifest, request);
+    const video = await textToVideo(createArchitecture(manifest, runner), manifest, request);
     expect([...video.frames[0]!.subarray(0, 8)]).toEqual([255, 128, 191, 255, 64, 128, 191, 255]);
     expect([...video.frames[1]!.subarray(0, 8)]).toEqual([0, 130, 194, 255, 66, 130, 194, 255]);
   });
 
-  it('expands the prompt when asked and reports the caption used', async () => {
-    const { runner } = fake();
-    const video = await textToVideo(runner, manifest, { ...request, prompt: 'crimson ball goes left', expandPrompt: true });
+  it('conditions on the caption of the expansion it is given, and reports it', async () => {
+    const { runner, log } = fake();
+    const expansion = expandPrompt('crimson ball goes left');
+    const video = await textToVideo(createArchitecture(manifest, runner), manifest, { ...request, prompt: 'crimson ball goes left', expansion });
     expect(video.caption).toBe('a red circle moving left on a black background');
-    expect(video.expansion?.changes.length).toBeGreaterThan(0);
+    expect(video.expansion).toBe(expansion);
+    expect(log.textEncoderDims).toEqual([[2, 8]]);
     // The fixture vocabulary lacks "black": the model would see <unk>.
     expect(video.unknownWords).toEqual(['black']);
   });
@@ -158,14 +163,14 @@ describe('textToVideo', () => {
     [{ frames: 10 }, 'invalid-frames'],
   ])('refuses %o with code %s before running any graph', async (change, code) => {
     const { runner, log } = fake();
-    expect(await errorCode(textToVideo(runner, manifest, { ...request, ...change }))).toBe(code);
+    expect(await errorCode(textToVideo(createArchitecture(manifest, runner), manifest, { ...request, ...change }))).toBe(code);
     expect(log.textEncoderDims).toHaveLength(0);
   });
 
   it('names the graph when a model returns the wrong shape', async () => {
     const { runner } = fake();
-    const broken = { ...runner, runDit: async () => ({ data: new Float32Array(3), dims: [3] }) };
-    const error = await textToVideo(broken, manifest, request).catch((e: PipelineError) => e);
+    const broken: ModelRunner = { ...runner, run: async (role, feeds) => (role === 'dit' ? { velocity: { data: new Float32Array(3), dims: [3] } } : runner.run(role, feeds)) };
+    const error = await textToVideo(createArchitecture(manifest, broken), manifest, request).catch((e: PipelineError) => e);
     expect(error).toMatchObject({ code: 'model-output', message: expect.stringContaining('DiT returned [3]') });
   });
 });

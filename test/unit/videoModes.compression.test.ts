@@ -1,5 +1,6 @@
 /** The modes' frame arithmetic follows the pack's temporal compression: a pack whose autoencoder groups 2 frames, not 4. */
 import { describe, expect, it } from 'vitest';
+import { createArchitecture } from '../../src/architectures/registry';
 import { parseManifest } from '../../src/models/manifest';
 import type { PipelineError } from '../../src/pipeline/errors';
 import type { Tensor32 } from '../../src/pipeline/modelRunner';
@@ -26,7 +27,7 @@ describe('generateVideo with temporal compression 2', () => {
   it('extends forward from the clip’s last 1 + 2k frames and appends the frames after them', async () => {
     const { runner, log } = fake();
     const clip = grayClip(9);
-    const video = await generateVideo(runner, manifest, request({ kind: 'extend', clip, direction: 'forward' }, 9));
+    const video = await generateVideo(createArchitecture(manifest, runner), manifest, request({ kind: 'extend', clip, direction: 'forward' }, 9));
     // T = 5, k = 2: frames 4…8 encoded as frame 4 alone, then 5–6 and 7–8 → latents 0, 1, 2.
     expect(log.encodedFrames[0]!.dims).toEqual([1, 3, 5, 32, 56]);
     const [decoded] = log.decodedLatents;
@@ -42,7 +43,7 @@ describe('generateVideo with temporal compression 2', () => {
   it('extends backward from the clip’s first 2k frames, the new frames before them', async () => {
     const { runner, log } = fake();
     const clip = grayClip(9);
-    const video = await generateVideo(runner, manifest, request({ kind: 'extend', clip, direction: 'backward', contextGroups: 1 }, 9));
+    const video = await generateVideo(createArchitecture(manifest, runner), manifest, request({ kind: 'extend', clip, direction: 'backward', contextGroups: 1 }, 9));
     // k = 1: [f0, f0, f1] encoded, latent 1 (frames 0–1) placed last (latent 4); 1 + 2·3 sampled frames kept.
     expect(log.encodedFrames[0]!.dims).toEqual([1, 3, 3, 32, 56]);
     expect(latentValue(log.decodedLatents[0]!, 4)).toBeCloseTo(mean([0, 1]), 6);
@@ -54,7 +55,7 @@ describe('generateVideo with temporal compression 2', () => {
     const { runner, log } = fake();
     const a = grayClip(5);
     const b = grayClip(4, 20);
-    const video = await generateVideo(runner, manifest, request({ kind: 'connect', first: a, second: b }, 13));
+    const video = await generateVideo(createArchitecture(manifest, runner), manifest, request({ kind: 'connect', first: a, second: b }, 13));
     // T = 7, k = 2: A's frames 0…4 → latents 0–2, B's frames 0–3 → latents 5–6; middle = sampled 5…8.
     const [decoded] = log.decodedLatents;
     expect(latentValue(decoded!, 2)).toBeCloseTo(mean([3, 4]), 6);
@@ -64,14 +65,14 @@ describe('generateVideo with temporal compression 2', () => {
   });
 
   it('re-generates 1 + 2(T − 1) frames in video-to-video and loops over 2(T − 2) frames by tie', async () => {
-    const v2v = await generateVideo(fake().runner, manifest, request({ kind: 'video-to-video', clip: grayClip(9), strength: 0.5 }, 9));
+    const v2v = await generateVideo(createArchitecture(manifest, fake().runner), manifest, request({ kind: 'video-to-video', clip: grayClip(9), strength: 0.5 }, 9));
     expect(v2v.frames).toHaveLength(9);
-    const loop = await generateVideo(fake().runner, manifest, request({ kind: 'loop', method: 'tie' }, 9));
+    const loop = await generateVideo(createArchitecture(manifest, fake().runner), manifest, request({ kind: 'loop', method: 'tie' }, 9));
     expect(loop.frames).toEqual(loop.sampledFrames.slice(1, 1 + 2 * 3));
   });
 
   it('names groups of 2 frames when a source is too short', async () => {
-    const error = await generateVideo(fake().runner, manifest, request({ kind: 'extend', clip: grayClip(2), direction: 'forward' }, 9)).catch((e: PipelineError) => e);
+    const error = await generateVideo(createArchitecture(manifest, fake().runner), manifest, request({ kind: 'extend', clip: grayClip(2), direction: 'forward' }, 9)).catch((e: PipelineError) => e);
     expect(error).toMatchObject({ code: 'invalid-source', message: expect.stringMatching(/at least one group of 2 frames \(3 frames when its end is kept\)/) });
   });
 });

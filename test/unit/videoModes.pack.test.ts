@@ -10,6 +10,7 @@
  * about a dB, so 20 dB catches a broken pin or a broken autoencoder with room for a weaker pack.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createArchitecture } from '../../src/architectures/registry';
 import type { Manifest } from '../../src/models/manifest';
 import type { ModelRunner } from '../../src/pipeline/modelRunner';
 import { generateVideo, type GenerationMode, type ModeVideo, type RgbaClip } from '../../src/pipeline/videoModes';
@@ -44,7 +45,7 @@ beforeAll(async () => {
 afterAll(() => runner.release());
 
 const run = (mode: GenerationMode, frames: number, text = prompt, seed = 11): Promise<ModeVideo> =>
-  generateVideo(runner, manifest, { prompt: text, seed, steps: STEPS, aspect: '16:9', frames, mode });
+  generateVideo(createArchitecture(manifest, runner), manifest, { prompt: text, seed, steps: STEPS, aspect: '16:9', frames, mode });
 
 /** The autoencoder's reconstruction of 1 + 4k frames (video-to-video at strength 0 runs no step). */
 const reconstruct = async (frames: readonly Uint8ClampedArray[]) => (await run({ kind: 'video-to-video', clip: clip(frames), strength: 0 }, frames.length)).frames;
@@ -104,7 +105,7 @@ describe('conditioned modes on the real pack', () => {
     const boundaries: number[] = [];
     for (const text of [prompt, 'a yellow square moving down on a purple background']) {
       for (const seed of [11, 12]) {
-        const video = await generateVideo(runner, manifest, { prompt: text, seed, steps: 20, aspect: '16:9', frames: 33, mode: { kind: 'loop' } });
+        const video = await generateVideo(createArchitecture(manifest, runner), manifest, { prompt: text, seed, steps: 20, aspect: '16:9', frames: 33, mode: { kind: 'loop' } });
         const f = video.frames;
         const offset = video.sampledOffset; // output frame i is sampled frame i − offset; groups end at sampled 4j
         const steps = f.slice(1).map((frame, i) => ({ diff: meanAbsDiff(f[i]!, frame), boundary: (i - offset) % 4 === 0 }));

@@ -1,5 +1,6 @@
 /** The modes' bookkeeping with a fake runner: which frames are encoded, where their latents go, how outputs are joined. */
 import { describe, expect, it } from 'vitest';
+import { createArchitecture } from '../../src/architectures/registry';
 import { parseManifest } from '../../src/models/manifest';
 import type { PipelineError } from '../../src/pipeline/errors';
 import type { Tensor32 } from '../../src/pipeline/modelRunner';
@@ -45,7 +46,7 @@ async function errorOf(promise: Promise<unknown>): Promise<{ code: string; messa
 describe('generateVideo', () => {
   it('text mode samples the pack’s longest clip at the given aspect, unconditioned', async () => {
     const { runner, log } = fake();
-    const video = await generateVideo(runner, manifest, request({ kind: 'text' }, { aspect: '1:1' }));
+    const video = await generateVideo(createArchitecture(manifest, runner), manifest, request({ kind: 'text' }, { aspect: '1:1' }));
     expect(video).toMatchObject({ mode: 'text', aspect: '1:1', width: 32, height: 32, sampledOffset: 0 });
     expect(video.frames).toHaveLength(33);
     expect(log.encodedFrames).toHaveLength(0);
@@ -53,7 +54,7 @@ describe('generateVideo', () => {
 
   it('image-to-video encodes the image alone and fixes latent frame 0 to it', async () => {
     const { runner, log } = fake();
-    const video = await generateVideo(runner, manifest, request({ kind: 'image-to-video', image: grayClip(1, 112, 64) }, { frames: 9 }));
+    const video = await generateVideo(createArchitecture(manifest, runner), manifest, request({ kind: 'image-to-video', image: grayClip(1, 112, 64) }, { frames: 9 }));
     expect(video.aspect).toBe('16:9'); // chosen from the 112×64 image
     expect(log.encodedFrames.map((t) => t.dims)).toEqual([[1, 3, 1, 32, 56]]);
     const [decoded] = log.decodedLatents;
@@ -65,7 +66,7 @@ describe('generateVideo', () => {
   it('extends forward: the clip’s last 1 + 4k frames become latents 0…k, the output is clip + new frames', async () => {
     const { runner, log } = fake();
     const clip = grayClip(17);
-    const video = await generateVideo(runner, manifest, request({ kind: 'extend', clip, direction: 'forward' }, { frames: 17 }));
+    const video = await generateVideo(createArchitecture(manifest, runner), manifest, request({ kind: 'extend', clip, direction: 'forward' }, { frames: 17 }));
     // k = 2: frames 8…16 encoded as frame 8 alone, then 9–12 and 13–16.
     expect(log.encodedFrames[0]!.dims).toEqual([1, 3, 9, 32, 56]);
     const [decoded] = log.decodedLatents;
@@ -81,7 +82,7 @@ describe('generateVideo', () => {
   it('extends backward: the clip’s first 4k frames become the last k latents, the output is new frames + clip', async () => {
     const { runner, log } = fake();
     const clip = grayClip(17);
-    const video = await generateVideo(runner, manifest, request({ kind: 'extend', clip, direction: 'backward', contextGroups: 1 }, { frames: 17 }));
+    const video = await generateVideo(createArchitecture(manifest, runner), manifest, request({ kind: 'extend', clip, direction: 'backward', contextGroups: 1 }, { frames: 17 }));
     // k = 1: [f0, f0…f3] encoded, latent 0 dropped, latent 1 placed last (latent 4).
     expect(log.encodedFrames[0]!.dims).toEqual([1, 3, 5, 32, 56]);
     const [decoded] = log.decodedLatents;
@@ -93,14 +94,14 @@ describe('generateVideo', () => {
 
   it('a warm start begins image-to-video at the given time, new frames from the image’s latent', async () => {
     const { runner, log } = fake();
-    await generateVideo(runner, manifest, { ...request({ kind: 'image-to-video', image: grayClip(1) }, { frames: 9, steps: 4 }), warmStart: 0.6 });
+    await generateVideo(createArchitecture(manifest, runner), manifest, { ...request({ kind: 'image-to-video', image: grayClip(1) }, { frames: 9, steps: 4 }), warmStart: 0.6 });
     expect(log.dit[0]!.timestep[0]).toBeCloseTo(0.6, 6);
     expect(log.dit).toHaveLength(2);
   });
 
   it('video-to-video at strength 0 runs no denoising step and decodes the source latents', async () => {
     const { runner, log } = fake();
-    const video = await generateVideo(runner, manifest, request({ kind: 'video-to-video', clip: grayClip(20), strength: 0 }));
+    const video = await generateVideo(createArchitecture(manifest, runner), manifest, request({ kind: 'video-to-video', clip: grayClip(20), strength: 0 }));
     expect(video.frames).toHaveLength(17); // the longest count the 20-frame source fills
     expect(log.dit).toHaveLength(0);
     expect(flatValue(latentFrame(log.decodedLatents[0]!, 2))).toBeCloseTo(mean([5, 6, 7, 8]), 6);
@@ -108,14 +109,14 @@ describe('generateVideo', () => {
 
   it('video-to-video starts denoising at t = strength', async () => {
     const { runner, log } = fake();
-    await generateVideo(runner, manifest, request({ kind: 'video-to-video', clip: grayClip(9), strength: 0.6 }, { steps: 4 }));
+    await generateVideo(createArchitecture(manifest, runner), manifest, request({ kind: 'video-to-video', clip: grayClip(9), strength: 0.6 }, { steps: 4 }));
     // schedule 1, .882, .714, .455, 0 → starts at .6, then .455
     expect(log.dit.map((d) => d.timestep[0])).toEqual([expect.closeTo(0.6, 6), expect.closeTo(0.4545454, 6)]);
   });
 
   it('a loop ties latent 1 to the last latent and returns frames 1 … 4(T−2)', async () => {
     const { runner, log } = fake();
-    const video = await generateVideo(runner, manifest, request({ kind: 'loop', method: 'tie' }, { aspect: '16:9', frames: 17 }));
+    const video = await generateVideo(createArchitecture(manifest, runner), manifest, request({ kind: 'loop', method: 'tie' }, { aspect: '16:9', frames: 17 }));
     const [decoded] = log.decodedLatents;
     expect(latentFrame(decoded!, 4)).toEqual(latentFrame(decoded!, 1));
     expect(latentFrame(decoded!, 2)).not.toEqual(latentFrame(decoded!, 1));
@@ -125,7 +126,7 @@ describe('generateVideo', () => {
 
   it('a loop (rolled by default) samples latents 1…T−1 as a circle and returns frames 1 … 4(T−1)', async () => {
     const { runner, log } = fake();
-    const video = await generateVideo(runner, manifest, request({ kind: 'loop' }, { aspect: '16:9', frames: 17 }));
+    const video = await generateVideo(createArchitecture(manifest, runner), manifest, request({ kind: 'loop' }, { aspect: '16:9', frames: 17 }));
     expect(log.dit).toHaveLength(3);
     expect(video.frames).toHaveLength(16);
     expect(video.frames).toEqual(video.sampledFrames.slice(1));
@@ -135,7 +136,7 @@ describe('generateVideo', () => {
     const { runner, log } = fake();
     const a = grayClip(9);
     const b = grayClip(8, 56, 32, 20);
-    const video = await generateVideo(runner, manifest, request({ kind: 'connect', first: a, second: b }, { frames: 25 }));
+    const video = await generateVideo(createArchitecture(manifest, runner), manifest, request({ kind: 'connect', first: a, second: b }, { frames: 25 }));
     // T = 7: k = 2 (A has 9 = 1 + 4·2 frames, B 8 = 4·2, and 7 − 1 − 2·2 = 2 latents stay free)
     const [decoded] = log.decodedLatents;
     expect(flatValue(latentFrame(decoded!, 0))).toBeCloseTo(gray(0), 6);
@@ -163,7 +164,7 @@ describe('generateVideo', () => {
     [{ kind: 'image-to-video', image: { width: 4, height: 4, frames: [new Uint8ClampedArray(3)] } } as GenerationMode, {}, 'invalid-source', /the image frame 0 holds 3 bytes/],
   ])('refuses %s mode requests it cannot do, before running the DiT (%#)', async (mode, change, code, message) => {
     const { runner, log } = fake();
-    const error = await errorOf(generateVideo(runner, manifest, request(mode, change)));
+    const error = await errorOf(generateVideo(createArchitecture(manifest, runner), manifest, request(mode, change)));
     expect(error.code).toBe(code);
     expect(error.message).toMatch(message);
     expect(log.dit).toHaveLength(0);

@@ -3,15 +3,8 @@
  * P = C·pt·ph·pw values. Tokens run over the patch grid (t, y, x) row-major, x fastest; inside a
  * token, element c·(pt·ph·pw) + (dt·ph + dy)·pw + dx holds latent[c, t·pt+dt, y·ph+dy, x·pw+dx].
  */
-import type { PatchSpec } from '../models/manifest';
-
-/** Latent grid sizes: channels C, latent frames T, latent height h and width w. */
-export interface LatentDims {
-  readonly channels: number;
-  readonly frames: number;
-  readonly height: number;
-  readonly width: number;
-}
+import type { PatchSpec } from '../../models/manifest';
+import type { LatentDims } from '../../pipeline/latents';
 
 /** The patch grid of a latent and the token sizes it gives. */
 export interface TokenGrid {
