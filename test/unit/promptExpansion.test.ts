@@ -141,7 +141,7 @@ describe('expandPrompt on free prompts', () => {
 
   it('keeps two objects with their own colours and motions', () => {
     expect(expandPrompt('a crimson ball going left and a lime cube going up on white').caption).toBe(
-      'a red circle moving left and a green square moving up on a black background',
+      'a red circle moving left and a green square moving up on a white background',
     );
     expect(expandPrompt('a red ball and a blue box both moving down').caption).toBe(
       'a red circle moving down and a blue square moving down on a black background',

@@ -15,7 +15,7 @@ export interface ExpansionChange {
   /** `synonym`: the prompt's words were renamed; `default`: the prompt said nothing, a value was chosen. */
   readonly kind: 'synonym' | 'default';
   readonly what: 'colour' | 'shape' | 'motion' | 'camera' | Place;
-  /** The prompt's words ('' for a default). */
+  /** The prompt's words ('' for a default, or the verb a default motion was chosen for, e.g. "drifting"). */
   readonly from: string;
   readonly to: string;
 }
@@ -55,6 +55,8 @@ interface Entity {
   readonly source: string;
   colour?: Said;
   motion?: Said<Motion>;
+  /** The prompt's verb when it moves in no stated direction ("drifting"). */
+  moves?: string;
 }
 
 /** Expands a prompt into the canonical caption; never throws. */
@@ -91,6 +93,7 @@ function assemble(items: readonly PromptItem[], unknown: string[]): Entity[] {
   items.forEach((item, i) => {
     if (item.kind === 'colour') attachColour(item, i);
     if (item.kind === 'motion' && !isPan) attachMotion(item, i);
+    if (item.kind === 'moves' && !isPan) attachMoves(item, i);
   });
   return entities;
 
@@ -114,6 +117,18 @@ function assemble(items: readonly PromptItem[], unknown: string[]): Entity[] {
       return;
     }
     unknown.push(item.source);
+  }
+
+  /** "a ball drifting": the object before the verb (or else after it) moves; the direction stays open. */
+  function attachMoves(item: { source: string }, i: number): void {
+    const target = at.slice(0, i).findLast((e) => e?.role === 'object') ?? at.slice(i + 1).find((e) => e?.role === 'object');
+    if (target) {
+      target.moves ??= item.source;
+      return;
+    }
+    const implied: Entity = { role: 'object', shape: null, source: '', moves: item.source };
+    entities.push(implied);
+    at[i] = implied;
   }
 
   function attachMotion(item: Said<Motion>, i: number): void {
@@ -166,7 +181,7 @@ function noteNoun(entity: Entity | undefined, canonical: string, what: Expansion
 
 /** Reports everything an entity's words said as not carried by the caption. */
 function drop(entity: Entity, unknown: string[]): void {
-  unknown.push(entity.colour?.source ?? '', entity.source, entity.motion?.source ?? '');
+  unknown.push(entity.colour?.source ?? '', entity.source, entity.motion?.source ?? entity.moves ?? '');
 }
 
 function objectCaption(
@@ -191,10 +206,14 @@ function objectCaption(
   }
   if (cues.trail && !trail) unknown.push(...items.filter((it) => it.kind === 'trail').map((it) => it.source));
 
-  // The background: named as such, or a sky in an object scene.
-  const background = place('background') ?? place('sky');
+  // The background: named as such, or a sky in an object scene; the first one given a colour. Another
+  // background of another colour ("on white against blue") cannot be carried; one with no colour or the
+  // same one ("a scene on a white background") is the same background.
+  const candidates = [...entities.filter((e) => e.role === 'background'), ...entities.filter((e) => e.role === 'sky')];
+  const background = candidates.find((e) => e.colour) ?? candidates[0];
   for (const e of entities) {
-    if ((e.role === 'hills' || e.role === 'trees' || e.role === 'sky') && e !== background) drop(e, unknown);
+    const sameBackground = e.role === 'background' && (!e.colour || e.colour.value === background?.colour?.value);
+    if ((e.role === 'hills' || e.role === 'trees' || e.role === 'sky' || e.role === 'background') && e !== background && !sameBackground) drop(e, unknown);
   }
   const pillar = occlusion ? place('pillar') : undefined;
   const explicitColours = [background?.colour?.value, ...kept.map((o) => o.colour?.value)];
@@ -204,8 +223,9 @@ function objectCaption(
     else noteNoun(object, shape, 'shape', changes);
     const colour = colourFor(object, 'colour', () => firstFree(COLOURS, explicitColours), changes);
     explicitColours.push(colour);
-    const motion = object.motion?.value ?? (occlusion || trail ? 'right' : 'still');
-    if (!object.motion) changes.push({ kind: 'default', what: 'motion', from: '', to: MOTION_PHRASES[motion] });
+    // Something said to move (a verb with no direction, a trail, an occlusion) is given a direction, not stillness.
+    const motion = object.motion?.value ?? (occlusion || trail || object.moves ? 'right' : 'still');
+    if (!object.motion) changes.push({ kind: 'default', what: 'motion', from: object.moves ?? '', to: MOTION_PHRASES[motion] });
     else if (object.motion.source !== MOTION_PHRASES[motion]) changes.push({ kind: 'synonym', what: 'motion', from: object.motion.source, to: MOTION_PHRASES[motion] });
     return `a ${colour} ${shape} ${MOTION_PHRASES[motion]}`;
   });

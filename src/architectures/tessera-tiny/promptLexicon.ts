@@ -42,7 +42,7 @@ export const SHAPE_WORDS = table<Shape>({
 export const GENERIC_OBJECT_WORDS = new Set(['object', 'thing', 'something', 'shape', 'item', 'blob']);
 
 export const PLACE_WORDS = table<Place>({
-  background: 'background backdrop bg',
+  background: 'background backdrop bg scene',
   sky: 'sky',
   pillar: 'pillar wall column post pole occluder barrier',
   hills: 'hills hill mountains mountain',
@@ -79,6 +79,14 @@ export const MOTION_NOUNS = new Set(['motion', 'movement']);
 export const NEGATIONS = new Set(['not', 'never', 'no', 'without']);
 export const CAMERA_WORDS = new Set(['camera', 'pan', 'pans', 'panning', 'panorama']);
 export const OCCLUSION_WORDS = new Set(['behind']);
+/**
+ * Prepositions that put a colour with no noun after it in the background: "on white", "over a navy",
+ * "against red". Followed by a noun ("on a red box") they keep their plain meaning.
+ */
+export const BACKGROUND_PREPOSITIONS = new Set(['on', 'over', 'against']);
+/** What "behind it" refers to: the object, so "white behind it" is a white background, not occlusion. */
+export const OBJECT_PRONOUNS = new Set(['it', 'them']);
+export const ARTICLES = new Set(['a', 'an', 'the']);
 export const TRAIL_WORDS = new Set(['trail', 'trails', 'trace', 'streak', 'track', 'paint', 'painting']);
 /** Words that position an object rather than move it ("on the left"). */
 export const POSITION_WORDS = new Set(['left', 'right', 'top', 'bottom', 'middle', 'center', 'centre', 'side', 'corner']);
@@ -90,9 +98,9 @@ export const POSITION_WORDS = new Set(['left', 'right', 'top', 'bottom', 'middle
  */
 export const FILLER_WORDS = new Set(
   (
-    'a an the is are be being was it its that which who with on in at of over under to toward towards from ' +
+    'a an the is are be being was it its that which who with on in at of over under against to toward towards from ' +
     'across through into onto along while as there one some very by then ' +
-    'screen scene frame video clip image picture showing shows show see we view does do did ' +
+    'screen frame video clip image picture showing shows show see we view does do did ' +
     'passes pass comes come out again emerges reappears hides hidden hiding disappears ' +
     'leaving leaves leave drawing draws'
   ).split(' '),

@@ -6,6 +6,8 @@
  */
 import { splitWords } from './wordTokenizer';
 import {
+  ARTICLES,
+  BACKGROUND_PREPOSITIONS,
   CAMERA_WORDS,
   COLOUR_WORDS,
   DIRECTION_WORDS,
@@ -15,6 +17,7 @@ import {
   MOTION_NOUNS,
   MOTION_VERBS,
   NEGATIONS,
+  OBJECT_PRONOUNS,
   OCCLUSION_WORDS,
   PLACE_WORDS,
   POSITION_WORDS,
@@ -33,7 +36,9 @@ export type PromptItem =
   | { readonly kind: 'object'; readonly shape: Shape | null; readonly source: string }
   | { readonly kind: 'place'; readonly place: Place; readonly source: string }
   | { readonly kind: 'motion'; readonly value: Motion; readonly source: string }
-  | { readonly kind: 'and' | 'both' | 'behind' | 'trail' | 'camera'; readonly source: string };
+  | { readonly kind: 'and' | 'both' | 'behind' | 'trail' | 'camera'; readonly source: string }
+  /** A motion verb with no direction ("drifting"): the object moves, which way is not said. */
+  | { readonly kind: 'moves'; readonly source: string };
 
 export interface ParsedPrompt {
   readonly items: readonly PromptItem[];
@@ -44,6 +49,11 @@ export interface ParsedPrompt {
 /** Looks a noun up as given, then without a plural ending ("boxes", "balls"). */
 function lookupNoun<T>(table: ReadonlyMap<string, T>, word: string): T | undefined {
   return table.get(word) ?? (word.endsWith('es') ? table.get(word.slice(0, -2)) : undefined) ?? (word.endsWith('s') ? table.get(word.slice(0, -1)) : undefined);
+}
+
+/** A word that names an object or a place ("ball", "boxes", "backdrop"). */
+function isNoun(word: string): boolean {
+  return lookupNoun(SHAPE_WORDS, word) !== undefined || GENERIC_OBJECT_WORDS.has(word) || lookupNoun(PLACE_WORDS, word) !== undefined;
 }
 
 /** Splits a prompt into words; "doesn't" becomes "does not" so the negation survives. */
@@ -75,6 +85,12 @@ export function parsePrompt(prompt: string): ParsedPrompt {
     if (['on', 'at', 'in'].includes(word) && at(i + 1) === 'the' && POSITION_WORDS.has(at(i + 2))) {
       unknown.push(phrase(i, i + 2));
       i += 3;
+      continue;
+    }
+    const backdrop = backgroundAt(i);
+    if (backdrop) {
+      items.push(...backdrop.items);
+      i = backdrop.end + 1;
       continue;
     }
     const journey = journeyAt(i);
@@ -118,7 +134,9 @@ export function parsePrompt(prompt: string): ParsedPrompt {
         i = stillEnd + 1;
         continue;
       }
-      i++; // a verb with no direction ("a ball moving") says nothing the caption can use
+      // "a ball drifting": it moves, in no stated direction; a stay verb alone ("sits") says nothing.
+      if (MOTION_VERBS.has(word)) items.push({ kind: 'moves', source: word });
+      i++;
       continue;
     }
     const stillEnd = stillAt(i);
@@ -132,9 +150,39 @@ export function parsePrompt(prompt: string): ParsedPrompt {
   }
   return { items, unknown };
 
-  /** "still", "in place", "at rest" starting at `i`: returns the last word's index. */
+  /**
+   * A background named by a colour with no noun of its own: "on white", "over a navy", "against red",
+   * "white behind it"; or "behind it" after a background noun ("a blue backdrop behind it"), which is
+   * no occlusion. Returns the colour and a background place for it (its source the words other than
+   * the colour: "on", "behind it"), and the last word's index.
+   */
+  function backgroundAt(i: number): { items: PromptItem[]; end: number } | undefined {
+    const word = at(i);
+    if (BACKGROUND_PREPOSITIONS.has(word)) {
+      const j = ARTICLES.has(at(i + 1)) ? i + 2 : i + 1;
+      const colour = COLOUR_WORDS.get(at(j));
+      if (!colour || isNoun(at(j + 1))) return undefined;
+      const end = behindItAt(j + 1) ?? j;
+      return { items: [{ kind: 'colour', value: colour, source: at(j) }, { kind: 'place', place: 'background', source: word }], end };
+    }
+    const colour = COLOUR_WORDS.get(word);
+    const end = behindItAt(i + 1);
+    if (colour && end !== undefined) {
+      return { items: [{ kind: 'colour', value: colour, source: word }, { kind: 'place', place: 'background', source: phrase(i + 1, end) }], end };
+    }
+    if (lookupNoun(PLACE_WORDS, word) === 'background' && end !== undefined) return { items: wordItem(word), end };
+    return undefined;
+  }
+
+  /** "behind it" / "behind them" starting at `i`: returns the pronoun's index. */
+  function behindItAt(i: number): number | undefined {
+    return OCCLUSION_WORDS.has(at(i)) && OBJECT_PRONOUNS.has(at(i + 1)) ? i + 1 : undefined;
+  }
+
+  /** "still", "in place", "at rest", "(stays) put" starting at `i`: returns the last word's index. */
   function stillAt(i: number): number | undefined {
     if (STILL_WORDS.has(at(i))) return i;
+    if (at(i) === 'put' && STAY_VERBS.has(at(i - 1))) return i; // "staying put"
     if ((at(i) === 'in' && at(i + 1) === 'place') || (at(i) === 'at' && at(i + 1) === 'rest')) return i + 1;
     return undefined;
   }
