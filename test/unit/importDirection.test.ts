@@ -84,6 +84,10 @@ describe('import direction', () => {
     expect(offending(imports, (i) => PLATFORM_PACKAGE.test(i.specifier) || (i.layer !== null && PLATFORM_LAYERS.includes(i.layer)))).toEqual([]);
   });
 
+  it('src/pipeline names no architecture: it reaches a model family only through the Architecture port', () => {
+    expect(offending(importsOfLayer('pipeline'), (i) => i.layer === 'architectures')).toEqual([]);
+  });
+
   it.each(['errors', 'lib'])('src/%s imports nothing of Tessera outside itself', (layer) => {
     expect(offending(importsOfLayer(layer), (i) => i.specifier.startsWith('.') && i.layer !== layer)).toEqual([]);
   });
