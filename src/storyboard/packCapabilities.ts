@@ -1,0 +1,26 @@
+/**
+ * What the planner needs to know about a model pack: its frame rate, the frame counts it samples,
+ * its temporal compression (frames per latent group) and its frame sizes. Plain data, so the app
+ * can plan a board from a pack's summary without holding its manifest.
+ */
+import type { Manifest } from '../models/manifest';
+
+export interface PackCapabilities {
+  readonly fps: number;
+  /** Frame counts one sampling can produce, ascending (each 1 + g·n). */
+  readonly frameCounts: readonly number[];
+  /** g: frames per latent group after the first frame. */
+  readonly temporalCompression: number;
+  /** Frame size per aspect key. */
+  readonly sizes: Readonly<Record<string, { readonly width: number; readonly height: number }>>;
+}
+
+/** The capabilities of a checked manifest. */
+export function packCapabilities(manifest: Manifest): PackCapabilities {
+  return {
+    fps: manifest.video.fps,
+    frameCounts: [...manifest.video.frameCounts],
+    temporalCompression: manifest.latent.temporalCompression,
+    sizes: manifest.video.sizes,
+  };
+}
