@@ -18,6 +18,9 @@ describe('expandPrompt reads how people name a background', () => {
     ['the scene is white and a red ball moves left', 'the scene is X'],
     ['on white, a red ball moving left', 'background first'],
     ['a red ball moving left with a white backdrop behind it', 'backdrop behind it'],
+    ['a red ball moving left in front of white', 'in front of X'],
+    ['a red ball moving left in front of a white wall', 'in front of a X wall'],
+    ['with a backdrop of white, the ball (red) moves left', 'backdrop of X, then a colour in parentheses'],
   ])('%j (%s) is a white background', (prompt) => {
     const result = expandPrompt(prompt);
     expect(result.caption).toBe('a red circle moving left on a white background');
@@ -27,6 +30,18 @@ describe('expandPrompt reads how people name a background', () => {
   it('keeps "on" with a noun after the colour as it was: a colour of that noun', () => {
     expect(caption('a box on a red ball')).toBe('a green square staying still and a red circle staying still on a black background');
     expect(caption('a ball on a red background')).toBe('a green circle staying still on a red background');
+  });
+
+  it('never gives the colour of "backdrop of X" to the object named next', () => {
+    const result = expandPrompt('with a backdrop of black, the triangle moves up');
+    expect(result.caption).toBe('a red triangle moving up on a black background');
+    expect(result.changes).toContainEqual({ kind: 'default', what: 'colour', from: '', to: 'red' });
+  });
+
+  it('leaves "in front of" an object to be listed, without inventing a background', () => {
+    const result = expandPrompt('a red ball in front of a blue box');
+    expect(result.caption).toBe('a red circle staying still and a blue square staying still on a black background');
+    expect(result.unknownWords).toEqual(['front']);
   });
 
   it('does not take "X behind it" for occlusion, but still takes "behind a wall"', () => {
@@ -99,6 +114,13 @@ describe('expandPrompt reads motions', () => {
     const result = expandPrompt(`a green box ${words} over orange`);
     expect(result.caption).toBe(`a green square ${motion} on a orange background`);
     expect(result.unknownWords).toEqual([]);
+  });
+
+  it('reads a direction said twice ("falling down") as one, so the next object keeps its own', () => {
+    const result = expandPrompt('a black wedge falling down plus a purple pyramid flying to the right, on red');
+    expect(result.caption).toBe('a black triangle moving down and a purple triangle moving right on a red background');
+    expect(result.unknownWords).toEqual([]);
+    expect(caption('a ball rising upward and a box')).toBe('a red circle moving up and a green square staying still on a black background');
   });
 
   it('gives a moving object with no direction a default direction, never stillness, and says so', () => {

@@ -56,6 +56,23 @@ function isNoun(word: string): boolean {
   return lookupNoun(SHAPE_WORDS, word) !== undefined || GENERIC_OBJECT_WORDS.has(word) || lookupNoun(PLACE_WORDS, word) !== undefined;
 }
 
+/**
+ * One motion said twice in a row is one motion ("falling down", "rising up", "climbing upwards"):
+ * left as two, the second would be given to the next object.
+ */
+function mergeRepeatedMotions(items: readonly PromptItem[]): PromptItem[] {
+  const merged: PromptItem[] = [];
+  for (const item of items) {
+    const last = merged.at(-1);
+    if (item.kind === 'motion' && last?.kind === 'motion' && last.value === item.value) {
+      merged[merged.length - 1] = { ...last, source: `${last.source} ${item.source}` };
+    } else {
+      merged.push(item);
+    }
+  }
+  return merged;
+}
+
 /** Splits a prompt into words; "doesn't" becomes "does not" so the negation survives. */
 function promptWords(prompt: string): string[] {
   return splitWords(prompt.toLowerCase().replace(/n['’]t\b/g, ' not'));
@@ -148,22 +165,29 @@ export function parsePrompt(prompt: string): ParsedPrompt {
     items.push(...wordItem(word));
     i++;
   }
-  return { items, unknown };
+  return { items: mergeRepeatedMotions(items), unknown };
 
   /**
    * A background named by a colour with no noun of its own: "on white", "over a navy", "against red",
-   * "white behind it"; or "behind it" after a background noun ("a blue backdrop behind it"), which is
-   * no occlusion. Returns the colour and a background place for it (its source the words other than
-   * the colour: "on", "behind it"), and the last word's index.
+   * "in front of green" (or "in front of a green wall"), "backdrop of white", "white behind it"; or
+   * "behind it" after a background noun ("a blue backdrop behind it"), which is no occlusion. Returns
+   * the colour and a background place for it (its source the words other than the colour: "on",
+   * "behind it"), and the last word's index.
    */
   function backgroundAt(i: number): { items: PromptItem[]; end: number } | undefined {
     const word = at(i);
-    if (BACKGROUND_PREPOSITIONS.has(word)) {
-      const j = ARTICLES.has(at(i + 1)) ? i + 2 : i + 1;
+    const inFrontOf = word === 'in' && at(i + 1) === 'front' && at(i + 2) === 'of';
+    const backdropOf = lookupNoun(PLACE_WORDS, word) === 'background' && at(i + 1) === 'of';
+    if (BACKGROUND_PREPOSITIONS.has(word) || inFrontOf || backdropOf) {
+      const prepositionEnd = inFrontOf ? i + 2 : backdropOf ? i + 1 : i;
+      const j = ARTICLES.has(at(prepositionEnd + 1)) ? prepositionEnd + 2 : prepositionEnd + 1;
       const colour = COLOUR_WORDS.get(at(j));
-      if (!colour || isNoun(at(j + 1))) return undefined;
-      const end = behindItAt(j + 1) ?? j;
-      return { items: [{ kind: 'colour', value: colour, source: at(j) }, { kind: 'place', place: 'background', source: word }], end };
+      // What is in front of a coloured wall is before a background, not behind a pillar.
+      const wall = inFrontOf && ['background', 'pillar'].includes(lookupNoun(PLACE_WORDS, at(j + 1)) ?? '');
+      if (!colour || (isNoun(at(j + 1)) && !wall)) return undefined;
+      const end = wall ? j + 1 : (behindItAt(j + 1) ?? j);
+      const source = [phrase(i, prepositionEnd), wall ? at(j + 1) : ''].join(' ').trim();
+      return { items: [{ kind: 'colour', value: colour, source: at(j) }, { kind: 'place', place: 'background', source }], end };
     }
     const colour = COLOUR_WORDS.get(word);
     const end = behindItAt(i + 1);
@@ -226,7 +250,7 @@ export function parsePrompt(prompt: string): ParsedPrompt {
     if (place) return [{ kind: 'place', place, source: word }];
     const direction = DIRECTION_WORDS.get(word);
     if (direction) return [{ kind: 'motion', value: direction, source: word }];
-    if (word === 'and') return [{ kind: 'and', source: word }];
+    if (word === 'and' || word === 'plus') return [{ kind: 'and', source: word }];
     if (word === 'both' || word === 'all') return [{ kind: 'both', source: word }];
     if (CAMERA_WORDS.has(word)) return [{ kind: 'camera', source: word }];
     if (OCCLUSION_WORDS.has(word)) return [{ kind: 'behind', source: word }];
