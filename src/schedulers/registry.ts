@@ -1,13 +1,14 @@
 /**
  * The one place that maps a manifest `scheduler.type` to a sampler. Adding a sampler is one module
- * in this folder and one line in SCHEDULERS.
+ * in this folder and one line in SCHEDULERS; the table's type makes it cover exactly the types the
+ * manifest parser accepts (`SCHEDULER_TYPE_NAMES` in src/models/manifestTypes.ts).
  */
 import type { SchedulerSpec } from '../models/manifest';
 import { FlowMatchEulerScheduler } from './flowMatchEulerScheduler';
 import { FlowMatchLcmScheduler } from './flowMatchLcmScheduler';
 import type { Scheduler } from './scheduler';
 
-const SCHEDULERS: Readonly<Record<string, (spec: SchedulerSpec) => Scheduler>> = Object.freeze({
+const SCHEDULERS: Readonly<Record<SchedulerSpec['type'], (spec: SchedulerSpec) => Scheduler>> = Object.freeze({
   'flow-match-euler': (spec: SchedulerSpec) => new FlowMatchEulerScheduler({ shift: spec.shift }),
   'flow-match-lcm': (spec: SchedulerSpec) => new FlowMatchLcmScheduler({ shift: spec.shift }),
 });
