@@ -21,7 +21,7 @@ import { EngineError, toEngineError } from './errors';
 import type { ChooseBackend, EnginePlatform, LoadedPack } from './enginePlatform';
 import { encodeOutputFile } from './outputFile';
 import { previewImage } from './previewImage';
-import { warmUpRunner } from './warmUp';
+import { warmUpArchitecture } from './warmUp';
 import { resolveMode, ResultFrames, type ResolvedMode } from './modeSources';
 import { applyWatermark, type ProvenanceInfo } from './provenance';
 import type {
@@ -128,7 +128,7 @@ export class Engine implements WorkerEngineApi {
   private async warmUp(loaded: LoadedPack): Promise<void> {
     policyVersion();
     if (loaded.backend.backend !== 'wasm') return;
-    await warmUpRunner(loaded.runner, loaded.pack.manifest, () => this.current !== null || this.switching || this.loaded !== loaded).catch(() => undefined);
+    await warmUpArchitecture(createArchitecture(loaded.pack.manifest, loaded.runner), loaded.pack.manifest, () => this.current !== null || this.switching || this.loaded !== loaded).catch(() => undefined);
   }
 
   async expandPrompt(prompt: string): Promise<PromptExpansion> {

@@ -7,10 +7,8 @@
  * that cost out of the first generation. It stops at once when a generation starts (one run at most
  * is in flight), and after a time budget.
  */
-import type { Manifest } from '../models/manifest';
-import { latentDims } from '../pipeline/latents';
-import type { DitInputs, ModelRunner } from '../pipeline/modelRunner';
-import { patchPositions, tokenGrid } from '../pipeline/patches';
+import type { Architecture } from '../pipeline/architecture';
+import type { PackSettings } from '../pipeline/textToVideo';
 
 /** Longest the warm-up may keep the CPU busy. */
 const WARM_UP_BUDGET_MS = 8000;
@@ -32,26 +30,19 @@ export interface WarmUpReport {
 }
 
 /**
- * Runs the text encoder, the VAE decoder and then the DiT on the shape of the pack's middle clip
- * (the form's default) until the DiT's time per run settles, `shouldStop()` says a generation is
- * waiting, or `budgetMs` passed.
+ * Encodes an empty prompt pair, decodes a zero latent, then predicts on it over and over, all on the
+ * shape of the pack's middle clip (the form's default), until the denoiser's time per run settles,
+ * `shouldStop()` says a generation is waiting, or `budgetMs` passed.
  */
-export async function warmUpRunner(runner: ModelRunner, manifest: Manifest, shouldStop: () => boolean, budgetMs = WARM_UP_BUDGET_MS): Promise<WarmUpReport> {
+export async function warmUpArchitecture(architecture: Architecture, pack: PackSettings, shouldStop: () => boolean, budgetMs = WARM_UP_BUDGET_MS): Promise<WarmUpReport> {
   const started = performance.now();
-  const size = manifest.video.sizes['1:1'] ?? Object.values(manifest.video.sizes)[0]!;
-  const frames = manifest.video.frameCounts[Math.min(2, manifest.video.frameCounts.length - 1)]!;
-  const dims = latentDims(manifest.latent, size, frames);
-  const grid = tokenGrid(dims, manifest.patch);
-  const { maxLength } = manifest.tokenizer;
+  const size = pack.video.sizes['1:1'] ?? Object.values(pack.video.sizes)[0]!;
+  const frames = pack.video.frameCounts[Math.min(2, pack.video.frameCounts.length - 1)]!;
+  const shape = architecture.latentShape(size, frames);
+  const sample = new Float32Array(shape.channels * shape.frames * shape.height * shape.width);
 
-  const textEmbeds = await runner.runTextEncoder(new BigInt64Array(2 * maxLength), [2, maxLength]);
-  if (!shouldStop()) await runner.runVaeDecoder({ data: new Float32Array(dims.channels * dims.frames * dims.height * dims.width), dims: [1, dims.channels, dims.frames, dims.height, dims.width] });
-  const inputs: DitInputs = {
-    tokens: { data: new Float32Array(2 * grid.count * grid.size), dims: [2, grid.count, grid.size] },
-    positions: { data: patchPositions(dims, manifest.patch), dims: [grid.count, 3] },
-    timestep: { data: Float32Array.of(0.5, 0.5), dims: [2] },
-    textEmbeds,
-  };
+  const embeddings = await architecture.encodePrompt(['', '']);
+  if (!shouldStop()) await drain(architecture.decode(sample, shape));
   const times: number[] = [];
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
   let stopped: WarmUpReport['stopped'] = 'budget';
@@ -61,7 +52,7 @@ export async function warmUpRunner(runner: ModelRunner, manifest: Manifest, shou
       break;
     }
     const runStarted = performance.now();
-    await runner.runDit(inputs);
+    await architecture.predict(sample, shape, 0.5, embeddings);
     times.push(performance.now() - runStarted);
     // Settled: the last window is no faster than 0.9× the one before it.
     if (times.length >= MIN_RUNS && median(times.slice(-WINDOW)) > 0.9 * median(times.slice(-2 * WINDOW, -WINDOW))) {
@@ -76,4 +67,10 @@ export async function warmUpRunner(runner: ModelRunner, manifest: Manifest, shou
     lastRunMs: times.length ? median(times.slice(-WINDOW)) : Number.NaN,
     stopped,
   };
+}
+
+/** Runs a decode to its end; the frames are thrown away. */
+async function drain(groups: AsyncIterable<unknown>): Promise<void> {
+  const iterator = groups[Symbol.asyncIterator]();
+  while (!(await iterator.next()).done);
 }
