@@ -149,6 +149,11 @@ describe('expandPrompt reads articles and word order', () => {
     expect(caption(prompt)).toBe('a red circle moving left on a white background');
   });
 
+  it('does not carry a colour across the end of a sentence to the noun after it', () => {
+    expect(caption('backdrop: orange. object: blue ball, rising')).toBe('a blue circle moving up on a orange background');
+    expect(caption('the ball is red. a box moving left')).toBe('a red circle staying still and a green square moving left on a black background');
+  });
+
   it('keeps each of two objects with its own words, whatever the background phrasing', () => {
     expect(caption('a crimson ball going left and a lime cube going up against ivory')).toBe(
       'a red circle moving left and a green square moving up on a white background',

@@ -38,7 +38,9 @@ export type PromptItem =
   | { readonly kind: 'motion'; readonly value: Motion; readonly source: string }
   | { readonly kind: 'and' | 'both' | 'behind' | 'trail' | 'camera'; readonly source: string }
   /** A motion verb with no direction ("drifting"): the object moves, which way is not said. */
-  | { readonly kind: 'moves'; readonly source: string };
+  | { readonly kind: 'moves'; readonly source: string }
+  /** The end of a sentence or clause: a colour before it is not the colour of a noun after it. */
+  | { readonly kind: 'break'; readonly source: '' };
 
 export interface ParsedPrompt {
   readonly items: readonly PromptItem[];
@@ -73,14 +75,37 @@ function mergeRepeatedMotions(items: readonly PromptItem[]): PromptItem[] {
   return merged;
 }
 
-/** Splits a prompt into words; "doesn't" becomes "does not" so the negation survives. */
-function promptWords(prompt: string): string[] {
-  return splitWords(prompt.toLowerCase().replace(/n['’]t\b/g, ' not'));
+interface PromptWords {
+  readonly words: readonly string[];
+  /** Indexes of words followed by the end of a sentence or clause (. : ; ! ?); commas do not count. */
+  readonly clauseEndsAfter: ReadonlySet<number>;
+  /** Indexes of words followed by a colon: a label ("object: a red ball"). */
+  readonly colonAfter: ReadonlySet<number>;
+}
+
+/**
+ * Splits a prompt into the tokenizer's words ("doesn't" becomes "does not" so the negation
+ * survives), noting where sentences and clauses end: a colour does not reach across one to the noun
+ * after it ("backdrop: orange. object: a blue ball").
+ */
+function promptWords(prompt: string): PromptWords {
+  const text = prompt.toLowerCase().replace(/n['’]t\b/g, ' not');
+  const words: string[] = [];
+  const clauseEndsAfter = new Set<number>();
+  const colonAfter = new Set<number>();
+  for (const [segment] of text.matchAll(/[^.:;!?]+|[.:;!?]+/g)) {
+    if (!/^[.:;!?]/.test(segment)) words.push(...splitWords(segment));
+    else if (words.length > 0) {
+      clauseEndsAfter.add(words.length - 1);
+      if (segment.includes(':')) colonAfter.add(words.length - 1);
+    }
+  }
+  return { words, clauseEndsAfter, colonAfter };
 }
 
 /** Parses a prompt; never throws. */
 export function parsePrompt(prompt: string): ParsedPrompt {
-  const words = promptWords(prompt);
+  const { words, clauseEndsAfter, colonAfter } = promptWords(prompt);
   const items: PromptItem[] = [];
   const unknown: string[] = [];
   const at = (i: number) => words[i] ?? '';
@@ -94,6 +119,11 @@ export function parsePrompt(prompt: string): ParsedPrompt {
   let i = 0;
   while (i < words.length) {
     const word = at(i);
+    if (clauseEndsAfter.has(i - 1) && items.at(-1)?.kind !== 'break') items.push({ kind: 'break', source: '' });
+    if (GENERIC_OBJECT_WORDS.has(word) && colonAfter.has(i)) {
+      i++; // "object: a red ball" names the object after the colon
+      continue;
+    }
 
     if (NEGATIONS.has(word)) {
       i = negation(i);
