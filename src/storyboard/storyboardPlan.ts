@@ -58,6 +58,8 @@ export interface StoryPlan {
   readonly width: number;
   readonly height: number;
   readonly fps: number;
+  /** g: frames per latent group of the pack (the executor cuts sampled clips with it). */
+  readonly temporalCompression: number;
   readonly segments: readonly PlannedSegment[];
   readonly keyframes: readonly PlannedKeyframe[];
   /** Frames of the finished story. */

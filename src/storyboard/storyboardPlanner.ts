@@ -78,6 +78,7 @@ export function planStoryboard(board: Storyboard, pack: PackCapabilities, clipFr
     width: size?.width ?? 0,
     height: size?.height ?? 0,
     fps: pack.fps,
+    temporalCompression: g,
     segments: segments.map((s) => (s.problem || !s.cards.some((c) => problemOf.has(c)) ? s : { ...s, problem: problemOf.get(s.cards.find((c) => problemOf.has(c))!)! })),
     keyframes,
     totalFrames: story,

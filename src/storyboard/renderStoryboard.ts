@@ -1,0 +1,168 @@
+/**
+ * The render executor: runs a plan segment by segment through an injected `RenderSegment` (the
+ * worker and the CLI each wrap their own sampler in one), cuts each result to the frames the plan
+ * says it adds, joins them into one frame sequence and measures its seams. Pure: no DOM, worker or
+ * Node API, so both sides share it.
+ */
+import type { GenerationMode, RgbaClip } from '../pipeline/videoModes';
+import { StoryboardError } from './storyboardError';
+import type { PlannedSegment, SegmentAnchor, StoryPlan } from './storyboardPlan';
+import { measureSeams, type FrameStep, type SeamReport } from './storyboardSeams';
+import type { Storyboard } from './storyboardTypes';
+
+/** One generation, in the fields of the pipeline's `VideoRequest` (src/pipeline/videoModes.ts), plus the segment it renders. */
+export interface SegmentRequest {
+  readonly segment: PlannedSegment;
+  readonly mode: GenerationMode;
+  readonly prompt: string;
+  readonly negativePrompt: string;
+  readonly seed: number;
+  readonly aspect: string;
+  /** Frames to sample: `segment.sampledFrames`. */
+  readonly frames: number;
+  readonly steps?: number;
+  readonly guidance?: number;
+}
+
+/** What a segment's render returns: the pipeline's `ModeVideo` has both. */
+export interface SegmentVideo {
+  /** The mode's output, joined with its sources as the pipeline joins them. */
+  readonly frames: readonly Uint8ClampedArray[];
+  /** The clip as sampled and decoded, before joining. */
+  readonly sampledFrames: readonly Uint8ClampedArray[];
+}
+
+/** Renders one segment: `generateVideo(runner, manifest, request, { signal })` on either side. */
+export type RenderSegment = (request: SegmentRequest, signal: AbortSignal | undefined) => Promise<SegmentVideo>;
+
+export type StoryProgress =
+  | { readonly stage: 'segment-start'; readonly segment: number; readonly of: number }
+  /** `frames`: what the segment added, for a live preview; `storyFrames`: the story's length so far. */
+  | { readonly stage: 'segment-done'; readonly segment: number; readonly of: number; readonly frames: readonly Uint8ClampedArray[]; readonly storyFrames: number };
+
+export interface RenderStoryOptions {
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (event: StoryProgress) => void;
+}
+
+export interface RenderedStory {
+  readonly frames: readonly Uint8ClampedArray[];
+  readonly width: number;
+  readonly height: number;
+  readonly fps: number;
+  readonly seams: SeamReport;
+}
+
+/**
+ * Renders `plan` (made from `board`) with `media`: every image and clip card's file, read at the
+ * plan's size and frame rate. Throws StoryboardError: 'unrenderable' for a plan with problems,
+ * 'missing-media', 'segment-mismatch', 'aborted'; errors of `renderSegment` pass through.
+ */
+export async function renderStoryboard(
+  board: Storyboard,
+  plan: StoryPlan,
+  media: ReadonlyMap<string, RgbaClip>,
+  renderSegment: RenderSegment,
+  options: RenderStoryOptions = {},
+): Promise<RenderedStory> {
+  // 1. Check the plan and the media before anything is sampled
+  const first = plan.problems[0];
+  if (first) throw new StoryboardError('unrenderable', `${plan.problems.length} problem${plan.problems.length > 1 ? 's' : ''}; first: ${first.message}`, first.path);
+  const mediaOf = (anchor: SegmentAnchor) => checkedMedia(media, anchor, plan);
+  plan.segments.forEach((segment) => [segment.from, segment.to].forEach((anchor) => anchor && mediaOf(anchor)));
+
+  // 2. Render each segment and keep the frames it adds, marking what each step between frames is
+  const story: Uint8ClampedArray[] = [];
+  const steps: FrameStep[] = [];
+  const g = plan.temporalCompression;
+  for (const segment of plan.segments) {
+    if (options.signal?.aborted) throw new StoryboardError('aborted', 'the storyboard render was cancelled');
+    options.onProgress?.({ stage: 'segment-start', segment: segment.index, of: plan.segments.length });
+    const added = await renderOne(segment);
+    if (added.frames.length !== segment.frames) {
+      throw new StoryboardError('segment-mismatch', `segment ${segment.index} (${segment.mode}) added ${added.frames.length} frames; the plan expects ${segment.frames}`);
+    }
+    added.steps.forEach((step, i) => steps.push(story.length === 0 && i === 0 ? 'start' : i === 0 ? 'seam' : step));
+    story.push(...added.frames);
+    options.onProgress?.({ stage: 'segment-done', segment: segment.index, of: plan.segments.length, frames: added.frames, storyFrames: story.length });
+  }
+
+  // 3. Measure the seams
+  return { frames: story, width: plan.width, height: plan.height, fps: plan.fps, seams: measureSeams(story, steps) };
+
+  /** The frames a segment adds, and what the step into each is. */
+  async function renderOne(segment: PlannedSegment): Promise<{ frames: Uint8ClampedArray[]; steps: FrameStep[] }> {
+    const k = segment.contextGroups ?? 1;
+    const to = segment.to && mediaOf(segment.to);
+    const still = (clip: RgbaClip, count: number): RgbaClip => ({ ...clip, frames: Array.from({ length: count }, () => clip.frames[0]!) });
+    const asClip = (frames: Uint8ClampedArray[]): RgbaClip => ({ width: plan.width, height: plan.height, frames });
+    const render = (mode: GenerationMode) =>
+      renderSegment(
+        {
+          segment,
+          mode,
+          prompt: segment.prompt,
+          negativePrompt: board.negativePrompt ?? '',
+          seed: segment.seed,
+          aspect: plan.aspect,
+          frames: segment.sampledFrames,
+          ...(board.steps !== undefined ? { steps: board.steps } : {}),
+          ...(board.guidance !== undefined ? { guidance: board.guidance } : {}),
+        },
+        options.signal,
+      );
+    // Sampled frame s follows s − 1 across a latent group boundary when s − 1 ends a group (s − 1 = g·j).
+    const sampledSteps = (from: number, count: number): FrameStep[] => Array.from({ length: count }, (_, j) => ((from + j - 1) % g === 0 && from + j >= 1 ? 'group' : 'inner'));
+    const sourceSteps = (count: number): FrameStep[] => Array.from({ length: count }, (_, j) => (j === 0 ? 'seam' : 'source'));
+
+    switch (segment.mode) {
+      case 'clip':
+        return { frames: [...to!.frames], steps: sourceSteps(to!.frames.length) };
+      case 'text-to-video': {
+        const video = await render({ kind: 'text' });
+        return { frames: [...video.frames], steps: sampledSteps(0, video.frames.length) };
+      }
+      case 'image-to-video': {
+        const video = await render({ kind: 'image-to-video', image: still(mediaOf(segment.from!), 1) });
+        return { frames: [...video.frames], steps: sampledSteps(0, video.frames.length) };
+      }
+      case 'extend': {
+        const context = story.slice(story.length - 1 - g * k);
+        const video = await render({ kind: 'extend', clip: asClip(context), direction: 'forward', contextGroups: k });
+        const added = video.frames.slice(context.length);
+        return { frames: added, steps: sampledSteps(1 + g * k, added.length) };
+      }
+      case 'extend-backward': {
+        const anchor = segment.to!.type === 'clip' ? to! : still(to!, g * k);
+        const video = await render({ kind: 'extend', clip: anchor, direction: 'backward', contextGroups: k });
+        const kept = video.frames.length - anchor.frames.length;
+        const made = video.frames.slice(0, kept);
+        if (segment.to!.type === 'clip') return { frames: [...made, ...anchor.frames], steps: [...sampledSteps(0, kept), ...sourceSteps(anchor.frames.length)] };
+        return { frames: [...made, video.sampledFrames[kept]!], steps: sampledSteps(0, kept + 1) };
+      }
+      case 'connect': {
+        const opens = segment.from && mediaOf(segment.from);
+        const head = opens ? still(opens, 1 + g * k) : asClip(story.slice(story.length - 1 - g * k));
+        const tail = segment.to!.type === 'clip' ? to! : still(to!, g * k);
+        const video = await render({ kind: 'connect', first: head, second: tail, contextGroups: k });
+        const transition = video.frames.slice(head.frames.length, video.frames.length - tail.frames.length);
+        const tailStart = 1 + g * k + transition.length; // sampled index of the anchor's first decoded frame
+        const frames = [...(opens ? [video.sampledFrames[g * k]!] : []), ...transition];
+        const steps = opens ? sampledSteps(g * k, frames.length) : sampledSteps(1 + g * k, frames.length);
+        if (segment.to!.type === 'clip') return { frames: [...frames, ...tail.frames], steps: [...steps, ...sourceSteps(tail.frames.length)] };
+        return { frames: [...frames, video.sampledFrames[tailStart]!], steps: [...steps, ...sampledSteps(tailStart, 1)] };
+      }
+    }
+  }
+}
+
+/** A card's media at the plan's frame size; a clip with the frame count the plan was made for. */
+function checkedMedia(media: ReadonlyMap<string, RgbaClip>, anchor: SegmentAnchor, plan: StoryPlan): RgbaClip {
+  const path = `cards[${anchor.card}].file`;
+  const clip = media.get(anchor.file);
+  if (!clip || clip.frames.length === 0) throw new StoryboardError('missing-media', `${anchor.file} was not given to the renderer`, path);
+  if (clip.width !== plan.width || clip.height !== plan.height) {
+    throw new StoryboardError('missing-media', `${anchor.file} is ${clip.width}x${clip.height}; the plan renders at ${plan.width}x${plan.height}`, path);
+  }
+  return clip;
+}

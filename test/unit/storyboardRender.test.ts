@@ -1,0 +1,124 @@
+/**
+ * The storyboard executor on the real modes (src/pipeline/videoModes.ts) with a fake runner: which
+ * frames of each segment's result land where in the story, progress, cancel, and refusals.
+ */
+import { describe, expect, it } from 'vitest';
+import { createArchitecture } from '../../src/architectures/registry';
+import { parseManifest } from '../../src/models/manifest';
+import { generateVideo, type RgbaClip } from '../../src/pipeline/videoModes';
+import { packCapabilities } from '../../src/storyboard/packCapabilities';
+import { renderStoryboard, type RenderSegment, type SegmentRequest, type SegmentVideo, type StoryProgress } from '../../src/storyboard/renderStoryboard';
+import { StoryboardError } from '../../src/storyboard/storyboardError';
+import { planStoryboard } from '../../src/storyboard/storyboardPlanner';
+import { measureSeams } from '../../src/storyboard/storyboardSeams';
+import { parseStoryboard } from '../../src/storyboard/storyboardValidator';
+import { fakeRunner } from '../fixtures/fakeRunner';
+import { validManifestJson } from '../fixtures/manifestFixture';
+
+const manifest = parseManifest(validManifestJson()); // 16:9 is 56×32, frame counts 1…33, g = 4
+const pack = packCapabilities(manifest);
+const flat = (value: number) => new Uint8ClampedArray(56 * 32 * 4).map((_, i) => (i % 4 === 3 ? 255 : value));
+const clipOf = (frames: Uint8ClampedArray[]): RgbaClip => ({ width: 56, height: 32, frames });
+const MEDIA = new Map<string, RgbaClip>([
+  ['key.png', clipOf([flat(200)])],
+  ['intro.y4m', clipOf(Array.from({ length: 17 }, (_, f) => flat(10 + f)))],
+]);
+const MINIMAL = parseStoryboard({
+  aspect: '16:9',
+  seed: 42,
+  steps: 2,
+  cards: [
+    { type: 'text', prompt: 'a red circle moving right on a blue background', seconds: 2 },
+    { type: 'image', file: 'key.png' },
+    { type: 'clip', file: 'intro.y4m' },
+    { type: 'text', prompt: 'a red circle moving up on a blue background', seconds: 2 },
+  ],
+});
+const plan = (board = MINIMAL) => planStoryboard(board, pack, new Map([['intro.y4m', 17]]));
+
+/** The real modes on a fake runner whose decoder paints sampled frame f a flat gray of its own; logs every call. */
+function recordingRenderer(): { render: RenderSegment; calls: { request: SegmentRequest; video: SegmentVideo }[] } {
+  const { runner } = fakeRunner({ embedDim: 16, velocity: 0.25, temporalCompression: 4, spatialCompression: 4, frame: (_, f) => (f + 1) / 40 });
+  const architecture = createArchitecture(manifest, runner);
+  const calls: { request: SegmentRequest; video: SegmentVideo }[] = [];
+  const render: RenderSegment = async (request, signal) => {
+    const { segment: _segment, ...videoRequest } = request;
+    const video = await generateVideo(architecture, manifest, videoRequest, { signal });
+    calls.push({ request, video });
+    return video;
+  };
+  return { render, calls };
+}
+
+describe('renderStoryboard', () => {
+  it('joins the minimal board (frames made backward into the keyframe, the keyframe as decoded, a transition, the clip as it is, an extension) and reports each segment', async () => {
+    const p = plan();
+    const { render, calls } = recordingRenderer();
+    const events: StoryProgress[] = [];
+    const story = await renderStoryboard(MINIMAL, p, MEDIA, render, { onProgress: (e) => events.push(e) });
+    expect(story.frames).toHaveLength(p.totalFrames);
+    expect(calls.map((c) => c.request.mode.kind)).toEqual(['extend', 'connect', 'extend']);
+    expect(calls.map((c) => c.request.seed)).toEqual(p.segments.map((s) => s.seed));
+    const [toKey, toClip, after] = calls.map((c) => c.video);
+    // The keyframe is the decoded frame where the still image's group starts, not a copy of the image.
+    const keyframe = p.keyframes[0]!.frame;
+    expect(story.frames[keyframe]).toBe(toKey!.sampledFrames[keyframe]);
+    expect(story.frames.slice(0, keyframe)).toEqual(toKey!.sampledFrames.slice(0, keyframe));
+    // The clip stands unchanged right after the transition.
+    const clipStart = p.segments[1]!.startFrame + p.segments[1]!.frames - 17;
+    expect(story.frames.slice(clipStart, clipStart + 17)).toEqual(MEDIA.get('intro.y4m')!.frames);
+    expect(story.frames.slice(p.segments[1]!.startFrame, clipStart)).toEqual(toClip!.sampledFrames.slice(9, 9 + clipStart - p.segments[1]!.startFrame));
+    // The extension adds the frames after its context, and its context was the story's end.
+    expect(story.frames.slice(p.segments[2]!.startFrame)).toEqual(after!.frames.slice(9));
+    expect((calls[2]!.request.mode as { clip: RgbaClip }).clip.frames).toEqual(story.frames.slice(p.segments[2]!.startFrame - 9, p.segments[2]!.startFrame));
+    // Three seams: into the transition, into the clip, into the extension.
+    expect(story.seams.seams.map((s) => s.frame)).toEqual([p.segments[1]!.startFrame, clipStart, p.segments[2]!.startFrame]);
+    // Progress: each segment's start and end in order, with the frames it added.
+    expect(events.map((e) => `${e.stage} ${e.segment}/${e.of}`)).toEqual(['segment-start 0/3', 'segment-done 0/3', 'segment-start 1/3', 'segment-done 1/3', 'segment-start 2/3', 'segment-done 2/3']);
+    const done = events.filter((e) => e.stage === 'segment-done');
+    expect(done.map((e) => e.storyFrames)).toEqual(p.segments.map((s) => s.startFrame + s.frames));
+    expect(done.flatMap((e) => e.frames)).toEqual(story.frames);
+  });
+
+  it('opens with image-to-video from a keyframe at the first frame and re-renders the same frames from the same board', async () => {
+    const board = parseStoryboard({ aspect: '16:9', seed: 5, steps: 2, cards: [{ type: 'image', file: 'key.png', at: 'first' }, { type: 'text', prompt: 'a red circle', seconds: 2 }, { type: 'text', prompt: 'a blue square', seconds: 1 }] });
+    const a = await renderStoryboard(board, plan(board), MEDIA, recordingRenderer().render);
+    const b = await renderStoryboard(board, plan(board), MEDIA, recordingRenderer().render);
+    expect(a.frames).toHaveLength(25);
+    expect(b.frames).toEqual(a.frames);
+  });
+
+  it('stops at the next segment when the signal aborts, with code aborted', async () => {
+    const controller = new AbortController();
+    const { render, calls } = recordingRenderer();
+    const stopped = renderStoryboard(MINIMAL, plan(), MEDIA, render, { signal: controller.signal, onProgress: (e) => e.stage === 'segment-done' && controller.abort() });
+    await expect(stopped).rejects.toMatchObject({ name: 'StoryboardError', code: 'aborted' });
+    expect(calls).toHaveLength(1);
+  });
+
+  it('refuses a plan with problems, missing media and a segment that returns other frames, before or instead of joining', async () => {
+    const { render, calls } = recordingRenderer();
+    const bad = parseStoryboard({ ...MINIMAL, aspect: '4:3' });
+    await expect(renderStoryboard(bad, plan(bad), MEDIA, render)).rejects.toMatchObject({ code: 'unrenderable', path: 'aspect' });
+    await expect(renderStoryboard(MINIMAL, plan(), new Map([...MEDIA].filter(([k]) => k !== 'key.png')), render)).rejects.toMatchObject({ code: 'missing-media', path: 'cards[1].file' });
+    const small = new Map(MEDIA).set('key.png', { width: 32, height: 32, frames: [new Uint8ClampedArray(32 * 32 * 4)] });
+    await expect(renderStoryboard(MINIMAL, plan(), small, render)).rejects.toThrow(/32x32; the plan renders at 56x32/);
+    expect(calls).toHaveLength(0);
+    const short: RenderSegment = async (request, signal) => {
+      const video = await render(request, signal);
+      return { ...video, frames: video.frames.slice(1) };
+    };
+    await expect(renderStoryboard(MINIMAL, plan(), MEDIA, short)).rejects.toBeInstanceOf(StoryboardError);
+  });
+});
+
+describe('measureSeams', () => {
+  it('compares the mean seam with the mean group-to-group step, leaving inner and source steps out', () => {
+    const frames = [0, 10, 12, 40, 41, 100].map(flat);
+    const report = measureSeams(frames, ['start', 'inner', 'group', 'inner', 'seam', 'source']);
+    expect(report.seams).toEqual([{ frame: 4, difference: 1 }]);
+    expect(report.meanGroupStep).toBe(2);
+    expect(report.ratio).toBe(0.5);
+    expect(report.worstRatio).toBe(0.5);
+  });
+});
