@@ -69,7 +69,7 @@ export const STILL_WORDS = new Set(['still', 'static', 'stationary', 'motionless
 
 /** Verbs of motion that carry no direction of their own. */
 export const MOTION_VERBS = new Set(
-  'moving moves move goes going go travels travelling traveling travel heading heads drifting drifts drift sliding slides slide rolling rolls roll flying flies fly floating floats float gliding glides glide running runs run passing crossing crosses'.split(' '),
+  'moving moves move goes going go travels travelling traveling travel heading heads drifting drifts drift sliding slides slide rolling rolls roll flying flies fly floating floats float gliding glides glide running runs run passing crossing crosses slipping slips slip'.split(' '),
 );
 /** Verbs that, followed by "still", mean staying still. */
 export const STAY_VERBS = new Set('staying stays stay standing stands stand sitting sits sit remaining remains remain keeps keeping'.split(' '));
@@ -102,6 +102,8 @@ export const FILLER_WORDS = new Set(
     'across through into onto along while as there one some very by then ' +
     'screen frame video clip image picture showing shows show see we view does do did ' +
     'passes pass comes come out again emerges reappears hides hidden hiding disappears ' +
-    'leaving leaves leave drawing draws'
+    'leaving leaves leave drawing draws ' +
+    // asking for a clip ("i want", "make an animation where"), and words that only stress what is said
+    'i me want make create generate render please animation where plain coloured colored completely just'
   ).split(' '),
 );
