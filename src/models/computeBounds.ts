@@ -6,7 +6,7 @@
  * models (Wan2.1 at 320×192×33: 2,160 tokens); the formulas follow docs/model-pack.md.
  */
 import { ManifestError } from './manifestError';
-import type { LatentSpec, PatchSpec, VideoSize, VideoSpec } from './manifestTypes';
+import { decodedSize, type LatentSpec, type PatchSpec, type VideoSize, type VideoSpec } from './manifestTypes';
 
 /**
  * Tokens the DiT attends over in one clip. At 8,192 one head's float32 self-attention scores
@@ -77,7 +77,8 @@ export function clipCost(spec: ComputeSpec, size: VideoSize, frames: number): Cl
   const latentWidth = Math.ceil(size.width / latent.spatialCompression);
   const tokens = Math.ceil(latentFrames / patch.t) * Math.ceil(latentHeight / patch.h) * Math.ceil(latentWidth / patch.w);
   const tokenValues = latent.channels * patch.t * patch.h * patch.w;
-  const pixelsPerFrame = size.width * size.height;
+  const decoded = decodedSize(spec.video, size);
+  const pixelsPerFrame = decoded.width * decoded.height;
   const buffers: BufferEstimate[] = [
     {
       name: `DiT tokens [${GUIDANCE_ROWS}, ${tokens}, ${tokenValues}]`,
@@ -89,7 +90,7 @@ export function clipCost(spec: ComputeSpec, size: VideoSize, frames: number): Cl
       bytes: tokens * spec.tokenizer.maxLength * FLOAT32_BYTES,
     },
     // The VAE decoder's output, and the VAE encoder's input in the video modes.
-    { name: `decoded frames [1, 3, ${frames}, ${size.height}, ${size.width}]`, bytes: 3 * frames * pixelsPerFrame * FLOAT32_BYTES },
+    { name: `decoded frames [1, 3, ${frames}, ${decoded.height}, ${decoded.width}]`, bytes: 3 * frames * pixelsPerFrame * FLOAT32_BYTES },
     textEmbeddingBuffer(spec),
   ];
   const largestBuffer = buffers.reduce((a, b) => (b.bytes > a.bytes ? b : a));
@@ -116,9 +117,12 @@ export function checkComputeBounds(spec: ComputeSpec): void {
     }
   });
   for (const [aspect, size] of Object.entries(spec.video.sizes)) {
-    const pixels = size.width * size.height;
+    const decoded = decodedSize(spec.video, size);
+    const pixels = decoded.width * decoded.height;
     if (pixels > MAX_PIXELS_PER_FRAME) {
-      throw exceeds(`video.sizes.${aspect}`, `${size.width}×${size.height} is ${count(pixels)} pixels per frame`, `${count(MAX_PIXELS_PER_FRAME)} (1080p)`);
+      // The frames the decoder makes are what gets encoded and shown: with an upscaling decoder, name both fields.
+      const where = spec.video.decoderUpscale === undefined ? `video.sizes.${aspect}` : `video.sizes.${aspect} × video.decoderUpscale`;
+      throw exceeds(where, `${decoded.width}×${decoded.height} is ${count(pixels)} pixels per frame`, `${count(MAX_PIXELS_PER_FRAME)} (1080p)`);
     }
     spec.video.frameCounts.forEach((frames, i) => {
       const cost = clipCost(spec, size, frames);

@@ -30,6 +30,7 @@ import {
   MAX_FILE_BYTES,
   MIN_CHUNK_BYTES,
   MEMORY_PLANS,
+  MAX_DECODER_UPSCALE,
   SCHEDULER_TYPE_NAMES,
   type ModelRole,
   type ChunkHashes,
@@ -272,7 +273,9 @@ function parseVideo(node: Node, latent: LatentSpec, patch: PatchSpec): VideoSpec
       throw new ManifestError('invalid-frame-count', `${node.path}.frameCounts[${i}]`, `got ${frames}, frame counts must be strictly ascending`);
     }
   });
-  return { fps, sizes, frameCounts };
+  // Optional: a pack written before super-resolving decoders parses to the same object as before.
+  const decoderUpscale = Object.hasOwn(node.value, 'decoderUpscale') ? integer(node, 'decoderUpscale', 1, MAX_DECODER_UPSCALE) : undefined;
+  return { fps, sizes, frameCounts, ...(decoderUpscale === undefined ? {} : { decoderUpscale }) };
 }
 
 function parseScheduler(node: Node): SchedulerSpec {

@@ -71,6 +71,20 @@ export interface VideoSpec {
   readonly sizes: Readonly<Record<string, VideoSize>>;
   /** Ascending; each is 1 + temporalCompression * k. */
   readonly frameCounts: readonly number[];
+  /**
+   * How many times wider and taller the decoder's frames are than `sizes` (a super-resolving
+   * decoder); absent means 1. `sizes` stay the model's own: the latents and the encoder's input.
+   */
+  readonly decoderUpscale?: number;
+}
+
+/** The most a decoder may enlarge: 8× the linear size already turns 56×32 into 448×256. */
+export const MAX_DECODER_UPSCALE = 8;
+
+/** The size of the frames the decoder makes for a clip generated at `size` (one of `video.sizes`). */
+export function decodedSize(video: Pick<VideoSpec, 'decoderUpscale'>, size: VideoSize): VideoSize {
+  const upscale = video.decoderUpscale ?? 1;
+  return { width: size.width * upscale, height: size.height * upscale };
 }
 
 /** Scheduler types a manifest may name (src/schedulers/registry.ts has one implementation of each). */
