@@ -6,9 +6,9 @@
  * (the weight cache, onnxruntime-web, WebCodecs) comes in through `EnginePlatform`, so Node tests
  * can drive the same class.
  */
-import { expandPrompt, type PromptExpansion } from '../architectures/tessera-tiny/promptExpansion';
-import { assertReadablePrompt } from '../architectures/tessera-tiny/promptReadability';
+import { expandPrompt } from '../architectures/tessera-tiny/promptExpansion';
 import type { GeneratedVideo, StepEndEvent } from '../pipeline/textToVideo';
+import type { Architecture, PromptExpansion } from '../pipeline/architecture';
 import { generateVideo } from '../pipeline/videoModes';
 import { createArchitecture } from '../architectures/registry';
 import { chooseDevice, wasmChoice } from '../runtime/device';
@@ -174,10 +174,11 @@ export class Engine implements WorkerEngineApi {
     const { settings } = request;
     const { manifest } = loaded.pack;
 
-    // 1. Check the request: a prompt the model can read, the safety policy on every text the model
-    // could see, then output options
-    assertReadablePrompt(settings.prompt);
-    const expansion = settings.expandPrompt ? expandPrompt(settings.prompt) : null;
+    // 1. Check the request: a prompt the model can read (its architecture's rule), the safety policy on
+    // every text the model could see (the expansion is made here, once), then output options
+    const architecture = createArchitecture(manifest, loaded.runner);
+    architecture.checkPrompt?.(settings.prompt);
+    const expansion = (settings.expandPrompt && architecture.expandPrompt?.(settings.prompt)) || null;
     const caption = expansion?.caption ?? settings.prompt;
     assertPromptsAllowed({ prompt: settings.prompt, expandedPrompt: caption, negativePrompt: settings.negativePrompt });
     const upscale = request.upscale ?? 1;
@@ -197,14 +198,14 @@ export class Engine implements WorkerEngineApi {
     let timings: SampleTimings = { encodeMs: 0, denoiseMs: 0, decodeMs: 0, firstPreviewAt: null };
     let video: GeneratedVideo;
     try {
-      ({ video, timings } = await this.sample(loaded, request, resolved, expansion, callbacks, signal));
+      ({ video, timings } = await this.sample(loaded, architecture, request, resolved, expansion, callbacks, signal));
     } catch (error) {
       if (loaded.backend.backend !== 'webgpu' || !(loaded.runner.deviceLost || toEngineError(error).code === 'device-lost')) throw error;
       await this.fallBackToWasm(loaded, {
         code: 'device-lost',
         message: 'The GPU stopped responding (device lost), so Tessera switched to the CPU (WebAssembly) and ran your request again.',
       });
-      ({ video, timings } = await this.sample(loaded, request, resolved, expansion, callbacks, signal));
+      ({ video, timings } = await this.sample(loaded, architecture, request, resolved, expansion, callbacks, signal));
     }
     this.resultFrames.keep(request.id, { width: video.width, height: video.height, frames: video.frames });
 
@@ -279,6 +280,7 @@ export class Engine implements WorkerEngineApi {
       const now = performance.now();
       const elapsedMs = now - marks.denoise!;
       if (now - lastProgress >= PROGRESS_INTERVAL_MS || event.step === event.total) {
+    architecture: Architecture,
         lastProgress = now;
         emit(callbacks.onProgress, {
           stage: 'denoise',
@@ -296,7 +298,7 @@ export class Engine implements WorkerEngineApi {
       }
     };
     const video = await generateVideo(
-      createArchitecture(loaded.pack.manifest, loaded.runner),
+      architecture,
       loaded.pack.manifest,
       {
         prompt: settings.prompt,

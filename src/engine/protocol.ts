@@ -3,16 +3,18 @@
  * (client.ts): types only. Everything here is plain, structured-cloneable data.
  */
 import type { FileTransferProgress } from '../cache/progress';
-import type { PromptExpansion } from '../architectures/tessera-tiny/promptExpansion';
+import type { PromptExpansion } from '../pipeline/architecture';
 import type { ProvenanceSettings } from '../safety/fileProvenance';
 import type { BackendInfo, BackendPreference } from '../runtime/backendTypes';
 import type { EngineErrorCode, EngineErrorData } from './errors';
 import type { MediaInput, ModeKind, ModeRequest } from './modeProtocol';
+import type { StoryboardRenderRequest, StoryboardSeams, StoryboardSegmentEvent } from './storyboardProtocol';
 
 export type { Backend, BackendFallback, BackendInfo, BackendPreference, FallbackCode } from '../runtime/backendTypes';
 export type { EngineErrorCode, EngineErrorData };
 export type { PromptExpansion };
 export type { MediaInput, ModeKind, ModeRequest };
+export type { StoryboardRenderRequest, StoryboardSeams, StoryboardSegmentEvent };
 
 /** What the UI needs to know of the loaded model pack. */
 export interface PackInfo {
@@ -27,6 +29,8 @@ export interface PackInfo {
   readonly frameCounts: readonly number[];
   readonly defaultSteps: number;
   readonly defaultGuidance: number;
+  /** Frames per latent group after the first (the storyboard planner's arithmetic needs it). */
+  readonly temporalCompression: number;
 }
 
 export interface EngineInfo {
@@ -111,6 +115,11 @@ export interface GenerateCallbacks {
   onPreview?(preview: PreviewImage): void;
 }
 
+/** A storyboard's render reports each segment's start, then that segment's progress and previews. */
+export interface StoryboardCallbacks extends GenerateCallbacks {
+  onSegment?(segment: StoryboardSegmentEvent): void;
+}
+
 export interface StageTimings {
   readonly loadMs: number;
   readonly encodeMs: number;
@@ -162,6 +171,8 @@ export interface GenerateResult {
   readonly timings: StageTimings;
   /** frames × modelHeight × modelWidth × 3 bytes, when `includeRawFrames` was set. */
   readonly rawFrames?: Uint8Array;
+  /** A storyboard's render: the seam figure of the finished story. */
+  readonly seams?: StoryboardSeams;
 }
 
 /**
@@ -178,14 +189,17 @@ export interface EngineApi {
   switchPack(pack: PackSource, onProgress?: (progress: EngineProgress) => void): Promise<EngineInfo>;
   expandPrompt(prompt: string): Promise<PromptExpansion>;
   generate(request: GenerateRequest, callbacks?: GenerateCallbacks, signal?: AbortSignal): Promise<GenerateResult>;
+  /** Plans the board and renders its segments in order into one MP4 whose metadata carries the board. */
+  renderStoryboard(request: StoryboardRenderRequest, callbacks?: StoryboardCallbacks, signal?: AbortSignal): Promise<GenerateResult>;
 }
 
 /**
  * What the worker exposes over comlink: the same methods, with cancellation by request id because
  * an AbortSignal cannot cross the boundary (the client turns its signal into `cancel`).
  */
-export interface WorkerEngineApi extends Omit<EngineApi, 'generate'> {
+export interface WorkerEngineApi extends Omit<EngineApi, 'generate' | 'renderStoryboard'> {
   generate(request: GenerateRequest, callbacks?: GenerateCallbacks): Promise<GenerateResult>;
+  renderStoryboard(request: StoryboardRenderRequest, callbacks?: StoryboardCallbacks): Promise<GenerateResult>;
   cancel(requestId: string): void;
   /** Test hook: destroys the WebGPU device to exercise the device-lost fallback. */
   loseDeviceForTest(): Promise<boolean>;

@@ -57,6 +57,11 @@ export interface Architecture<Embeddings extends PromptEmbeddings = PromptEmbedd
   /** Rewrites a free prompt into the family's caption style; only families that have one offer it. */
   readonly expandPrompt?: (prompt: string) => PromptExpansion;
   /**
+   * Refuses a prompt the family's tokenizer would read nothing of (PipelineError `invalid-prompt`);
+   * families whose tokenizer reads any text leave it out. Front ends call it before anything runs.
+   */
+  readonly checkPrompt?: (prompt: string) => void;
+  /**
    * The latent layout [C, T, h, w] of a clip of `frames` frames at `size`.
    * @throws PipelineError (`invalid-frames`, `invalid-aspect`) for a clip the family cannot make
    */

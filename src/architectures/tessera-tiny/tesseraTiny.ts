@@ -6,7 +6,7 @@
  * (the flow time itself, in [0, 1]), latents the autoencoder already normalised (no scale or shift),
  * and frames in [0, 1].
  */
-import type { Manifest, VideoSize } from '../../models/manifest';
+import { decodedSize, type Manifest, type VideoSize } from '../../models/manifest';
 import type { Architecture, PromptEmbeddings, RgbaFrames } from '../../pipeline/architecture';
 import { PipelineError } from '../../pipeline/errors';
 import { decodedFrameCount, latentDims, type LatentDims } from '../../pipeline/latents';
@@ -14,6 +14,7 @@ import { float32Output, type ModelRunner, type Tensor32 } from '../../pipeline/m
 import { planarToRgba, rgbaToPlanar, type ValueRange } from '../../pipeline/planarFrames';
 import { patchify, patchPositions, tokenGrid, unpatchify, type TokenGrid } from './patches';
 import { expandPrompt } from './promptExpansion';
+import { assertReadablePrompt } from './promptReadability';
 import { tokenize } from './wordTokenizer';
 
 /** The manifest's name for this family. */
@@ -45,6 +46,7 @@ export function tesseraTiny(manifest: Manifest, runner: ModelRunner): Architectu
     name: TESSERA_TINY,
     framesPerLatent: latent.temporalCompression,
     expandPrompt,
+    checkPrompt: assertReadablePrompt,
 
     latentShape: (size: VideoSize, frames: number) => latentDims(latent, size, frames),
 
@@ -81,8 +83,7 @@ export function tesseraTiny(manifest: Manifest, runner: ModelRunner): Architectu
       const outputs = await runner.run('vaeDecoder', { latents: { data: latents, dims: latentTensorDims(shape) } });
       const frames = float32Output(outputs, 'vaeDecoder', 'frames');
       const count = decodedFrameCount(latent, shape.frames);
-      const height = shape.height * latent.spatialCompression;
-      const width = shape.width * latent.spatialCompression;
+      const { width, height } = decodedSize(manifest.video, { width: shape.width * latent.spatialCompression, height: shape.height * latent.spatialCompression });
       expectDims('VAE decoder', frames, [1, 3, count, height, width]);
       yield planarToRgba(frames.data, count, width * height, FRAME_RANGE);
     },
