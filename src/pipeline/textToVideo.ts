@@ -4,7 +4,7 @@
  * the `Architecture` it is given (architecture.ts), and it imports neither onnxruntime nor the DOM, so
  * the browser worker and the CLI run this same code.
  */
-import type { Manifest } from '../models/manifest';
+import { decodedSize, type Manifest } from '../models/manifest';
 import { createScheduler } from '../schedulers/registry';
 import type { Architecture, PromptExpansion } from './architecture';
 import { checkConditioning, conditionedNoise, conditioningHooks, type LatentConditioning } from './conditioning';
@@ -63,6 +63,7 @@ export interface TextToVideoCallbacks {
 export interface GeneratedVideo {
   /** One RGBA image (width·height·4 bytes) per frame. */
   readonly frames: Uint8ClampedArray[];
+  /** The decoded frames' size: the pack's size for the aspect, times `video.decoderUpscale`. */
   readonly width: number;
   readonly height: number;
   readonly fps: number;
@@ -125,19 +126,20 @@ export async function textToVideo(
     onStepEnd?.({ step: i + 1, total, t, latents: latentTensor(latents.slice(), shape) });
   }
 
-  // 5. Decode into RGBA frames, group by group
+  // 5. Decode into RGBA frames, group by group (a super-resolving decoder's are larger than `size`)
   throwIfAborted(signal);
   onStage?.('decode');
   const frames: Uint8ClampedArray[] = [];
   for await (const group of architecture.decode(latents, shape)) frames.push(...group);
   const expected = 1 + architecture.framesPerLatent * (shape.frames - 1);
-  if (frames.length !== expected || frames.some((frame) => frame.length !== size.width * size.height * 4)) {
-    throw new PipelineError('model-output', `decoding gave ${frames.length} frames of ${frames[0]?.length ?? 0} bytes, expected ${expected} of ${size.width}x${size.height} RGBA`);
+  const decoded = decodedSize(pack.video, size);
+  if (frames.length !== expected || frames.some((frame) => frame.length !== decoded.width * decoded.height * 4)) {
+    throw new PipelineError('model-output', `decoding gave ${frames.length} frames of ${frames[0]?.length ?? 0} bytes, expected ${expected} of ${decoded.width}x${decoded.height} RGBA`);
   }
   return {
     frames,
-    width: size.width,
-    height: size.height,
+    width: decoded.width,
+    height: decoded.height,
     fps: pack.video.fps,
     caption,
     ...(request.expansion ? { expansion: request.expansion } : {}),

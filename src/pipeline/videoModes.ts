@@ -10,7 +10,7 @@
  * alike. So the latents of a clip's last 1 + gk frames (frame 0 alone, then k groups) are valid first
  * latents of a new clip, and a group's latent is the same wherever it stands.
  */
-import type { VideoSize } from '../models/manifest';
+import { decodedSize, type VideoSize } from '../models/manifest';
 import type { Architecture } from './architecture';
 import { warmStart, type LatentConditioning } from './conditioning';
 import { PipelineError } from './errors';
@@ -97,11 +97,15 @@ export async function generateVideo(architecture: Architecture, pack: PackSettin
   const aspect = request.aspect ?? (sources[0] ? closestAspect(pack.video, sources[0][0].width, sources[0][0].height) : undefined);
   if (aspect === undefined) throw new PipelineError('invalid-aspect', `${mode.kind} mode needs an aspect ratio; choose one of ${Object.keys(pack.video.sizes).join(', ')}`);
   const size = resolveSize(pack.video, aspect);
+  // Sources are encoded at the model's size and joined to the output at the decoded frames' size
+  // (larger than the model's with a super-resolving decoder, manifest video.decoderUpscale).
   const fitted = sources.map(([clip]) => fitClip(clip, size));
+  const output = decodedSize(pack.video, size);
+  const shown = output.width === size.width && output.height === size.height ? fitted : sources.map(([clip]) => fitClip(clip, output));
   const frames = request.frames ?? defaultFrames(pack, mode, fitted[0]);
   checkFrameCount(pack.video, frames);
   const dims = architecture.latentShape(size, frames);
-  const plan = planMode(mode, dims, fitted, architecture.framesPerLatent);
+  const plan = planMode(mode, dims, { encoded: fitted, shown }, architecture.framesPerLatent);
   const warm = request.warmStart ?? DEFAULT_WARM_START;
   if (!(warm > 0 && warm <= 1)) throw new PipelineError('invalid-conditioning', `warm start ${warm} is not a flow time above 0 and at most 1`);
 
@@ -164,8 +168,14 @@ interface ModePlan {
 
 const asIs = (sampled: Uint8ClampedArray[]) => ({ frames: sampled, offset: 0 });
 
+/** The sources fitted to the model's size (`encoded`) and to the decoded frames' size (`shown`), frame for frame. */
+interface FittedSources {
+  readonly encoded: readonly RgbaClip[];
+  readonly shown: readonly RgbaClip[];
+}
+
 /** `g`: frames per latent group (the pack's temporal compression). */
-function planMode(mode: GenerationMode, dims: LatentDims, fitted: RgbaClip[], g: number): ModePlan {
+function planMode(mode: GenerationMode, dims: LatentDims, { encoded: fitted, shown }: FittedSources, g: number): ModePlan {
   const T = dims.frames;
   switch (mode.kind) {
     case 'text':
@@ -184,6 +194,7 @@ function planMode(mode: GenerationMode, dims: LatentDims, fitted: RgbaClip[], g:
 
     case 'extend': {
       const clip = fitted[0]!.frames;
+      const shownClip = shown[0]!.frames;
       const forward = mode.direction === 'forward';
       const k = forward
         ? contextGroups(mode.contextGroups, Math.floor((clip.length - 1) / g), (k) => T - 1 - k, 'the clip', g)
@@ -194,7 +205,7 @@ function planMode(mode: GenerationMode, dims: LatentDims, fitted: RgbaClip[], g:
         return {
           encodes: true,
           conditioning: async (encoder) => encoder.known([{ at: 0, latents: await encoder.encode(context), from: 0, count: k + 1 }]),
-          join: (sampled) => ({ frames: [...clip, ...sampled.slice(1 + g * k)], offset: clip.length - 1 - g * k }),
+          join: (sampled) => ({ frames: [...shownClip, ...sampled.slice(1 + g * k)], offset: clip.length - 1 - g * k }),
         };
       }
       // The first gk frames as k groups (encode [f0, f0…f(gk−1)], drop latent 0) → the last k latents.
@@ -203,7 +214,7 @@ function planMode(mode: GenerationMode, dims: LatentDims, fitted: RgbaClip[], g:
       return {
         encodes: true,
         conditioning: async (encoder) => encoder.known([{ at: T - k, latents: await encoder.encode([context[0]!, ...context]), from: 1, count: k }]),
-        join: (sampled) => ({ frames: [...sampled.slice(0, sampledKept), ...clip], offset: 0 }),
+        join: (sampled) => ({ frames: [...sampled.slice(0, sampledKept), ...shownClip], offset: 0 }),
       };
     }
 
@@ -238,6 +249,7 @@ function planMode(mode: GenerationMode, dims: LatentDims, fitted: RgbaClip[], g:
 
     case 'connect': {
       const [a, b] = [fitted[0]!.frames, fitted[1]!.frames];
+      const [shownA, shownB] = [shown[0]!.frames, shown[1]!.frames];
       const k = contextGroups(mode.contextGroups, Math.min(Math.floor((a.length - 1) / g), Math.floor(b.length / g)), (k) => T - 1 - 2 * k, 'a clip', g);
       const head = a.slice(a.length - 1 - g * k);
       const tail = b.slice(0, g * k);
@@ -248,7 +260,7 @@ function planMode(mode: GenerationMode, dims: LatentDims, fitted: RgbaClip[], g:
             { at: 0, latents: await encoder.encode(head), from: 0, count: k + 1 },
             { at: T - k, latents: await encoder.encode([tail[0]!, ...tail]), from: 1, count: k },
           ]),
-        join: (sampled) => ({ frames: [...a, ...sampled.slice(1 + g * k, 1 + g * (T - 1 - k)), ...b], offset: a.length - 1 - g * k }),
+        join: (sampled) => ({ frames: [...shownA, ...sampled.slice(1 + g * k, 1 + g * (T - 1 - k)), ...shownB], offset: a.length - 1 - g * k }),
       };
     }
   }
