@@ -36,13 +36,19 @@ export const VARIATION_COUNT = 4;
 
 const LOST_INPUT = 'its settings and sources were not stored on this device before the page closed; queue it again from the form.';
 
+/** Held by the tab that keeps the stored queue; another tab runs its jobs without storing them. */
+const QUEUE_LOCK = 'tessera-queue';
+const OTHER_TAB = 'Another Tessera tab keeps the queue: jobs queued here run, but a reload loses them. Close the other tab to keep them.';
+
 let db: QueueDb | null = null;
 /** Inputs of jobs queued in this session, so running them does not read them back. */
 const inputs = new Map<string, GenerateJobInput>();
 /** The job on the engine now; `saving` once its file is on the way to the gallery (too late to cancel). */
 let running: { id: string; controller: AbortController; saving: boolean } | null = null;
-/** Until the stored list is read, nothing runs and nothing is written over it. */
-let loaded = false;
+/** Until the stored list is read (or cannot be), nothing runs, so a job cut by a reload goes first. */
+let mayRun = false;
+/** This tab has read the stored list and keeps it: only then is anything written over it. */
+let mayStore = false;
 let writes: Promise<void> = Promise.resolve();
 
 function queueDb(): QueueDb | null {
@@ -53,25 +59,66 @@ function queueDb(): QueueDb | null {
 
 /**
  * Reads the stored queue (a job cut by a reload waits again, first, marked interrupted), then runs
- * jobs whenever the engine is ready. Call once at start-up.
+ * jobs whenever the engine is ready. One tab at a time keeps the stored queue (a Web Lock): a second
+ * tab would run the same jobs again and write over the list, so it runs its own jobs unstored until
+ * the first tab closes, then takes the queue over. Call once at start-up.
  */
 export async function startQueue(): Promise<void> {
   useStore.subscribe((state, previous) => {
     if (state.engineStatus === 'ready' && previous.engineStatus !== 'ready') void runNext();
   });
+  const store = queueDb();
+  const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
+  if (!store || !locks) {
+    if (store) await loadStored(store);
+    else showStorageError(new Error('this browser offers no IndexedDB'));
+    allowRunning();
+    return;
+  }
+  const ownerAtOnce = await new Promise<boolean>((resolve) => {
+    void locks.request(QUEUE_LOCK, { ifAvailable: true }, async (lock) => {
+      resolve(lock !== null);
+      if (lock) await holdUntilPageCloses();
+    });
+  });
+  if (ownerAtOnce) {
+    await loadStored(store);
+  } else {
+    useStore.setState({ queueStorageError: OTHER_TAB });
+    void locks.request(QUEUE_LOCK, async () => {
+      useStore.setState({ queueStorageError: null });
+      await loadStored(store);
+      void runNext();
+      await holdUntilPageCloses();
+    });
+  }
+  allowRunning();
+}
+
+/** A lock callback's promise that never settles: the lock is released when the page goes away. */
+function holdUntilPageCloses(): Promise<never> {
+  return new Promise<never>(() => undefined);
+}
+
+function allowRunning(): void {
+  mayRun = true;
+  void runNext();
+}
+
+/** Merges the stored list before this tab's own jobs and stores the result (with their inputs). */
+async function loadStored(store: QueueDb): Promise<void> {
   try {
-    const store = queueDb();
-    if (!store) throw new Error('this browser offers no IndexedDB');
     const stored = await store.load();
     const restored = restoreAfterReload(stored.jobs, (id) => stored.inputIds.has(id), LOST_INPUT);
-    // Jobs queued while the list was being read come after the stored ones.
-    useStore.setState((state) => ({ queue: [...restored, ...state.queue] }));
+    // Jobs queued before the list was read come after the stored ones; their inputs are stored now.
+    const own = useStore.getState().queue.filter((job) => inputs.has(job.id) && (job.status === 'waiting' || job.status === 'running'));
+    await store.putInputs(own.map((job) => [job.id, inputs.get(job.id)!]));
+    useStore.setState((state) => ({ queue: [...restored, ...state.queue.map((job) => (own.includes(job) ? { ...job, persistNote: unstoredSourceNote(inputs.get(job.id)!.mode) } : job))] }));
+    mayStore = true;
+    persist();
   } catch (error) {
     showStorageError(error);
   }
-  loaded = true;
-  persist();
-  void runNext();
 }
 
 /** A uniformly random uint32 seed. */
@@ -134,6 +181,7 @@ export async function queueFromForm(count = 1): Promise<void> {
   for (const [id, jobInput] of jobInputs) inputs.set(id, jobInput);
   let stored = jobs;
   try {
+    if (!mayStore) throw new Error('the queue is not kept by this tab');
     await queueDb()?.putInputs(jobInputs);
   } catch (error) {
     const note = `Not stored on this device (${errorText(error)}): a reload loses this job.`;
@@ -181,7 +229,7 @@ export function clearFinishedJobs(): void {
 
 /** Runs the next waiting job if the engine is free and ready; then the one after, until none waits. */
 async function runNext(): Promise<void> {
-  if (!loaded || running || useStore.getState().engineStatus !== 'ready') return;
+  if (!mayRun || running || useStore.getState().engineStatus !== 'ready') return;
   const job = nextJob(useStore.getState().queue);
   if (!job) return;
   const controller = new AbortController();
@@ -230,7 +278,7 @@ function setQueue(queue: readonly QueueJob[]): void {
 /** Writes the list as it is now, after any write still under way (so writes land in order). */
 function persist(): void {
   const store = queueDb();
-  if (!loaded || !store || useStore.getState().queueStorageError) return;
+  if (!mayStore || !store) return;
   writes = writes.then(() => store.saveJobs(useStore.getState().queue)).catch(showStorageError);
 }
 
