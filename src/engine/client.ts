@@ -5,7 +5,20 @@
  */
 import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
 import { installErrorTransfer } from './errors';
-import type { EngineApi, EngineInfo, EngineInitOptions, EngineProgress, GenerateCallbacks, GenerateRequest, GenerateResult, PackSource, PromptExpansion, WorkerEngineApi } from './protocol';
+import type {
+  EngineApi,
+  EngineInfo,
+  EngineInitOptions,
+  EngineProgress,
+  GenerateCallbacks,
+  GenerateRequest,
+  GenerateResult,
+  PackSource,
+  PromptExpansion,
+  StoryboardCallbacks,
+  StoryboardRenderRequest,
+  WorkerEngineApi,
+} from './protocol';
 
 export class EngineClient implements EngineApi {
   private readonly worker: Worker;
@@ -29,12 +42,21 @@ export class EngineClient implements EngineApi {
     return this.remote.expandPrompt(prompt);
   }
 
-  async generate(request: GenerateRequest, callbacks: GenerateCallbacks = {}, signal?: AbortSignal): Promise<GenerateResult> {
+  generate(request: GenerateRequest, callbacks: GenerateCallbacks = {}, signal?: AbortSignal): Promise<GenerateResult> {
+    return this.cancellable(request.id, signal, () => this.remote.generate(request, proxy(callbacks)));
+  }
+
+  renderStoryboard(request: StoryboardRenderRequest, callbacks: StoryboardCallbacks = {}, signal?: AbortSignal): Promise<GenerateResult> {
+    return this.cancellable(request.id, signal, () => this.remote.renderStoryboard(request, proxy(callbacks)));
+  }
+
+  /** Runs a worker call whose abort becomes `cancel(id)`. */
+  private async cancellable<T>(id: string, signal: AbortSignal | undefined, call: () => Promise<T>): Promise<T> {
     signal?.throwIfAborted();
-    const onAbort = () => void this.remote.cancel(request.id);
+    const onAbort = () => void this.remote.cancel(id);
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      return await this.remote.generate(request, proxy(callbacks));
+      return await call();
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }

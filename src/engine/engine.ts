@@ -24,6 +24,7 @@ import { previewImage } from './previewImage';
 import { warmUpArchitecture } from './warmUp';
 import { resolveMode, ResultFrames, type ResolvedMode } from './modeSources';
 import { applyWatermark, type ProvenanceInfo } from './provenance';
+import { renderStoryboardJob } from './storyboardJob';
 import type {
   BackendFallback,
   BackendPreference,
@@ -34,6 +35,8 @@ import type {
   GenerateRequest,
   GenerateResult,
   PackSource,
+  StoryboardCallbacks,
+  StoryboardRenderRequest,
   WorkerEngineApi,
 } from './protocol';
 
@@ -136,6 +139,18 @@ export class Engine implements WorkerEngineApi {
   }
 
   async generate(request: GenerateRequest, callbacks: GenerateCallbacks = {}, signal?: AbortSignal): Promise<GenerateResult> {
+    return this.runExclusive(request.id, signal, (loaded, aborted) => this.generateOnce(loaded, request, callbacks, aborted));
+  }
+
+  async renderStoryboard(request: StoryboardRenderRequest, callbacks: StoryboardCallbacks = {}, signal?: AbortSignal): Promise<GenerateResult> {
+    return this.runExclusive(request.id, signal, async (loaded, aborted) => {
+      await this.warming;
+      return renderStoryboardJob({ platform: this.platform, loaded, results: this.resultFrames }, request, callbacks, aborted);
+    });
+  }
+
+  /** One job at a time (a generation or a storyboard), cancellable by its id. */
+  private async runExclusive(id: string, signal: AbortSignal | undefined, job: (loaded: LoadedPack, signal: AbortSignal) => Promise<GenerateResult>): Promise<GenerateResult> {
     const loaded = this.loaded;
     if (!loaded) throw new EngineError('not-ready', 'The model is still loading; wait until it is ready.');
     if (this.switching) throw new EngineError('busy', 'Another model is loading; wait until it is ready, then generate.');
@@ -147,16 +162,16 @@ export class Engine implements WorkerEngineApi {
     }
     const controller = new AbortController();
     if (signal) signal.addEventListener('abort', () => controller.abort(), { once: true });
-    this.controllers.set(request.id, controller);
-    const done = this.generateOnce(loaded, request, callbacks, controller.signal);
-    this.current = { id: request.id, done };
+    this.controllers.set(id, controller);
+    const done = job(loaded, controller.signal);
+    this.current = { id, done };
     try {
       return await done;
     } catch (error) {
       throw toEngineError(error);
     } finally {
-      this.controllers.delete(request.id);
-      if (this.current?.id === request.id) this.current = null;
+      this.controllers.delete(id);
+      if (this.current?.id === id) this.current = null;
     }
   }
 

@@ -14,5 +14,6 @@ export function packInfo(manifest: Manifest): PackInfo {
     frameCounts: manifest.video.frameCounts,
     defaultSteps: manifest.scheduler.steps,
     defaultGuidance: manifest.scheduler.guidance,
+    temporalCompression: manifest.latent.temporalCompression,
   };
 }

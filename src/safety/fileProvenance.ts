@@ -4,6 +4,8 @@
  * provenance record written into the file (MP4 `comment` tag, PNG `iTXt` chunk with keyword
  * `tessera`). Pure: the encoders that write the record live with each side.
  */
+import { withStoryboard } from '../storyboard/storyboardMetadata';
+import type { Storyboard } from '../storyboard/storyboardTypes';
 import { buildProvenance, sha256Hex, watermarkPayloadFromHash, type ProvenanceRecord } from './provenance';
 import { policyVersion } from './promptPolicy';
 import { embedWatermarkFrames, MIN_SIDE } from './watermark';
@@ -45,10 +47,12 @@ export interface ProvenanceInfo {
   readonly fps: number;
   /** Store the prompt text itself (default true); seed, settings and the prompt's hash are always stored. */
   readonly includePrompt?: boolean;
+  /** A storyboard's render: the whole board, so opening the file restores it (written only with the prompt, as it holds the prompts). */
+  readonly storyboard?: Storyboard;
 }
 
 /** The safety module's record plus, when the user allows it, the prompts in clear text (so a file restores the form). */
-export type FileRecord = ProvenanceRecord & { prompt?: string; negativePrompt?: string; expandedPrompt?: string };
+export type FileRecord = ProvenanceRecord & { prompt?: string; negativePrompt?: string; expandedPrompt?: string; storyboard?: Storyboard };
 
 /**
  * Embeds the invisible watermark (payload: the first 32 bits of the prompt's SHA-256) in RGBA frames
@@ -83,10 +87,11 @@ export async function fileRecord(info: ProvenanceInfo): Promise<FileRecord> {
     policyVersion: policyVersion(),
   });
   if (info.includePrompt === false) return record;
-  return {
+  const withPrompts: FileRecord = {
     ...record,
     prompt: settings.prompt,
     ...(settings.negativePrompt ? { negativePrompt: settings.negativePrompt } : {}),
     ...(settings.expandPrompt ? { expandedPrompt: info.expandedPrompt } : {}),
   };
+  return info.storyboard ? withStoryboard(withPrompts, info.storyboard) : withPrompts;
 }

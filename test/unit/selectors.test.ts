@@ -12,6 +12,7 @@ const PACK: PackInfo = {
   frameCounts: [1, 9, 17],
   defaultSteps: 20,
   defaultGuidance: 4,
+  temporalCompression: 4,
 };
 
 describe('UI selectors', () => {
