@@ -3,13 +3,13 @@ import { BackendBadge, FallbackNotice } from '../ui/BackendBadge';
 import { CheckPanel } from '../ui/CheckPanel';
 import { ErrorAlert } from '../ui/ErrorAlert';
 import { Gallery } from '../ui/Gallery';
-import { GenerateForm } from '../ui/GenerateForm';
 import { ModelsPanel } from '../ui/ModelsPanel';
 import { NoticeBar } from '../ui/NoticeBar';
 import { FileDropZone, OpenFileButton } from '../ui/OpenFile';
 import { ProgressPanel } from '../ui/ProgressPanel';
 import { QueuePanel } from '../ui/QueuePanel';
 import { ResultPanel } from '../ui/ResultPanel';
+import { StoryboardSwitch } from '../ui/StoryboardSwitch';
 import { UpdateNotice } from '../ui/UpdateNotice';
 
 export function App() {
@@ -26,7 +26,7 @@ export function App() {
       <NoticeBar />
       <main>
         <div className="column">
-          <GenerateForm />
+          <StoryboardSwitch />
           <ErrorAlert />
         </div>
         <div className="column">

@@ -8,6 +8,8 @@
  * settings nested under `settings`, the prompt only when the user let it be stored).
  */
 import { readPngText } from '../media/png';
+import { storyboardFromRecord } from '../storyboard/storyboardMetadata';
+import type { Storyboard } from '../storyboard/storyboardTypes';
 /**
  * `PNG_PROVENANCE_KEYWORD` of src/safety/provenance.ts (the unit tests read files written with it);
  * not imported, because that module's mediabunny import would pull the muxer into the page's chunk.
@@ -22,6 +24,8 @@ export interface FileSettings {
   readonly modelPack: string | null;
   /** False when the file's owner chose not to store the prompt. */
   readonly hasPrompt: boolean;
+  /** The whole storyboard of a storyboard's render (docs/storyboard.md); null for a single clip, or a board that breaks the format. */
+  readonly storyboard: Storyboard | null;
 }
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -90,7 +94,17 @@ export function fileSettingsFromRecord(value: unknown): FileSettings | null {
     }),
     modelPack: pack,
     hasPrompt: prompt !== undefined,
+    storyboard: readStoryboard(value),
   };
+}
+
+/** The record's board; one that breaks the format is left out (the file's settings still restore). */
+function readStoryboard(record: Record<string, unknown>): Storyboard | null {
+  try {
+    return storyboardFromRecord(record);
+  } catch {
+    return null;
+  }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -5,7 +5,7 @@
 import { manifestUrlFor, type PackStatus } from '../cache';
 import { EngineClient } from '../engine/client';
 import { EngineError, toEngineError } from '../engine/errors';
-import type { BackendInfo, BackendPreference, EngineInfo, EngineProgress, GenerateResult, PackInfo, StageTimings } from '../engine/protocol';
+import type { BackendInfo, BackendPreference, EngineInfo, EngineProgress, GenerateResult, PackInfo, StageTimings, StoryboardCallbacks, StoryboardRenderRequest } from '../engine/protocol';
 import type { GenerateJobInput } from '../queue/queueTypes';
 import { pageModelCache } from './modelCache';
 import { showNotice } from './noticeActions';
@@ -203,6 +203,15 @@ export async function runGeneration(id: string, input: GenerateJobInput, signal:
     if (useStore.getState().requestId === id) useStore.setState({ status: 'idle', requestId: null, progress: null });
     throw error;
   }
+}
+
+/**
+ * Renders a storyboard on the engine; storyboardActions.ts owns its progress and result. The raw
+ * frames come back for the test hooks, as a generation's do.
+ */
+export function renderStoryboardOnEngine(request: Omit<StoryboardRenderRequest, 'includeRawFrames'>, callbacks: StoryboardCallbacks, signal: AbortSignal): Promise<GenerateResult> {
+  if (!client) return Promise.reject(new EngineError('not-ready', 'The engine has not started yet.'));
+  return client.renderStoryboard({ ...request, includeRawFrames: options?.testHooks ?? false }, callbacks, signal);
 }
 
 /** Clears the running job's progress at once (on cancel): the form is usable again without waiting for the worker. */

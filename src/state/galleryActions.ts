@@ -76,7 +76,7 @@ export async function keepInGallery(result: GenerateResult, file: Blob, backendL
 }
 
 /** The stored file of a clip, or null when it is gone. */
-async function galleryFile(id: string): Promise<Blob | null> {
+export async function galleryFile(id: string): Promise<Blob | null> {
   return gallery().file(id);
 }
 

@@ -9,6 +9,7 @@ import { settingsFromLink, settingsLink, type RestoredSettings } from '../share/
 import { setPrompt } from './actions';
 import { queueFromForm } from './queueActions';
 import { showNotice } from './noticeActions';
+import { loadBoard, waitingFiles } from './storyboardActions';
 import { useStore } from './store';
 
 const PROMPT_IN_FILE_KEY = 'tessera.promptInFile';
@@ -33,6 +34,11 @@ export async function restoreFromFile(file: File): Promise<boolean> {
   if (!found) {
     showNotice(`“${file.name}” does not carry Tessera settings, so nothing was restored.`);
     return false;
+  }
+  if (found.storyboard) {
+    loadBoard(found.storyboard);
+    showNotice(`Storyboard restored from “${file.name}” (seed ${found.storyboard.seed}, ${found.storyboard.cards.length} cards).${waitingFiles()}`);
+    return true;
   }
   restoreSettings(found.settings);
   const seed = found.settings.seed === undefined ? '' : ` (seed ${found.settings.seed})`;

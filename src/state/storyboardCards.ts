@@ -16,27 +16,31 @@ export interface CardSpan {
   readonly seconds: number;
 }
 
-/** Seconds a card takes on the timeline: a text card its duration, a clip its length (0 until known), a keyframe none. */
-export function cardSeconds(card: StoryboardCardDraft): number {
+/** Seconds a card takes on the timeline: a text card its duration, a clip its frames at `fps` (0 until known), a keyframe none. */
+export function cardSeconds(card: StoryboardCardDraft, fps: number): number {
   if (card.kind === 'text') return card.seconds;
-  if (card.kind === 'clip') return card.seconds ?? 0;
+  if (card.kind === 'clip') return (card.frames ?? 0) / fps;
   return 0;
 }
 
-/** Where each card starts and how long it lasts, in order; a keyframe pinned `at` a time stands there. */
-export function layoutCards(cards: readonly StoryboardCardDraft[]): CardSpan[] {
+/**
+ * Where each card starts and how long it lasts, in order. A keyframe stands where it is in the
+ * sequence, or at the board's first, middle or last frame, or at its own time.
+ */
+export function layoutCards(cards: readonly StoryboardCardDraft[], fps: number): CardSpan[] {
+  const total = totalSeconds(cards, fps);
   let time = 0;
   return cards.map((card) => {
-    const start = card.kind === 'image' && card.pin === 'at' && card.atSeconds !== null ? card.atSeconds : time;
-    const seconds = cardSeconds(card);
+    const seconds = cardSeconds(card, fps);
+    const start = card.kind !== 'image' || card.at === null ? time : card.at === 'first' ? 0 : card.at === 'middle' ? total / 2 : card.at === 'last' ? total : card.at;
     time += seconds;
     return { start, seconds };
   });
 }
 
-/** The board's length in seconds. */
-export function totalSeconds(cards: readonly StoryboardCardDraft[]): number {
-  return cards.reduce((sum, card) => sum + cardSeconds(card), 0);
+/** The board's length in seconds, as asked (the plan says what the pack makes of it). */
+export function totalSeconds(cards: readonly StoryboardCardDraft[], fps: number): number {
+  return cards.reduce((sum, card) => sum + cardSeconds(card, fps), 0);
 }
 
 /** The list with the card at `from` moved to `to` (both clamped to the list); the same list when nothing moves. */

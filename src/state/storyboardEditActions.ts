@@ -5,8 +5,9 @@
 import { formatBytes } from '../lib/formatBytes';
 import { MAX_UPLOAD_BYTES } from './modeActions';
 import type { SourceChoice } from './slices/modeSlice';
+import { sourceFileName } from './storyboardBoard';
 import { clampSeconds, formatSeconds, moveCard as moved } from './storyboardCards';
-import type { KeyframePin, StoryboardCardDraft, StoryboardCardKind, StoryboardSlice } from './storyboardSlice';
+import type { KeyframeAt, StoryboardCardDraft, StoryboardCardKind, StoryboardSlice } from './storyboardSlice';
 import { useStore } from './store';
 
 const DEFAULT_TEXT_SECONDS = 2;
@@ -17,7 +18,7 @@ export function setView(view: StoryboardSlice['view']): void {
   useStore.setState({ view });
 }
 
-export function setBoardSettings(patch: Partial<Pick<StoryboardSlice, 'storyboardAspect' | 'storyboardSeed'>>): void {
+export function setBoardSettings(patch: Partial<Pick<StoryboardSlice, 'storyboardAspect' | 'storyboardSeed' | 'storyboardSteps'>>): void {
   useStore.setState(patch);
 }
 
@@ -28,8 +29,8 @@ export function addCard(kind: StoryboardCardKind): void {
     kind === 'text'
       ? { id, kind, prompt: useStore.getState().prompt, seconds: DEFAULT_TEXT_SECONDS }
       : kind === 'image'
-        ? { id, kind, source: null, pin: 'first', atSeconds: null }
-        : { id, kind, source: null, seconds: null };
+        ? { id, kind, file: '', source: null, at: null }
+        : { id, kind, file: '', source: null, frames: null };
   const cards = [...useStore.getState().storyboardCards, card];
   useStore.setState({ storyboardCards: cards, storyboardAnnouncement: `${KIND_NAMES[kind]} card added as card ${cards.length}.` });
 }
@@ -63,9 +64,10 @@ export function setCardPrompt(id: string, prompt: string): void {
   updateCard(id, (card) => (card.kind === 'text' ? { ...card, prompt } : card));
 }
 
-/** Where an image card's keyframe stands; `atSeconds` only for 'at'. */
-export function setKeyframePin(id: string, pin: KeyframePin, atSeconds: number | null = null): void {
-  updateCard(id, (card) => (card.kind === 'image' ? { ...card, pin, atSeconds: pin === 'at' ? Math.max(0, atSeconds ?? 0) : null } : card));
+/** Where an image card's keyframe stands (a time is kept at 0 s or later). */
+export function setKeyframeAt(id: string, at: KeyframeAt): void {
+  const where = typeof at === 'number' ? (Number.isFinite(at) ? Math.max(0, at) : 0) : at;
+  updateCard(id, (card) => (card.kind === 'image' ? { ...card, at: where } : card));
 }
 
 /** An uploaded file as an image or clip card's source (refused over the upload limit, as in the form). */
@@ -75,26 +77,42 @@ export function chooseCardUpload(id: string, file: File): void {
     useStore.setState({ storyboardError: { code: 'bad-settings', field: 'source', message } });
     return;
   }
-  setCardSource(id, { kind: 'upload', name: file.name, type: file.type, url: URL.createObjectURL(file) });
+  setCardSource(id, { kind: 'upload', name: uniqueName(id, file.name), type: file.type, url: URL.createObjectURL(file) });
 }
 
-/** A gallery clip (by id) as a clip or image card's source; its length fills a clip card's duration. */
-export function chooseCardGalleryClip(id: string, clipId: string): void {
-  const item = useStore.getState().gallery.find((other) => other.entry.id === clipId);
+/** The board names sources by file name: a second, different upload of the same name gets a suffix. */
+function uniqueName(id: string, name: string): string {
+  const taken = new Set(useStore.getState().storyboardCards.flatMap((card) => (card.kind !== 'text' && card.id !== id && card.source ? [card.file] : [])));
+  if (!taken.has(name)) return name;
+  const dot = name.lastIndexOf('.');
+  const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
+  let n = 2;
+  while (taken.has(`${stem}-${n}${ext}`)) n++;
+  return `${stem}-${n}${ext}`;
+}
+
+/** A gallery item (by id) as a clip or image card's source; its length fills a clip card's duration. */
+export function chooseCardGalleryItem(id: string, itemId: string): void {
+  const item = useStore.getState().gallery.find((other) => other.entry.id === itemId);
   if (!item) return;
   const { entry } = item;
-  setCardSource(id, { kind: 'clip', id: entry.id, label: entry.settings.prompt || entry.fileName }, entry.frames / entry.fps);
+  setCardSource(id, { kind: 'clip', id: entry.id, label: entry.settings.prompt || entry.fileName }, entry.frames);
 }
 
-/** Length of a clip card's upload, once the page has read it (a video element's duration). */
-export function setClipSeconds(id: string, seconds: number): void {
-  if (Number.isFinite(seconds) && seconds > 0) updateCard(id, (card) => (card.kind === 'clip' ? { ...card, seconds } : card));
+/**
+ * Length of a clip card's upload once the page has read its duration: the frames the worker will
+ * take at the pack's rate (it reads the exact count when it renders).
+ */
+export function setClipDuration(id: string, seconds: number): void {
+  const fps = useStore.getState().pack?.fps;
+  if (fps && Number.isFinite(seconds) && seconds > 0) updateCard(id, (card) => (card.kind === 'clip' ? { ...card, frames: Math.max(1, Math.round(seconds * fps)) } : card));
 }
 
-function setCardSource(id: string, source: SourceChoice, seconds?: number): void {
+function setCardSource(id: string, source: SourceChoice, frames?: number): void {
   const card = useStore.getState().storyboardCards.find((other) => other.id === id);
   if (card) releaseSource(card);
-  updateCard(id, (other) => (other.kind === 'image' ? { ...other, source } : other.kind === 'clip' ? { ...other, source, seconds: seconds ?? null } : other));
+  const file = sourceFileName(source);
+  updateCard(id, (other) => (other.kind === 'image' ? { ...other, file, source } : other.kind === 'clip' ? { ...other, file, source, frames: frames ?? null } : other));
 }
 
 function releaseSource(card: StoryboardCardDraft): void {

@@ -1,31 +1,28 @@
 /**
  * The storyboard being edited and its render: plain data only (sources as names and object URLs,
  * like the mode form's). The board itself is saved, exported and rendered in the storyboard format
- * of src/storyboard/; this slice holds the editable view of it (cards with ids for the UI).
+ * of src/storyboard/; this slice holds the editable view of it: cards with ids for the UI, and for
+ * image and clip cards the `file` name the board refers to them by plus the source chosen for it
+ * (an imported board or one restored from a video names its files before they are chosen).
  */
 import type { StateCreator } from 'zustand';
 import type { EngineErrorData } from '../engine/protocol';
+import type { KeyframePlace } from '../storyboard/storyboardTypes';
 import type { SourceChoice } from './slices/modeSlice';
 import type { StoreState } from './store';
 
-/** Where an image card's keyframe stands in the stretch it pins: its first, middle or last frame, or a time. */
-export type KeyframePin = 'first' | 'middle' | 'last' | 'at';
+/** Where an image card's keyframe stands: null where it stands in the sequence, a place on the board, or seconds from its start. */
+export type KeyframeAt = KeyframePlace | number | null;
 
 export type StoryboardCardDraft =
   /** A prompt for `seconds` of video. */
   | { readonly id: string; readonly kind: 'text'; readonly prompt: string; readonly seconds: number }
-  /** A keyframe: `pin` says where; `atSeconds` is the board time when `pin` is 'at'. */
-  | { readonly id: string; readonly kind: 'image'; readonly source: SourceChoice | null; readonly pin: KeyframePin; readonly atSeconds: number | null }
-  /** A clip used as it is (an upload or a gallery clip); `seconds` is its length once known. */
-  | { readonly id: string; readonly kind: 'clip'; readonly source: SourceChoice | null; readonly seconds: number | null };
+  /** A keyframe the video passes through. */
+  | { readonly id: string; readonly kind: 'image'; readonly file: string; readonly source: SourceChoice | null; readonly at: KeyframeAt }
+  /** A clip used as it is (an upload or a gallery clip); `frames` at the pack's rate, once known. */
+  | { readonly id: string; readonly kind: 'clip'; readonly file: string; readonly source: SourceChoice | null; readonly frames: number | null };
 
 export type StoryboardCardKind = StoryboardCardDraft['kind'];
-
-/** What the planner says about a card the pack cannot render as asked. */
-export interface StoryboardIssue {
-  readonly cardId: string;
-  readonly reason: string;
-}
 
 export interface StoryboardSegmentProgress {
   /** 0-based segment index of `total` segments. */
@@ -42,9 +39,9 @@ export interface StoryboardSlice {
   view: 'form' | 'storyboard';
   storyboardAspect: string;
   storyboardSeed: number;
+  /** Denoising steps per segment; null = the pack's default. */
+  storyboardSteps: number | null;
   storyboardCards: readonly StoryboardCardDraft[];
-  /** The planner's verdict on the board as it stands (empty = every card renders as asked). */
-  storyboardIssues: readonly StoryboardIssue[];
   storyboardStatus: 'idle' | 'running';
   storyboardRequestId: string | null;
   storyboardProgress: StoryboardSegmentProgress | null;
@@ -57,8 +54,8 @@ export const createStoryboardSlice: StateCreator<StoreState, [], [], StoryboardS
   view: 'form',
   storyboardAspect: '16:9',
   storyboardSeed: 42,
+  storyboardSteps: null,
   storyboardCards: [],
-  storyboardIssues: [],
   storyboardStatus: 'idle',
   storyboardRequestId: null,
   storyboardProgress: null,

@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { addPngText } from '../../src/media/png';
 import { fileSettingsFromJson, fileSettingsFromRecord, readFileSettings } from '../../src/share/fileSettings';
+import { fileRecord, type ProvenanceInfo } from '../../src/safety/fileProvenance';
 import { buildProvenance, provenancePngText } from '../../src/safety/provenance';
+
+/** A storyboard's render as src/engine/storyboardJob.ts describes it to the record. */
+const STORY_INFO: ProvenanceInfo = {
+  settings: { prompt: 'a red circle moving right', negativePrompt: '', aspect: '16:9', frames: 17, steps: 2, guidance: 4, seed: 42, expandPrompt: false },
+  expandedPrompt: 'a red circle moving right',
+  packName: 'tessera-tiny',
+  packVersion: '1.3.0',
+  width: 56,
+  height: 32,
+  fps: 8,
+};
 
 /** The flat record src/engine/provenance.ts writes into MP4 `comment` and PNG `Comment`. */
 const ENGINE_RECORD = {
@@ -32,6 +44,7 @@ describe('settings from a Tessera file', () => {
       settings: { prompt: 'a red circle moving left', negativePrompt: '', seed: 77, aspect: '16:9', frames: 9, steps: 2, guidance: 4 },
       modelPack: 'tessera-tiny@0.3.0',
       hasPrompt: true,
+      storyboard: null,
     });
   });
 
@@ -44,8 +57,22 @@ describe('settings from a Tessera file', () => {
       policyVersion: 'test',
     });
     const found = fileSettingsFromRecord(record);
-    expect(found).toEqual({ settings: { seed: 12, aspect: '9:16', frames: 17, steps: 6, guidance: 2.5, expandPrompt: false }, modelPack: 'tessera-tiny@0.3.0', hasPrompt: false });
+    expect(found).toEqual({ settings: { seed: 12, aspect: '9:16', frames: 17, steps: 6, guidance: 2.5, expandPrompt: false }, modelPack: 'tessera-tiny@0.3.0', hasPrompt: false, storyboard: null });
     expect(JSON.stringify(found)).not.toContain('secret');
+  });
+
+  it("reads the board a storyboard's record carries, and leaves out one that breaks the format", async () => {
+    const board = { aspect: '16:9', seed: 42, cards: [{ type: 'text', prompt: 'a red circle moving right', seconds: 2 }, { type: 'image', file: 'key.png', at: 'last' }] };
+    const record = { ...(await fileRecord(STORY_INFO)), storyboard: board };
+    const found = fileSettingsFromJson(JSON.stringify(record));
+    expect(found?.storyboard).toEqual({ format: 'tessera-storyboard', version: 1, ...board });
+    const written = await fileRecord({ ...STORY_INFO, storyboard: found!.storyboard! });
+    expect(fileSettingsFromRecord(written)?.storyboard).toEqual(found?.storyboard);
+    // The board holds the prompts: a file written without its prompt carries no board either.
+    expect(fileSettingsFromRecord(await fileRecord({ ...STORY_INFO, includePrompt: false, storyboard: found!.storyboard! }))?.storyboard).toBeNull();
+    const broken = fileSettingsFromJson(JSON.stringify({ ...record, storyboard: { ...board, seed: -1 } }));
+    expect(broken?.storyboard).toBeNull();
+    expect(broken?.settings.seed).toBe(42);
   });
 
   it('refuses records that are not Tessera’s or carry no valid seed', () => {
