@@ -6,7 +6,7 @@
  */
 import { decodedSize, type Manifest } from '../models/manifest';
 import { createScheduler } from '../schedulers/registry';
-import type { Architecture, PromptExpansion } from './architecture';
+import type { Architecture, PromptEmbeddings, PromptExpansion } from './architecture';
 import { checkConditioning, conditionedNoise, conditioningHooks, type LatentConditioning } from './conditioning';
 import { PipelineError } from './errors';
 import { applyGuidance } from './guidance';
@@ -120,8 +120,8 @@ export async function textToVideo(
   for (const [i, t] of scheduler.timesteps.entries()) {
     throwIfAborted(signal);
     const sample = hooks.beforeStep({ step: i, t, latents });
-    const [cond, neg] = await architecture.predict(sample, shape, t, embeddings);
-    const guided = applyGuidance(cond!, neg!, settings.guidance);
+    const [cond, neg] = await predictGuidanceRows(architecture, sample, shape, t, embeddings);
+    const guided = applyGuidance(cond, neg, settings.guidance);
     latents = hooks.afterStep({ step: i, t: scheduler.times[i + 1]!, latents: scheduler.step(guided, i, sample, scheduler.needsNoise ? { noise: freshNoise(i) } : {}) });
     onStepEnd?.({ step: i + 1, total, t, latents: latentTensor(latents.slice(), shape) });
   }
@@ -173,6 +173,22 @@ function checkInputs(pack: PackSettings, request: TextToVideoRequest): { steps: 
   }
   checkFrameCount(pack.video, request.frames);
   return { steps, guidance, negativePrompt };
+}
+
+/** The model output for row 0 (the caption) and row 1 (the negative prompt), each the sample's size. */
+async function predictGuidanceRows(
+  architecture: Architecture,
+  sample: Float32Array,
+  shape: LatentDims,
+  t: number,
+  embeddings: PromptEmbeddings,
+): Promise<[Float32Array, Float32Array]> {
+  const rows = await architecture.predict(sample, shape, t, embeddings);
+  const [cond, neg] = rows;
+  if (rows.length !== 2 || !cond || !neg || cond.length !== sample.length || neg.length !== sample.length) {
+    throw new PipelineError('model-output', `${architecture.name} predicted ${rows.length} rows of [${rows.map((r) => r.length).join(', ')}] values, expected 2 rows of ${sample.length}`);
+  }
+  return [cond, neg];
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {

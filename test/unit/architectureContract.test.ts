@@ -66,6 +66,14 @@ describe('a second architecture behind the same port', () => {
     expect(log.runs).toHaveLength(0);
   });
 
+  it('names the architecture when its predict breaks the contract (one row where guidance needs two)', async () => {
+    const { runner } = charRunner();
+    const architecture = charArchitecture(runner);
+    const broken = { ...architecture, predict: async (...args: Parameters<typeof architecture.predict>) => (await architecture.predict(...args)).slice(0, 1) };
+    const error = await textToVideo(broken, CHAR_PACK, request).catch((e: PipelineError) => e);
+    expect(error).toMatchObject({ code: 'model-output', message: 'char-test predicted 1 rows of [144] values, expected 2 rows of 144' });
+  });
+
   it('offers no prompt expansion, and the pipeline samples without one', async () => {
     const { runner } = charRunner();
     const architecture = charArchitecture(runner);
