@@ -215,14 +215,32 @@ def _trajectory(motion, frames, width, height, r, rng, travel_fraction=0.45):
     return x0 + ux * travel_x * t, y0 + uy * travel_y * t
 
 
-def render(spec, width, height, frames, rng: random.Random):
-    """Render a scene to a clip [3, F, H, W] in [0, 1]."""
-    ys = torch.arange(height, dtype=torch.float32) + 0.5
-    xs = torch.arange(width, dtype=torch.float32) + 0.5
+def render(spec, width, height, frames, rng: random.Random, scale=1, supersample=1):
+    """Render a scene to a clip [3, F, H * scale, W * scale] in [0, 1].
+
+    The scene is laid out at width x height whatever the scale, and the same rng draws give the same
+    scene at every scale: scale 4 draws it with four times the pixels (the super-resolving decoder's
+    targets). With supersample s each pixel is the mean of s x s point samples (anti-aliased edges);
+    scale 1 with supersample 1 samples pixel centres, the training clips' hard edges.
+    """
+    step = scale * supersample
+    ys = (torch.arange(height * step, dtype=torch.float32) + 0.5) / step
+    xs = (torch.arange(width * step, dtype=torch.float32) + 0.5) / step
     yy, xx = torch.meshgrid(ys, xs, indexing="ij")
+    return _average_samples(_render_points(spec, width, height, frames, xx, yy, rng), supersample)
+
+
+def _average_samples(clip, supersample):
+    if supersample == 1:
+        return clip
+    return torch.nn.functional.avg_pool2d(clip, supersample)
+
+
+def _render_points(spec, width, height, frames, xx, yy, rng):
+    """The scene's colour at each point of the grid (xx, yy), in scene pixels: [3, F, *xx.shape]."""
     if spec["kind"] == "pan":
         return _render_pan(spec, width, height, frames, xx, yy, rng)
-    clip = rgb(spec["bg"])[:, None, None, None].expand(3, frames, height, width).clone()
+    clip = rgb(spec["bg"])[:, None, None, None].expand(3, frames, *xx.shape).clone()
     short = min(width, height)
     if spec["kind"] == "occlusion":
         _render_occlusion(clip, spec["objects"][0], width, height, frames, xx, yy, rng)
@@ -271,7 +289,7 @@ def _render_occlusion(clip, obj, width, height, frames, xx, yy, rng):
 
 def _render_pan(spec, width, height, frames, xx, yy, rng):
     """Two layers over a sky: far hills scroll slowly, near trees three times faster (parallax)."""
-    clip = rgb(spec["sky"])[:, None, None, None].expand(3, frames, height, width).clone()
+    clip = rgb(spec["sky"])[:, None, None, None].expand(3, frames, *xx.shape).clone()
     t = torch.linspace(0, 1, frames) if frames > 1 else torch.zeros(1)
     sign = -1.0 if spec["direction"] == "right" else 1.0  # the camera pans right: scenery moves left
     far = sign * 0.25 * width * t
@@ -298,6 +316,6 @@ def _paint(clip, mask, colour):
 
 # ---------------------------------------------------------------- batches
 
-def render_batch(specs, aspect, frames, rng):
+def render_batch(specs, aspect, frames, rng, scale=1, supersample=1):
     width, height = SIZES[aspect]
-    return torch.stack([render(s, width, height, frames, rng) for s in specs])
+    return torch.stack([render(s, width, height, frames, rng, scale, supersample) for s in specs])
