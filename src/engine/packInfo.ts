@@ -15,5 +15,6 @@ export function packInfo(manifest: Manifest): PackInfo {
     defaultSteps: manifest.scheduler.steps,
     defaultGuidance: manifest.scheduler.guidance,
     temporalCompression: manifest.latent.temporalCompression,
+    ...(manifest.video.decoderUpscale === undefined ? {} : { decoderUpscale: manifest.video.decoderUpscale }),
   };
 }

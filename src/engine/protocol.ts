@@ -31,6 +31,8 @@ export interface PackInfo {
   readonly defaultGuidance: number;
   /** Frames per latent group after the first (the storyboard planner's arithmetic needs it). */
   readonly temporalCompression: number;
+  /** The decoder's frames are this many times `sizes` (manifest video.decoderUpscale); absent: 1. */
+  readonly decoderUpscale?: number;
 }
 
 export interface EngineInfo {

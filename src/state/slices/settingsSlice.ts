@@ -16,7 +16,10 @@ export interface SettingsSlice {
   /** The fixed seed (used when `seedMode` is `fixed`). */
   seed: number;
   expandPrompt: boolean;
-  /** Integer factor for the saved file. */
+  /**
+   * The saved file's size relative to the model's own (4: 32×32 becomes 128×128); a pack whose
+   * decoder already renders larger is enlarged only by the rest (src/media/outputScale.ts).
+   */
   upscale: number;
   setSettings(patch: Partial<Omit<SettingsSlice, 'setSettings'>>): void;
 }
