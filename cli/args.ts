@@ -14,6 +14,8 @@ modes (at most one; inputs are .y4m, .png, or .mp4/.jpg/.webp through ffmpeg):
   --loop               a clip whose last frame flows into its first
   --connect A B        a transition from the end of clip A to the start of clip B (output A + transition + B)
   --expand             rewrite the prompt into the trained caption style; without --out, print it and exit
+  --storyboard FILE    render a storyboard of text, image and clip cards instead (docs/storyboard.md;
+                       npm run generate -- --storyboard x --help)
   --warm-start T       image, extend, connect: new frames start at flow time T (0..1] from the nearest
                        known frame, 1 = from pure noise (default 0.8: smoother joins, a little less motion)
 options:

@@ -10,6 +10,11 @@ import type { Storyboard } from './storyboardTypes';
 /** The provenance record's field that holds the board (an object in the storyboard format). */
 export const STORYBOARD_METADATA_FIELD = 'storyboard';
 
+/** The prompt a board's file records (and its watermark is keyed to): the text cards' prompts joined with " → ". */
+export function storyPrompt(board: Storyboard): string {
+  return board.cards.flatMap((card) => (card.type === 'text' ? [card.prompt] : [])).join(' → ');
+}
+
 /** `record` with the board added under STORYBOARD_METADATA_FIELD. */
 export function withStoryboard<R extends object>(record: R, board: Storyboard): R & { storyboard: Storyboard } {
   return { ...record, [STORYBOARD_METADATA_FIELD]: board } as R & { storyboard: Storyboard };
