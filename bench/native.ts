@@ -6,7 +6,6 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { upscaleNearest } from '../cli/frames';
 import { encodeY4m } from '../cli/y4m';
 import type { Manifest } from '../src/models/manifest';
 import type { ModelRunner } from '../src/pipeline/modelRunner';
@@ -66,6 +65,6 @@ export async function writeHeldOutClips(pack: NativePack, captions: readonly str
   await mkdir(folder, { recursive: true });
   for (const [i, caption] of captions.entries()) {
     const { video } = await pack.run({ prompt: caption, seed: i, aspect: '1:1', frames: 17, steps, guidance });
-    await writeFile(join(folder, `${i}.y4m`), encodeY4m(upscaleNearest(video, 1), video.fps));
+    await writeFile(join(folder, `${i}.y4m`), encodeY4m(video, video.fps));
   }
 }

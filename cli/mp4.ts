@@ -1,6 +1,6 @@
 /** MP4 through the system's ffmpeg (H.264): the CLI's only external tool, used only for .mp4. */
 import { spawn, spawnSync } from 'node:child_process';
-import type { Frames } from './frames';
+import type { Frames } from '../src/media/upscale';
 
 /** Thrown when ffmpeg is absent or fails; the message is one line a person can act on. */
 export class Mp4Error extends Error {

@@ -2,7 +2,7 @@
  * YUV4MPEG2 (.y4m), the uncompressed format every video tool reads. 4:4:4 keeps the colour of every
  * pixel of the tiny frames; RGB → YCbCr uses BT.601 limited range, which players assume for y4m.
  */
-import type { Frames } from './frames';
+import type { Frames } from '../src/media/upscale';
 
 /** BT.601 studio-swing RGB → Y, Cb, Cr planes of one frame. */
 function toYuv444(rgba: Uint8ClampedArray, pixels: number): Uint8Array {

@@ -7,23 +7,23 @@
  * can drive the same class.
  */
 import { expandPrompt } from '../architectures/tessera-tiny/promptExpansion';
-import type { GeneratedVideo, StepEndEvent } from '../pipeline/textToVideo';
-import type { Architecture, PromptExpansion } from '../pipeline/architecture';
-import { generateVideo } from '../pipeline/videoModes';
+import type { StepEndEvent } from '../pipeline/textToVideo';
+import type { PromptExpansion } from '../pipeline/architecture';
+import { generateVideo, type ModeVideo, type VideoRequest } from '../pipeline/videoModes';
 import { createArchitecture } from '../architectures/registry';
+import { renderClip } from '../render/renderClip';
 import { chooseDevice, wasmChoice } from '../runtime/device';
 import { RunTotals } from '../runtime/runTimings';
-import { assertPromptsAllowed, policyVersion } from '../safety/promptPolicy';
+import { policyVersion } from '../safety/promptPolicy';
 import { rgbaFramesToRgb } from '../media/rgbFrames';
-import { MAX_UPSCALE, upscaleRgba } from '../media/upscale';
+import { MAX_UPSCALE } from '../media/upscale';
 import { emit } from './emit';
 import { EngineError, toEngineError } from './errors';
 import type { ChooseBackend, EnginePlatform, LoadedPack } from './enginePlatform';
-import { encodeOutputFile } from './outputFile';
+import { appContainer } from './outputFile';
 import { previewImage } from './previewImage';
 import { warmUpArchitecture } from './warmUp';
-import { resolveMode, ResultFrames, type ResolvedMode } from './modeSources';
-import { applyWatermark, type ProvenanceInfo } from './provenance';
+import { ResultFrames, workerSources } from './modeSources';
 import { renderStoryboardJob } from './storyboardJob';
 import type {
   BackendFallback,
@@ -189,13 +189,7 @@ export class Engine implements WorkerEngineApi {
     const { settings } = request;
     const { manifest } = loaded.pack;
 
-    // 1. Check the request: a prompt the model can read (its architecture's rule), the safety policy on
-    // every text the model could see (the expansion is made here, once), then output options
-    const architecture = createArchitecture(manifest, loaded.runner);
-    architecture.checkPrompt?.(settings.prompt);
-    const expansion = (settings.expandPrompt && architecture.expandPrompt?.(settings.prompt)) || null;
-    const caption = expansion?.caption ?? settings.prompt;
-    assertPromptsAllowed({ prompt: settings.prompt, expandedPrompt: caption, negativePrompt: settings.negativePrompt });
+    // What only the app limits: its upscale factors, and video only where the browser can encode it
     const upscale = request.upscale ?? 1;
     if (!Number.isInteger(upscale) || upscale < 1 || upscale > MAX_UPSCALE) {
       throw new EngineError('bad-settings', `Upscale factor ${upscale} is not offered; choose a whole number from 1 to ${MAX_UPSCALE}.`, { field: 'upscale' });
@@ -204,58 +198,56 @@ export class Engine implements WorkerEngineApi {
       throw new EngineError('encoder-unavailable', 'This browser cannot encode video (no H.264, VP9 or AV1 encoder in WebCodecs). Choose the image duration, or use a recent Chrome, Edge or Safari.');
     }
 
-    // Sources (uploads, earlier results) are decoded once, before sampling and any retry.
-    const resolved = await resolveMode(request.mode, manifest, settings, this.resultFrames);
-
-    // 2. Sample; a lost GPU switches to WASM and the same request runs again
+    // The render chain the CLI runs too: policy → modes → sample → upscale → watermark → encode
     const runTotals = new RunTotals();
     this.runTotals = runTotals;
     let timings: SampleTimings = { encodeMs: 0, denoiseMs: 0, decodeMs: 0, firstPreviewAt: null };
-    let video: GeneratedVideo;
-    try {
-      ({ video, timings } = await this.sample(loaded, architecture, request, resolved, expansion, callbacks, signal));
-    } catch (error) {
-      if (loaded.backend.backend !== 'webgpu' || !(loaded.runner.deviceLost || toEngineError(error).code === 'device-lost')) throw error;
-      await this.fallBackToWasm(loaded, {
-        code: 'device-lost',
-        message: 'The GPU stopped responding (device lost), so Tessera switched to the CPU (WebAssembly) and ran your request again.',
-      });
-      ({ video, timings } = await this.sample(loaded, architecture, request, resolved, expansion, callbacks, signal));
-    }
-    this.resultFrames.keep(request.id, { width: video.width, height: video.height, frames: video.frames });
-
-    // 3. Upscale, watermark and encode (MP4, or PNG for a single frame)
-    const muxStarted = performance.now();
-    const width = video.width * upscale;
-    const height = video.height * upscale;
-    const provenance: ProvenanceInfo = {
-      settings,
-      expandedPrompt: caption,
-      packName: manifest.name,
-      packVersion: manifest.version,
-      width,
-      height,
-      fps: manifest.video.fps,
-      includePrompt: request.includePromptInFile !== false,
-    };
-    const frames = await applyWatermark(
-      video.frames.map((frame) => upscaleRgba(frame, video.width, video.height, upscale, request.upscaleFilter ?? 'nearest')),
-      provenance,
+    const includePrompt = request.includePromptInFile !== false;
+    const clip = await renderClip(
+      {
+        prompt: settings.prompt,
+        negativePrompt: settings.negativePrompt,
+        seed: settings.seed,
+        steps: settings.steps,
+        guidance: settings.guidance,
+        expandPrompt: settings.expandPrompt,
+        mode: request.mode ?? { kind: 'text' },
+        // Text and loop take the form's aspect; modes with sources the first source's closest.
+        defaultAspect: settings.aspect,
+        frames: settings.frames,
+        upscale,
+        upscaleFilter: request.upscaleFilter ?? 'nearest',
+        includePrompt,
+        // The file restores the form that made it.
+        recordedSettings: settings,
+      },
+      {
+        manifest,
+        architecture: createArchitecture(manifest, loaded.runner),
+        decodeSource: workerSources(this.resultFrames),
+        sample: async (videoRequest) => {
+          const sampled = await this.sampleOrRetryOnWasm(loaded, videoRequest, callbacks, signal);
+          timings = sampled.timings;
+          return sampled.video;
+        },
+        container: () => appContainer(this.platform, loaded.videoCodec, { prompt: includePrompt ? settings.prompt : '', seed: settings.seed }),
+        onEncoded: (frame, total) => emit(callbacks.onProgress, { stage: 'mux', frame, total }),
+      },
     );
-    const file = await encodeOutputFile(this.platform, frames, provenance, loaded.videoCodec, (frame, total) => emit(callbacks.onProgress, { stage: 'mux', frame, total }));
-    const muxMs = performance.now() - muxStarted;
+    const { video } = clip;
+    this.resultFrames.keep(request.id, { width: video.width, height: video.height, frames: video.frames });
     const { firstPreviewAt, ...stages } = timings;
     const runs = runTotals.data();
 
     return {
       id: request.id,
       kind: video.frames.length === 1 ? 'image' : 'video',
-      file,
+      file: clip.written,
       settings,
       expandedPrompt: video.caption,
-      expansion,
-      width,
-      height,
+      expansion: clip.expansion,
+      width: clip.width,
+      height: clip.height,
       modelWidth: video.width,
       modelHeight: video.height,
       frames: video.frames.length,
@@ -265,7 +257,7 @@ export class Engine implements WorkerEngineApi {
       timings: {
         loadMs: 0,
         ...stages,
-        muxMs,
+        muxMs: clip.finishMs,
         totalMs: performance.now() - started,
         firstPreviewMs: firstPreviewAt === null ? null : firstPreviewAt - started,
         runs: runs.runs,
@@ -277,16 +269,28 @@ export class Engine implements WorkerEngineApi {
     };
   }
 
-  /** Runs the pipeline with stage timings, progress with an ETA, and throttled previews. */
-  private async sample(
+  /** Samples; when the GPU device is lost, moves the pack to WASM and samples the same request again. */
+  private async sampleOrRetryOnWasm(
     loaded: LoadedPack,
-    request: GenerateRequest,
-    resolved: ResolvedMode,
-    expansion: PromptExpansion | null,
+    request: VideoRequest,
     callbacks: GenerateCallbacks,
     signal: AbortSignal,
-  ): Promise<{ video: GeneratedVideo; timings: SampleTimings }> {
-    const { settings } = request;
+  ): Promise<{ video: ModeVideo; timings: SampleTimings }> {
+    try {
+      return await this.sample(loaded, request, callbacks, signal);
+    } catch (error) {
+      if (loaded.backend.backend !== 'webgpu' || !(loaded.runner.deviceLost || toEngineError(error).code === 'device-lost')) throw error;
+      await this.fallBackToWasm(loaded, {
+        code: 'device-lost',
+        message: 'The GPU stopped responding (device lost), so Tessera switched to the CPU (WebAssembly) and ran your request again.',
+      });
+      return this.sample(loaded, request, callbacks, signal);
+    }
+  }
+
+  /** Runs the pipeline on the pack's current runner with stage timings, progress with an ETA, and throttled previews. */
+  private async sample(loaded: LoadedPack, request: VideoRequest, callbacks: GenerateCallbacks, signal: AbortSignal): Promise<{ video: ModeVideo; timings: SampleTimings }> {
+    const { manifest } = loaded.pack;
     const marks: Record<string, number> = { start: performance.now() };
     let lastPreview = 0;
     let lastProgress = 0;
@@ -295,7 +299,6 @@ export class Engine implements WorkerEngineApi {
       const now = performance.now();
       const elapsedMs = now - marks.denoise!;
       if (now - lastProgress >= PROGRESS_INTERVAL_MS || event.step === event.total) {
-    architecture: Architecture,
         lastProgress = now;
         emit(callbacks.onProgress, {
           stage: 'denoise',
@@ -308,34 +311,19 @@ export class Engine implements WorkerEngineApi {
       }
       if (callbacks.onPreview && (now - lastPreview >= PREVIEW_INTERVAL_MS || event.step === event.total)) {
         lastPreview = now;
-        emit(callbacks.onPreview, previewImage(event, loaded.pack.manifest.preview));
+        emit(callbacks.onPreview, previewImage(event, manifest.preview));
         firstPreviewAt ??= performance.now();
       }
     };
-    const video = await generateVideo(
-      architecture,
-      loaded.pack.manifest,
-      {
-        prompt: settings.prompt,
-        negativePrompt: settings.negativePrompt,
-        seed: settings.seed,
-        mode: resolved.mode,
-        aspect: resolved.aspect,
-        frames: resolved.frames,
-        steps: settings.steps,
-        guidance: settings.guidance,
-        // Expanded once, in generateOnce, where the policy checked the caption.
-        ...(expansion ? { expansion } : {}),
+    const steps = request.steps ?? manifest.scheduler.steps;
+    const video = await generateVideo(createArchitecture(manifest, loaded.runner), manifest, request, {
+      signal,
+      onStage: (stage) => {
+        marks[stage] = performance.now();
+        emit(callbacks.onProgress, stage === 'denoise' ? { stage, step: 0, total: steps, t: 1, elapsedMs: 0, etaMs: 0 } : { stage });
       },
-      {
-        signal,
-        onStage: (stage) => {
-          marks[stage] = performance.now();
-          emit(callbacks.onProgress, stage === 'denoise' ? { stage, step: 0, total: settings.steps, t: 1, elapsedMs: 0, etaMs: 0 } : { stage });
-        },
-        onStepEnd,
-      },
-    );
+      onStepEnd,
+    });
     const end = performance.now();
     return {
       video,

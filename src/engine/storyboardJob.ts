@@ -30,7 +30,7 @@ import type { MediaInput } from './modeProtocol';
 import { encodeOutputFile } from './outputFile';
 import { previewImage } from './previewImage';
 import type { GenerateResult, GenerateSettings, StoryboardCallbacks, StoryboardRenderRequest } from './protocol';
-import { applyWatermark, type ProvenanceInfo } from './provenance';
+import { applyWatermark, type ProvenanceInfo } from '../safety/fileProvenance';
 
 /** Progress and previews at most this often, as for a single generation (engine.ts). */
 const REPORT_INTERVAL_MS = 100;

@@ -1,29 +1,5 @@
-/** Frame helpers for the CLI's writers: nearest-neighbour upscaling and a contact-sheet grid. */
-
-/** RGBA frames of one size. */
-export interface Frames {
-  readonly width: number;
-  readonly height: number;
-  readonly frames: readonly Uint8ClampedArray[];
-}
-
-/** Upscales every frame by an integer factor, each pixel becoming a k×k block (no smoothing). */
-export function upscaleNearest(video: Frames, factor: number): Frames {
-  if (factor === 1) return video;
-  const width = video.width * factor;
-  const height = video.height * factor;
-  const frames = video.frames.map((src) => {
-    const dst = new Uint8ClampedArray(width * height * 4);
-    const src32 = new Uint32Array(src.buffer, src.byteOffset, src.length / 4);
-    const dst32 = new Uint32Array(dst.buffer);
-    for (let y = 0; y < height; y++) {
-      const row = Math.floor(y / factor) * video.width;
-      for (let x = 0; x < width; x++) dst32[y * width + x] = src32[row + Math.floor(x / factor)]!;
-    }
-    return dst;
-  });
-  return { width, height, frames };
-}
+/** Frames laid out side by side in one image: a multi-frame PNG is such a sheet. */
+import type { Frames } from './upscale';
 
 /**
  * Lays frames out left to right, top to bottom, so one PNG shows a clip: in a near-square grid by

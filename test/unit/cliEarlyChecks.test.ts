@@ -1,19 +1,28 @@
 /**
  * `npm run generate` refuses what it cannot honour before it loads the model: an unreadable prompt,
- * an --out it could not write, an output over its memory budget. A spy on the node runner proves
- * the model was never loaded; a missing output file proves nothing was generated.
+ * an --out it could not write, an output over its memory budget. A spy on the node runner's graph
+ * runs proves the model was never loaded (a session is made on its graph's first run); a missing
+ * output file proves nothing was generated.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { USAGE } from '../../cli/args';
 import { checkOutputBudget, MAX_OUTPUT_RGBA_BYTES, outputRgbaBytes } from '../../cli/outputChecks';
-import { createNodeRunner } from '../../src/runtime/nodeRunner';
 import { runGenerate, scratchDir } from '../fixtures/generateCli';
+
+/** Roles of every graph run. */
+const graphRuns = vi.hoisted(() => vi.fn<(role: string) => void>());
 
 vi.mock('../../src/runtime/nodeRunner', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../src/runtime/nodeRunner')>();
-  return { ...actual, createNodeRunner: vi.fn(actual.createNodeRunner) };
+  return {
+    ...actual,
+    createNodeRunner: (...args: Parameters<typeof actual.createNodeRunner>) => {
+      const runner = actual.createNodeRunner(...args);
+      return { ...runner, run: (...run: Parameters<typeof runner.run>) => (graphRuns(run[0]), runner.run(...run)) };
+    },
+  };
 });
 
 const dir = scratchDir('tessera-cli-early-');
@@ -21,7 +30,7 @@ const PROMPT = ['--prompt', 'a red circle moving right on a blue background'];
 const FAST = ['--steps', '1', '--seed', '3'];
 
 beforeEach(() => {
-  vi.mocked(createNodeRunner).mockClear();
+  graphRuns.mockClear();
 });
 
 describe('npm run generate checks the request before loading the model', () => {
@@ -34,7 +43,7 @@ describe('npm run generate checks the request before loading the model', () => {
     const result = await runGenerate('--prompt', prompt, ...FAST, '--out', out);
     expect(result.status).toBe(2);
     expect(result.stderr).toEqual([expect.stringMatching(message)]);
-    expect(createNodeRunner).not.toHaveBeenCalled();
+    expect(graphRuns).not.toHaveBeenCalled();
     expect(existsSync(out)).toBe(false);
   });
 
@@ -57,7 +66,7 @@ describe('npm run generate checks the request before loading the model', () => {
     const result = await runGenerate(...PROMPT, ...FAST, '--out', out);
     expect(result.status).toBe(2);
     expect(result.stderr).toEqual([`error: --out ${JSON.stringify(out)}: the folder ${join(dir, 'no-such-folder')} does not exist; create it first or write somewhere else`]);
-    expect(createNodeRunner).not.toHaveBeenCalled();
+    expect(graphRuns).not.toHaveBeenCalled();
   });
 
   it('exits 2 when the --out folder is a file, or --out is a folder', async () => {
@@ -69,14 +78,14 @@ describe('npm run generate checks the request before loading the model', () => {
     mkdirSync(folder);
     const isFolder = await runGenerate(...PROMPT, ...FAST, '--out', folder);
     expect(isFolder).toMatchObject({ status: 2, stderr: [expect.stringContaining('is a folder; name a file in it')] });
-    expect(createNodeRunner).not.toHaveBeenCalled();
+    expect(graphRuns).not.toHaveBeenCalled();
   });
 
   // /proc/sys refuses writes even to root, who may write anywhere else (tests here run as root).
   it.runIf(process.platform === 'linux')('exits 2 when the --out folder cannot be written to', async () => {
     const result = await runGenerate(...PROMPT, ...FAST, '--out', '/proc/sys/clip.png');
     expect(result).toMatchObject({ status: 2, stderr: ['error: --out "/proc/sys/clip.png": the folder /proc/sys cannot be written to; choose a folder you can write to'] });
-    expect(createNodeRunner).not.toHaveBeenCalled();
+    expect(graphRuns).not.toHaveBeenCalled();
   });
 
   describe('without ffmpeg on PATH', () => {
@@ -92,7 +101,7 @@ describe('npm run generate checks the request before loading the model', () => {
       const out = join(dir, 'clip.mp4');
       const result = await runGenerate(...PROMPT, ...FAST, '--out', out);
       expect(result).toMatchObject({ status: 1, stderr: ['error: .mp4 needs ffmpeg on PATH (apt-get install ffmpeg); use --out clip.y4m or image.png instead'] });
-      expect(createNodeRunner).not.toHaveBeenCalled();
+      expect(graphRuns).not.toHaveBeenCalled();
     });
   });
 
@@ -103,19 +112,19 @@ describe('npm run generate checks the request before loading the model', () => {
     expect(result.stderr).toEqual([
       'error: --scale 64 makes 33 frames of 3584x2048: 969 MB of RGBA, over the 268 MB the CLI holds in memory; use --scale 33 or less, or fewer frames',
     ]);
-    expect(createNodeRunner).not.toHaveBeenCalled();
+    expect(graphRuns).not.toHaveBeenCalled();
     expect(existsSync(out)).toBe(false);
   });
 
   it('counts the source frames that extend joins to the output', async () => {
     const clip = join(dir, 'source.y4m');
     expect((await runGenerate(...PROMPT, ...FAST, '--frames', '33', '--scale', '1', '--out', clip)).status).toBe(0);
-    vi.mocked(createNodeRunner).mockClear();
+    graphRuns.mockClear();
     // 33 sampled + 33 source frames at 56x32: --scale 33 fits 33 frames, not 66.
     const result = await runGenerate(...PROMPT, ...FAST, '--extend', clip, '--frames', '33', '--scale', '33', '--out', join(dir, 'extended.y4m'));
     expect(result).toMatchObject({ status: 2, stderr: [expect.stringContaining('--scale 33 makes 66 frames of 1848x1056')] });
     expect(result.stderr[0]).toContain('use --scale 23 or less');
-    expect(createNodeRunner).not.toHaveBeenCalled();
+    expect(graphRuns).not.toHaveBeenCalled();
   });
 });
 

@@ -1,6 +1,7 @@
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { contactSheet, upscaleNearest } from '../../cli/frames';
+import { contactSheet } from '../../src/media/contactSheet';
+import { upscaleFrames } from '../../src/media/upscale';
 import { encodePng } from '../../cli/png';
 import { encodeY4m } from '../../cli/y4m';
 
@@ -8,7 +9,7 @@ const rgba = (...pixels: [number, number, number][]) => Uint8ClampedArray.from(p
 
 describe('CLI writers', () => {
   it('upscales each pixel to a k×k block', () => {
-    const video = upscaleNearest({ width: 2, height: 1, frames: [rgba([1, 2, 3], [4, 5, 6])] }, 2);
+    const video = upscaleFrames({ width: 2, height: 1, frames: [rgba([1, 2, 3], [4, 5, 6])] }, 2, 'nearest');
     expect(video.width).toBe(4);
     expect(video.height).toBe(2);
     const pixels = [...video.frames[0]!].filter((_, i) => i % 4 === 0);
