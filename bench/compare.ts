@@ -1,8 +1,9 @@
 /**
  * Before/after of an engine change, measured in one go so machine drift cancels: an older build
  * (`--compare-dist DIR`, e.g. the commit before the change) and the current one open side by side,
- * generating the default clip in turn; onnxruntime-node with its default session config and with
- * Tessera's, in turn. Ratios are taken pair by pair.
+ * generating the default clip in turn; onnxruntime-node in turn too (with its default session config
+ * on the before side for builds older than that config, `--native-default`). Ratios are taken pair
+ * by pair; their range is the run-to-run noise a change has to stand out from.
  */
 import type { Browser } from 'playwright-core';
 import { rgbaFramesToRgb } from '../src/media/rgbFrames';
@@ -17,7 +18,7 @@ import { pairedRatio, round, summarize } from './stats';
 export interface Comparison {
   readonly before: string;
   /** Median and range of each side, and after ÷ before taken pair by pair. */
-  readonly rows: Record<string, { before: number; after: number; afterOverBefore: number; unit: string }>;
+  readonly rows: Record<string, { before: number; after: number; afterOverBefore: number; unit: string; ratioRange?: { min: number; max: number; n: number } }>;
   /** Largest difference of the browser's frames from native's, before and after (levels of 255). */
   readonly wasmVsNativeMaxDiff: { before: number; after: number };
   readonly beforeVsAfterFramesMaxDiff: number;
@@ -30,9 +31,10 @@ export async function compareBuilds(
   models: string,
   nativeDir: string,
   plan: BenchPlan,
+  nativeDefaultBefore: boolean,
 ): Promise<Comparison> {
   const server = await startBenchServer({ dist: beforeDist, models });
-  const natives = await Promise.all([loadNativePack(nativeDir, undefined, true), loadNativePack(nativeDir)]);
+  const natives = await Promise.all([loadNativePack(nativeDir, undefined, nativeDefaultBefore), loadNativePack(nativeDir)]);
   try {
     const [before, after] = [await openBenchApp(browser, server.url, 'wasm'), await openBenchApp(browser, afterUrl, 'wasm')];
     await new Promise((resolve) => setTimeout(resolve, IDLE_AFTER_LOAD_MS));
@@ -58,12 +60,17 @@ export async function compareBuilds(
     await closeBenchApp(before);
     await closeBenchApp(after);
 
-    const row = (b: number[], a: number[], unit: string) => ({
-      before: round(summarize(b).median),
-      after: round(summarize(a).median),
-      afterOverBefore: round(pairedRatio(a, b).median),
-      unit,
-    });
+    const row = (b: number[], a: number[], unit: string) => {
+      const ratio = pairedRatio(a, b);
+      return {
+        before: round(summarize(b).median),
+        after: round(summarize(a).median),
+        afterOverBefore: round(ratio.median),
+        unit,
+        ratioRange: { min: round(ratio.min), max: round(ratio.max), n: ratio.n },
+      };
+    };
+    const overheadShare = (t: RunTimings) => (100 * (samplingMs(t) - t.runMs)) / samplingMs(t);
     const one = (b: number, a: number, unit: string) => ({ before: round(b), after: round(a), afterOverBefore: round(a / b), unit });
     return {
       before: beforeDist,
@@ -71,10 +78,16 @@ export async function compareBuilds(
         'WASM sampling, default clip': row(runs.before.map(samplingMs), runs.after.map(samplingMs), 'ms'),
         'WASM time inside session.run': row(runs.before.map((t) => t.runMs), runs.after.map((t) => t.runMs), 'ms'),
         'WASM pipeline overhead': row(runs.before.map((t) => samplingMs(t) - t.runMs), runs.after.map((t) => samplingMs(t) - t.runMs), 'ms'),
+        'WASM pipeline overhead ÷ sampling': row(runs.before.map(overheadShare), runs.after.map(overheadShare), '%'),
         'WASM total incl. mux': row(runs.before.map((t) => t.totalMs), runs.after.map((t) => t.totalMs), 'ms'),
         'first generation after load: first preview': one(first.before.firstPreviewMs ?? Number.NaN, first.after.firstPreviewMs ?? Number.NaN, 'ms'),
         'first generation after load: total': one(first.before.totalMs, first.after.totalMs, 'ms'),
-        'onnxruntime-node, default clip': row(runs.nativeBefore, runs.nativeAfter, 'ms'),
+        // Without --native-default both sides run this checkout's Node pipeline: an A/A pair, the noise floor.
+        [nativeDefaultBefore ? 'onnxruntime-node, default clip (default session config before)' : 'onnxruntime-node, default clip (same code both sides: noise)']: row(
+          runs.nativeBefore,
+          runs.nativeAfter,
+          'ms',
+        ),
         'P1 WASM ÷ native': one(
           summarize(runs.before.map(samplingMs)).median / summarize(runs.nativeBefore).median,
           summarize(runs.after.map(samplingMs)).median / summarize(runs.nativeAfter).median,

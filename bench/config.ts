@@ -51,8 +51,10 @@ export interface BenchPlan {
   readonly cacheRounds: number;
   /** Held-out scenes scored per pack (all 64 = what training/evaluate.py scores). */
   readonly adherenceScenes: number;
+  /** Fresh processes per memory plan (bench/memoryPlans.ts). */
+  readonly memoryPlanRounds: number;
 }
 
-export const FULL_PLAN: BenchPlan = { runs: 9, warmup: 3, scalingRuns: 3, gpuRuns: 2, gpuWarmup: 1, cacheRounds: 3, adherenceScenes: 64 };
+export const FULL_PLAN: BenchPlan = { runs: 9, warmup: 3, scalingRuns: 3, gpuRuns: 2, gpuWarmup: 1, cacheRounds: 3, adherenceScenes: 64, memoryPlanRounds: 3 };
 /** `--quick`: one of everything, to check the bench itself works. */
-export const QUICK_PLAN: BenchPlan = { runs: 1, warmup: 1, scalingRuns: 1, gpuRuns: 1, gpuWarmup: 0, cacheRounds: 1, adherenceScenes: 4 };
+export const QUICK_PLAN: BenchPlan = { runs: 1, warmup: 1, scalingRuns: 1, gpuRuns: 1, gpuWarmup: 0, cacheRounds: 1, adherenceScenes: 4, memoryPlanRounds: 1 };

@@ -8,6 +8,7 @@ import type { AdapterInfo, MemoryPoint, TimedRuns } from './browserBench';
 import { DEFAULT_CLIP, GPU_CLIP, IDLE_AFTER_LOAD_MS, type BenchPlan, type ClipSettings } from './config';
 import type { MachineInfo, OtherLoadSummary, OtherProcess } from './machine';
 import type { Comparison } from './compare';
+import type { PlanMemory } from './memoryPlans';
 import type { ProbeTimes } from './kernelProbe';
 import type { CacheBenchResult } from './page/cacheBench';
 import { pairedRatio, round, summarize, type Summary } from './stats';
@@ -58,6 +59,8 @@ export interface BenchInputs {
   readonly gpu: TimedRuns | null;
   readonly frameDiff: { wasmVsNative: { max: number; mean: number }; webgpuVsWasm: { max: number; mean: number } | null };
   readonly memory: MemoryPoint[];
+  /** onnxruntime-node under each memory plan, a fresh process each (bench/memoryPlans.ts). */
+  readonly memoryPlans: PlanMemory[];
   readonly p5: PackPairs;
   readonly packBytes: { int8: number; fp32: number };
   readonly cache: Record<string, CacheBenchResult>;
@@ -95,6 +98,20 @@ export function buildResults(inputs: BenchInputs, baseline: Record<string, unkno
   const memory = inputs.memory;
   const memBase = memory[0];
   const memLast = memory.at(-1);
+  const planMemory = (plan: PlanMemory['plan']) => {
+    const runs = inputs.memoryPlans.filter((m) => m.plan === plan);
+    if (runs.length === 0) return null;
+    return {
+      processes: runs.length,
+      peakRssMb: brief(s(runs.map((m) => Math.max(m.firstPeakRssBytes, m.secondPeakRssBytes) / 1e6))),
+      peakAboveStartMb: brief(s(runs.map((m) => (Math.max(m.firstPeakRssBytes, m.secondPeakRssBytes) - m.baseRssBytes) / 1e6))),
+      secondGenerationPeakRssMb: brief(s(runs.map((m) => m.secondPeakRssBytes / 1e6))),
+      peakHeapUsedMb: brief(s(runs.map((m) => m.peakHeapUsedBytes / 1e6))),
+      firstGenerationMs: brief(s(runs.map((m) => m.firstMs))),
+      secondGenerationMs: brief(s(runs.map((m) => m.secondMs))),
+    };
+  };
+  const memoryPlans = { resident: planMemory('resident'), sequential: planMemory('sequential') };
 
   const results = {
     date: inputs.date,
@@ -118,6 +135,10 @@ export function buildResults(inputs: BenchInputs, baseline: Record<string, unkno
     p5_quant_native_speed_ratio: round(pairedRatio(p5.nativeInt8, p5.nativeFp32).median),
     p5_adherence_int8: inputs.adherence['tessera-tiny']?.meanRate != null ? round(inputs.adherence['tessera-tiny']!.meanRate) : null,
     p5_adherence_fp32: inputs.adherence['tessera-tiny-fp32']?.meanRate != null ? round(inputs.adherence['tessera-tiny-fp32']!.meanRate) : null,
+    memory_plan_peak_rss_mb: {
+      resident: memoryPlans.resident ? memoryPlans.resident.peakRssMb.median : null,
+      sequential: memoryPlans.sequential ? memoryPlans.sequential.peakRssMb.median : null,
+    },
     memory_peak_mb: Object.fromEntries(memory.map((m) => [`${m.frames}f`, m.peakRssBytes === null ? null : round(m.peakRssBytes / 1e6)])),
     machine: {
       cores: inputs.machine.cores,
@@ -246,6 +267,7 @@ export function buildResults(inputs: BenchInputs, baseline: Record<string, unkno
                 memBase.peakRssBytes - memBase.baseRssBytes > 1e6 ? round((memLast.peakRssBytes - memLast.baseRssBytes) / (memBase.peakRssBytes - memBase.baseRssBytes)) : null,
             }
           : null,
+      memoryPlans,
       engineChanges: inputs.comparison,
       pageErrors: inputs.errors,
     },
@@ -261,6 +283,17 @@ export function buildResults(inputs: BenchInputs, baseline: Record<string, unkno
 const fmt = (v: number | null | undefined, digits = 3, unit = '') => (v === null || v === undefined || Number.isNaN(v) ? '–' : `${round(v, digits)}${unit}`);
 const range = (b: { median: number; min: number; max: number; n: number }, unit = '', scale = 1) =>
   `${fmt(b.median * scale, 3, unit)} (${fmt(b.min * scale, 3)}–${fmt(b.max * scale, 3)}, n=${b.n})`;
+
+/** The memory-plan row: onnxruntime-node's peaks under `resident` and `sequential`. */
+function planRow(plans: BenchResults['details']['memoryPlans']): string {
+  const { resident: r, sequential: q } = plans;
+  if (!r || !q) return '| mem | onnxruntime-node by memory plan | not measured |';
+  return (
+    `| mem | onnxruntime-node peak RSS by memory plan, resident / sequential (default clip twice, ${r.processes} fresh process${r.processes === 1 ? '' : 'es'} each), MB | ` +
+    `**${fmt(r.peakRssMb.median)} / ${fmt(q.peakRssMb.median)}** · above the process's start ${fmt(r.peakAboveStartMb.median)} / ${fmt(q.peakAboveStartMb.median)} · ` +
+    `V8 heap ${fmt(r.peakHeapUsedMb.median)} / ${fmt(q.peakHeapUsedMb.median)} · second clip ${fmt(r.secondGenerationMs.median / 1000)} / ${fmt(q.secondGenerationMs.median / 1000)} s (sequential makes its sessions again) |`
+  );
+}
 
 /** The table for the README's "Performance" section. */
 export function renderMarkdown(r: BenchResults): string {
@@ -312,6 +345,7 @@ export function renderMarkdown(r: BenchResults): string {
     `| P5 | held-out adherence (mean pass rate), int8 / fp32 | ${adherence('tessera-tiny')} / ${adherence('tessera-tiny-fp32')}${d.p5.adherenceNote ? ` (${d.p5.adherenceNote})` : ''} |`,
     `| mem | renderer peak RSS, MB (1:1, 4 steps) | ${mem} |`,
     `| mem | measureUserAgentSpecificMemory after the generation (page + workers; JS heaps), MB | ${d.memory.map((m) => `${m.frames}f ${fmt(m.uaMemoryBytes === null ? null : m.uaMemoryBytes / 1e6, 3)}`).join(' · ')} · main-thread JS heap ${fmt((d.memory[0]?.mainJsHeapBytes ?? Number.NaN) / 1e6, 3)} MB |`,
+    planRow(d.memoryPlans),
     `| mem | peak above idle (model loaded), MB | ${memAbove}${d.memoryGrowth?.peakAboveIdleRatio ? ` · ×${d.memoryGrowth.peakAboveIdleRatio} for ×${d.memoryGrowth.tokensRatio} tokens` : ''} |`,
   ];
   const c = d.engineChanges;
@@ -322,7 +356,10 @@ export function renderMarkdown(r: BenchResults): string {
       '',
       '| | before | after | after ÷ before |',
       '|---|---|---|---|',
-      ...Object.entries(c.rows).map(([name, v]) => `| ${name} | ${fmt(v.before)} ${v.unit} | ${fmt(v.after)} ${v.unit} | ${fmt(v.afterOverBefore)} |`),
+      ...Object.entries(c.rows).map(
+        ([name, v]) =>
+          `| ${name} | ${fmt(v.before)} ${v.unit} | ${fmt(v.after)} ${v.unit} | ${fmt(v.afterOverBefore)}${v.ratioRange ? ` (${fmt(v.ratioRange.min)}–${fmt(v.ratioRange.max)}, n=${v.ratioRange.n})` : ''} |`,
+      ),
       `| WASM frames vs onnxruntime-node, max levels of 255 | ${c.wasmVsNativeMaxDiff.before} | ${c.wasmVsNativeMaxDiff.after} | |`,
       `| WASM frames before vs after, max levels of 255 | | ${c.beforeVsAfterFramesMaxDiff} | |`,
     );

@@ -33,6 +33,7 @@ import { closeBenchApp, generateOnce, openBenchApp, setForm, type RunTimings } f
 import { frameDifference, measureMemory, probeAdapter, timeClip, type AdapterInfo, type MemoryPoint, type TimedRuns } from './browserBench';
 import { DEFAULT_CLIP, FULL_PLAN, IDLE_AFTER_LOAD_MS, GPU_CLIP, MEMORY_FRAMES, PROMPT, QUICK_PLAN, SCALING_CLIPS, SEED, type BenchPlan, type ClipSettings } from './config';
 import { loadAverage, machineInfo, monitorOtherLoad, otherLoad, type OtherProcess } from './machine';
+import { measureMemoryPlans } from './memoryPlans';
 import { loadNativePack, type NativePack } from './native';
 import { ORT_PROBE_HTML, probeNative, probeWasm } from './kernelProbe';
 import { bundleCacheBench, CACHE_BENCH_HTML } from './page/bundle';
@@ -289,7 +290,7 @@ async function main(): Promise<void> {
     let comparison: Comparison | null = null;
     if (args.compareDist) {
       log(`engine before/after: ${args.compareDist} and this build side by side, default clip in turn`);
-      comparison = await compareBuilds(browser, server.url, args.compareDist, MODELS, join(MODELS, PACK), plan);
+      comparison = await compareBuilds(browser, server.url, args.compareDist, MODELS, join(MODELS, PACK), plan, args.nativeDefault);
       comparison = { ...comparison, before: `${args.compareDist}, build ${commitOf(join(args.compareDist, '..')) ?? 'unknown'}` };
     }
     const browserVersion = browser.version();
@@ -307,6 +308,10 @@ async function main(): Promise<void> {
         adherence[pack] = await measureAdherence(ROOT, runner, captions, scenes);
       }
     } else adherenceNote = args.adherence ? `skipped: ${'/usr/bin/python3'} with torch or training/ is missing` : 'skipped (--skip-adherence)';
+
+    // Memory plans: resident and sequential sessions on onnxruntime-node, a fresh process each
+    log(`memory plans: resident and sequential on onnxruntime-node, ${plan.memoryPlanRounds} process${plan.memoryPlanRounds === 1 ? '' : 'es'} each`);
+    const memoryPlans = measureMemoryPlans(ROOT, join(MODELS, PACK), plan.memoryPlanRounds);
 
     const loadAtEnd = await otherLoad();
     const during = loadMonitor.stop();
@@ -336,6 +341,7 @@ async function main(): Promise<void> {
         webgpuVsWasm: gpu.runs ? frameDifference(gpu.runs.frames, wasmSmall.frames) : null,
       },
       memory: memoryPoints,
+      memoryPlans,
       p5,
       packBytes: { int8: packBytes(PACK), fp32: packBytes(PACK_FP32) },
       cache,
