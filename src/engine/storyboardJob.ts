@@ -10,7 +10,7 @@ import { MediaInputError } from '../input/mediaInputError';
 import { rgbaFramesToRgb } from '../media/rgbFrames';
 import { MAX_UPSCALE, upscaleRgba } from '../media/upscale';
 import type { Manifest } from '../models/manifest';
-import type { Architecture, PromptExpansion } from '../pipeline/architecture';
+import type { Architecture } from '../pipeline/architecture';
 import { fitClip, type RgbaClip } from '../pipeline/fitFrames';
 import { resolveSize } from '../pipeline/latents';
 import type { StepEndEvent } from '../pipeline/textToVideo';
@@ -19,6 +19,7 @@ import { assertPromptsAllowed } from '../safety/promptPolicy';
 import { packCapabilities } from '../storyboard/packCapabilities';
 import { renderStoryboard, type RenderSegment } from '../storyboard/renderStoryboard';
 import { StoryboardError } from '../storyboard/storyboardError';
+import { storyPrompt } from '../storyboard/storyboardMetadata';
 import { planStoryboard } from '../storyboard/storyboardPlanner';
 import { parseStoryboard } from '../storyboard/storyboardValidator';
 import type { Storyboard } from '../storyboard/storyboardTypes';
@@ -50,7 +51,7 @@ export async function renderStoryboardJob(context: StoryboardJobContext, request
     // 1. Check the board, every prompt the model will read (and the policy on it), and the output
     const board = parseStoryboard(request.board);
     const architecture = createArchitecture(manifest, loaded.runner);
-    const captions = checkedCaptions(board, architecture, request.expandPrompts);
+    checkPrompts(board, architecture);
     const upscale = request.upscale ?? 1;
     if (!Number.isInteger(upscale) || upscale < 1 || upscale > MAX_UPSCALE) {
       throw new EngineError('bad-settings', `Upscale factor ${upscale} is not offered; choose a whole number from 1 to ${MAX_UPSCALE}.`, { field: 'upscale' });
@@ -69,9 +70,8 @@ export async function renderStoryboardJob(context: StoryboardJobContext, request
 
     // 4. Render the segments in order, with progress and previews per segment
     const steps = board.steps ?? manifest.scheduler.steps;
-    const renderSegment: RenderSegment = (piece, aborted) => {
-      const expansion = captions.get(piece.prompt);
-      return generateVideo(
+    const renderSegment: RenderSegment = (piece, aborted) =>
+      generateVideo(
         architecture,
         manifest,
         {
@@ -83,11 +83,9 @@ export async function renderStoryboardJob(context: StoryboardJobContext, request
           frames: piece.frames,
           steps,
           guidance: piece.guidance ?? manifest.scheduler.guidance,
-          ...(expansion ? { expansion } : {}),
         },
         { signal: aborted, onStage: (stage) => emit(callbacks.onProgress, stage === 'denoise' ? { stage, step: 0, total: steps, t: 1, elapsedMs: 0, etaMs: 0 } : { stage }), onStepEnd: reporter(callbacks, manifest) },
       );
-    };
     const story = await renderStoryboard(board, plan, media, renderSegment, {
       signal,
       onProgress: (event) => {
@@ -101,7 +99,7 @@ export async function renderStoryboardJob(context: StoryboardJobContext, request
 
     // 5. Upscale, watermark and encode one MP4 whose record carries the board
     const muxStarted = performance.now();
-    const settings = storySettings(board, frames.length, steps, manifest, request.expandPrompts);
+    const settings = storySettings(board, frames.length, steps, manifest);
     const provenance: ProvenanceInfo = {
       settings,
       expandedPrompt: settings.prompt,
@@ -144,23 +142,19 @@ export async function renderStoryboardJob(context: StoryboardJobContext, request
   }
 }
 
-/** Each text card's prompt checked (readable by the pack's architecture, allowed) and, when asked, its expansion, by prompt. */
-function checkedCaptions(board: Storyboard, architecture: Architecture, expand: boolean): Map<string, PromptExpansion> {
-  const captions = new Map<string, PromptExpansion>();
+/** Each text card's prompt: one the pack's architecture can read, and one the policy allows. */
+function checkPrompts(board: Storyboard, architecture: Architecture): void {
   board.cards.forEach((card, i) => {
     if (card.type !== 'text') return;
     try {
       architecture.checkPrompt?.(card.prompt);
-      const expansion = (expand && architecture.expandPrompt?.(card.prompt)) || null;
-      assertPromptsAllowed({ prompt: card.prompt, expandedPrompt: expansion?.caption ?? card.prompt, negativePrompt: board.negativePrompt ?? '' });
-      if (expansion) captions.set(card.prompt, expansion);
+      assertPromptsAllowed({ prompt: card.prompt, expandedPrompt: card.prompt, negativePrompt: board.negativePrompt ?? '' });
     } catch (error) {
       // The card's place in the message, so the person knows which prompt to change.
       if (error instanceof Error) error.message = `Card ${i + 1}: ${error.message}`;
       throw error;
     }
   });
-  return captions;
 }
 
 /** Decodes each file the cards name once; an image card keeps its first frame. */
@@ -200,21 +194,17 @@ function reporter(callbacks: StoryboardCallbacks, manifest: Manifest): (event: S
   };
 }
 
-/**
- * The settings a storyboard's file and gallery entry show: its prompts joined in order (the
- * watermark's payload is their hash), the whole length, the board's seed.
- */
-function storySettings(board: Storyboard, frames: number, steps: number, manifest: Manifest, expand: boolean): GenerateSettings {
-  const prompts = board.cards.flatMap((card) => (card.type === 'text' ? [card.prompt] : []));
+/** The settings a storyboard's file and gallery entry show: its prompts in order (storyPrompt), the whole length, the board's seed. */
+function storySettings(board: Storyboard, frames: number, steps: number, manifest: Manifest): GenerateSettings {
   return {
-    prompt: prompts.join(' → '),
+    prompt: storyPrompt(board),
     negativePrompt: board.negativePrompt ?? '',
     aspect: board.aspect,
     frames,
     steps,
     guidance: board.guidance ?? manifest.scheduler.guidance,
     seed: board.seed,
-    expandPrompt: expand,
+    expandPrompt: false,
   };
 }
 

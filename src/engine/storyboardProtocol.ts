@@ -10,12 +10,14 @@ import type { MediaInput } from './modeProtocol';
 export interface StoryboardRenderRequest {
   /** Identifies the request for cancellation. */
   readonly id: string;
-  /** Checked again in the worker (parseStoryboard): it crossed a boundary. */
+  /**
+   * Checked again in the worker (parseStoryboard): it crossed a boundary. Its prompts are sampled as
+   * written (no expansion), as `npm run generate -- --storyboard` does, so a board gives the same
+   * frames wherever it is rendered.
+   */
   readonly board: Storyboard;
   /** Each image and clip card's `file` → its bytes, or the result it names. */
   readonly media: Readonly<Record<string, MediaInput>>;
-  /** Rewrite each text card's prompt into the caption style the model was trained on (as the form does). */
-  readonly expandPrompts: boolean;
   /** Integer factor applied to the model's tiny frames before encoding (1 = none). */
   readonly upscale?: number;
   /** Return the decoded frames as raw RGB (tests measure keyframes and seams with them). */

@@ -60,7 +60,7 @@ export async function renderStoryboard(): Promise<void> {
     };
     const onSegment = (segment: StoryboardSegmentEvent) => current() && useStore.setState({ storyboardProgress: segmentProgress(segment) });
     const result = await renderStoryboardOnEngine(
-      { id, board, media, expandPrompts: state.expandPrompt, includePromptInFile: state.promptInFile },
+      { id, board, media, includePromptInFile: state.promptInFile },
       { onProgress, onSegment, onPreview: (preview) => current() && publishPreview(preview) },
       controller.signal,
     );
