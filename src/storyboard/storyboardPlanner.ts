@@ -30,6 +30,21 @@ import { STORYBOARD_LIMITS, type Storyboard } from './storyboardTypes';
 type Anchor = TimelineItem & { kind: 'clip' | 'keyframe' };
 
 /**
+ * How long a transition the board did not ask for lasts (two anchors side by side). Measured on
+ * tessera-tiny (scripts/measure-storyboard.ts, docs/storyboard.md): with the shortest connect (8
+ * frames) the DiT changes scene in one jump and the seam into the clip was 13.6–18.9; with 16 frames,
+ * 8.7–10.7.
+ */
+export const IMPLICIT_TRANSITION_SECONDS = 2;
+
+/** The connect length closest to IMPLICIT_TRANSITION_SECONDS (the shorter on a tie); g when the pack has no connect. */
+function implicitTransitionFrames(pack: PackCapabilities): number {
+  const wanted = IMPLICIT_TRANSITION_SECONDS * pack.fps;
+  const lengths = connectOptions(pack, 2).map((o) => o.adds);
+  return lengths.reduce((best, n) => (Math.abs(n - wanted) < Math.abs(best - wanted) || (Math.abs(n - wanted) === Math.abs(best - wanted) && n < best) ? n : best), lengths[0] ?? pack.temporalCompression);
+}
+
+/**
  * Plans `board` for a pack. `clipFrames`: each clip card's file → its length in frames at the
  * pack's rate (as read, after fitting); a clip not in it is a problem.
  */
@@ -38,8 +53,7 @@ export function planStoryboard(board: Storyboard, pack: PackCapabilities, clipFr
   const g = pack.temporalCompression;
   const size = Object.hasOwn(pack.sizes, board.aspect) ? pack.sizes[board.aspect] : undefined;
   if (!size) problems.push({ path: 'aspect', message: `${JSON.stringify(board.aspect)} is not offered by this pack; choose one of ${Object.keys(pack.sizes).join(', ')}` });
-  const shortestConnect = Math.min(...connectOptions(pack, 2).map((o) => o.adds));
-  const timeline = layOutTimeline(board, pack.fps, clipFrames, Number.isFinite(shortestConnect) ? shortestConnect + 1 : g + 1);
+  const timeline = layOutTimeline(board, pack.fps, clipFrames, implicitTransitionFrames(pack) + 1);
   problems.push(...timeline.problems);
   const { items } = timeline;
 

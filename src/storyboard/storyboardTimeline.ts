@@ -5,8 +5,8 @@
  * ends at a keyframe or clip leaves the position it ends at to that anchor.
  *
  * 1. Cards in their order; an image card without `at` is a keyframe where it stands.
- * 2. Between two anchors (keyframes or clips) with no text between them, a transition stretch of
- *    the pack's shortest connect, with the prompt of the nearest text card (the one before, else
+ * 2. Between two anchors (keyframes or clips) with no text between them, a transition stretch
+ *    (IMPLICIT_TRANSITION_SECONDS, storyboardPlanner.ts), with the prompt of the nearest text card (the one before, else
  *    after): the issue's minimal board puts a clip straight after a keyframe.
  * 3. Image cards with `at`: placed at that time, splitting a text stretch in two (same prompt); one
  *    at a clip, at a transition or next to another anchor is a problem.

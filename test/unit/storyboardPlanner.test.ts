@@ -50,7 +50,7 @@ describe('planStoryboard', () => {
     expect(p.keyframes[0]).toMatchObject({ card: 1, file: 'key.png' });
     // The transition into the clip was not asked for: it borrows the prompt of the text before it.
     expect(toClip).toMatchObject({ cards: [2], implicit: true, prompt: RIGHT, to: { type: 'clip', file: 'intro.y4m' } });
-    expect(toClip!.frames).toBe(8 + 17); // the shortest connect, then the clip as it is
+    expect(toClip!.frames).toBe(16 + 17); // a 2 s transition (IMPLICIT_TRANSITION_SECONDS), then the clip as it is
     expect(after).toMatchObject({ prompt: UP, frames: 16 });
     expectContiguous(p);
   });
@@ -93,7 +93,7 @@ describe('planStoryboard', () => {
     const p = plan([{ type: 'clip', file: 'a.y4m' }, { type: 'clip', file: 'b.y4m' }, text(1)], { 'a.y4m': 9, 'b.y4m': 13 });
     expect(modes(p)).toEqual(['clip', 'connect', 'extend']);
     expect(p.segments[0]).toMatchObject({ frames: 9, sampledFrames: 0, to: { type: 'clip', file: 'a.y4m' } });
-    expect(p.segments[1]).toMatchObject({ implicit: true, prompt: RIGHT, frames: 8 + 13 });
+    expect(p.segments[1]).toMatchObject({ implicit: true, prompt: RIGHT, frames: 16 + 13 });
     expectContiguous(p);
   });
 
