@@ -66,7 +66,8 @@ function queueDb(): QueueDb | null {
  */
 export async function startQueue(): Promise<void> {
   useStore.subscribe((state, previous) => {
-    if (state.engineStatus === 'ready' && previous.engineStatus !== 'ready') void runNext();
+    const engineFreed = previous.engineStatus !== 'ready' || (previous.storyboardStatus === 'running' && state.storyboardStatus !== 'running');
+    if (state.engineStatus === 'ready' && engineFreed) void runNext();
   });
   const store = queueDb();
   const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
@@ -228,9 +229,13 @@ export function clearFinishedJobs(): void {
   void queueDb()?.dropInputs(gone).catch(() => undefined);
 }
 
-/** Runs the next waiting job if the engine is free and ready; then the one after, until none waits. */
+/**
+ * Runs the next waiting job if the engine is ready and free (a storyboard render, not yet a queue
+ * job, has it to itself); then the one after, until none waits.
+ */
 async function runNext(): Promise<void> {
-  if (!mayRun || running || useStore.getState().engineStatus !== 'ready') return;
+  const { engineStatus, storyboardStatus } = useStore.getState();
+  if (!mayRun || running || engineStatus !== 'ready' || storyboardStatus === 'running') return;
   const job = nextJob(useStore.getState().queue);
   if (!job) return;
   const controller = new AbortController();
