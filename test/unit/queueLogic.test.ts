@@ -105,3 +105,17 @@ describe('queue logic', () => {
     expect(ids(clearFinished(jobs))).toEqual(['b', 'd']);
   });
 });
+
+describe('queue layer', () => {
+  it('keeps its rules pure: only idbQueueBackend.ts touches IndexedDB, and nothing imports the page', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const dir = new URL('../../src/queue/', import.meta.url);
+    const files = readdirSync(dir).filter((name) => name.endsWith('.ts'));
+    expect(files).toContain('queueLogic.ts');
+    for (const name of files) {
+      const imports = [...readFileSync(new URL(name, dir), 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1]!);
+      const platform = imports.filter((spec) => /^(idb-keyval|react|zustand|comlink|onnxruntime-)/.test(spec) || /\/(state|ui|app|engine\/client)\b/.test(spec));
+      expect({ name, platform }).toEqual({ name, platform: name === 'idbQueueBackend.ts' ? ['idb-keyval'] : [] });
+    }
+  });
+});
