@@ -15,7 +15,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expandPrompt } from '../src/architectures/tessera-tiny/promptExpansion';
 import type { PhrasingSet } from '../test/fixtures/phrasing/phrasingSets';
-import { ATTRIBUTES, percent, scoreEntry, summarise, type EntryResult, type SetScore } from '../test/fixtures/phrasing/phrasingScore';
+import { ATTRIBUTES, percent, scoreEntry, summarise, type Attribute, type EntryResult, type SetScore } from '../test/fixtures/phrasing/phrasingScore';
 
 const SET_NAMES = ['dev', 'held-out', 'held-out-2'] as const;
 const OUTPUT = fileURLToPath(new URL('../training/results/phrasing-eval.json', import.meta.url));
@@ -24,13 +24,21 @@ function readSet(name: (typeof SET_NAMES)[number]): PhrasingSet {
   return JSON.parse(readFileSync(fileURLToPath(new URL(`../test/fixtures/phrasing/${name}.json`, import.meta.url)), 'utf8')) as PhrasingSet;
 }
 
+type Figures = Record<Attribute, number> & {
+  prompts: number;
+  exactCaption: number;
+  misread: Record<Attribute, number>;
+  withUnknownWords: number;
+};
+
 /** Accuracy in percent per attribute, plus exact captions and misreadings. */
-function figures(score: SetScore) {
+function figures(score: SetScore): Figures {
+  const per = (value: (a: Attribute) => number) => Object.fromEntries(ATTRIBUTES.map((a) => [a, value(a)])) as Record<Attribute, number>;
   return {
     prompts: score.prompts,
-    ...Object.fromEntries(ATTRIBUTES.map((a) => [a, percent(score.attributes[a].correct, score.attributes[a].total)])),
+    ...per((a) => percent(score.attributes[a].correct, score.attributes[a].total)),
     exactCaption: percent(score.exactCaptions, score.prompts),
-    misread: Object.fromEntries(ATTRIBUTES.map((a) => [a, score.attributes[a].misread])),
+    misread: per((a) => score.attributes[a].misread),
     withUnknownWords: score.withUnknownWords,
   };
 }

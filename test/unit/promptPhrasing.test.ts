@@ -27,6 +27,32 @@ describe('expandPrompt reads how people name a background', () => {
     expect(result.unknownWords).toEqual([]);
   });
 
+  it('never changes the object or the background into another, for every colour pair and form', () => {
+    const COLOURS = ['red', 'green', 'blue', 'yellow', 'orange', 'purple', 'white', 'black'];
+    const FORMS = [
+      (o: string, bg: string) => `${o} on ${bg}`,
+      (o: string, bg: string) => `${o} over a ${bg}`,
+      (o: string, bg: string) => `${o} against ${bg}`,
+      (o: string, bg: string) => `${o} in front of ${bg}`,
+      (o: string, bg: string) => `${o}, ${bg} behind it`,
+      (o: string, bg: string) => `${o}, ${bg} backdrop`,
+      (o: string, bg: string) => `${o} on a backdrop of ${bg}`,
+      (o: string, bg: string) => `${bg} scene: ${o}`,
+      (o: string, bg: string) => `backdrop: ${bg}. ${o}`,
+    ];
+    let count = 0;
+    for (const colour of COLOURS) {
+      for (const bg of COLOURS.filter((c) => c !== colour)) {
+        for (const form of FORMS) {
+          const prompt = form(`a ${colour} wedge sinking`, bg);
+          expect(caption(prompt), prompt).toBe(`a ${colour} triangle moving down on a ${bg} background`);
+          count++;
+        }
+      }
+    }
+    expect(count).toBe(8 * 7 * FORMS.length);
+  });
+
   it('keeps "on" with a noun after the colour as it was: a colour of that noun', () => {
     expect(caption('a box on a red ball')).toBe('a green square staying still and a red circle staying still on a black background');
     expect(caption('a ball on a red background')).toBe('a green circle staying still on a red background');
