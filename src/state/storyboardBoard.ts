@@ -1,7 +1,7 @@
 /**
  * The editor's cards ↔ the storyboard format (src/storyboard/), and the planner's verdict on the
  * board as it stands. Pure: no store, no DOM. A board refers to an image or clip by a file name: an
- * upload's own name, or `gallery:<id>` for a clip or image of the gallery.
+ * upload's own name (made a valid board file name), or `gallery/<id>` for an item of the gallery.
  */
 import { planStoryboard } from '../storyboard/storyboardPlanner';
 import type { StoryPlan } from '../storyboard/storyboardPlan';
@@ -10,7 +10,10 @@ import type { PackCapabilities } from '../storyboard/packCapabilities';
 import type { SourceChoice } from './slices/modeSlice';
 import type { StoryboardCardDraft } from './storyboardSlice';
 
-const GALLERY_PREFIX = 'gallery:';
+/** An upload's name has no '/', so this prefix names gallery items only. */
+const GALLERY_PREFIX = 'gallery/';
+/** Longest upload name kept (the format allows 512 characters). */
+const MAX_NAME_CHARS = 200;
 
 /** What a board is built from: the storyboard slice's fields. */
 export interface BoardDraft {
@@ -20,9 +23,19 @@ export interface BoardDraft {
   readonly cards: readonly StoryboardCardDraft[];
 }
 
-/** The name a board gives a source: an upload's file name, or `gallery:<id>`. */
+/** The name a board gives a source: an upload's file name, or `gallery/<id>`. */
 export function sourceFileName(source: SourceChoice): string {
   return source.kind === 'upload' ? source.name : `${GALLERY_PREFIX}${source.id}`;
+}
+
+/**
+ * An upload's name as the format accepts a file name (storyboardValidator.ts): no slash, backslash
+ * or control character, no `name:` that reads as a URL scheme, not "." or "..".
+ */
+export function boardFileName(name: string): string {
+  // eslint-disable-next-line no-control-regex -- the characters the format refuses
+  const safe = name.replace(/[\u0000-\u001f\u007f\\/:]/g, '_').slice(-MAX_NAME_CHARS);
+  return safe === '' || safe === '.' || safe === '..' ? 'file' : safe;
 }
 
 /** The gallery id a board's file name refers to, or null for an upload's name. */
@@ -41,7 +54,7 @@ export function boardFromDraft(draft: BoardDraft): Storyboard {
 }
 
 /**
- * A checked board → editor cards. A `gallery:<id>` file whose item is still in the gallery is
+ * A checked board → editor cards. A `gallery/<id>` file whose item is still in the gallery is
  * chosen again (with its length for a clip); any other file waits for the user to choose it.
  */
 export function draftFromBoard(

@@ -5,7 +5,7 @@
 import { formatBytes } from '../lib/formatBytes';
 import { MAX_UPLOAD_BYTES } from './modeActions';
 import type { SourceChoice } from './slices/modeSlice';
-import { sourceFileName } from './storyboardBoard';
+import { boardFileName, sourceFileName } from './storyboardBoard';
 import { clampSeconds, formatSeconds, moveCard as moved } from './storyboardCards';
 import type { KeyframeAt, StoryboardCardDraft, StoryboardCardKind, StoryboardSlice } from './storyboardSlice';
 import { useStore } from './store';
@@ -77,7 +77,7 @@ export function chooseCardUpload(id: string, file: File): void {
     useStore.setState({ storyboardError: { code: 'bad-settings', field: 'source', message } });
     return;
   }
-  setCardSource(id, { kind: 'upload', name: uniqueName(id, file.name), type: file.type, url: URL.createObjectURL(file) });
+  setCardSource(id, { kind: 'upload', name: uniqueName(id, boardFileName(file.name)), type: file.type, url: URL.createObjectURL(file) });
 }
 
 /** The board names sources by file name: a second, different upload of the same name gets a suffix. */
