@@ -143,6 +143,12 @@ describe('storyboard in the browser', () => {
     expect((await cardOrder(page)).map((card) => card.name)).toEqual(['Card 1, image', 'Card 2, text', 'Card 3, text']);
     await page.getByRole('button', { name: 'Move card 2 earlier' }).click();
     expect(await cardOrder(page)).toEqual(asBuilt);
+    // And dragging a card by its head onto another's place.
+    const head = { sourcePosition: { x: 12, y: 12 }, targetPosition: { x: 12, y: 12 } };
+    await page.getByRole('listitem', { name: 'Card 3, text' }).dragTo(page.getByRole('listitem', { name: 'Card 1, text' }), head);
+    expect((await cardOrder(page)).map((card) => card.prompt)).toEqual([SECOND, FIRST, '']);
+    await page.getByRole('listitem', { name: 'Card 1, text' }).dragTo(page.getByRole('listitem', { name: 'Card 3, image' }), head);
+    expect(await cardOrder(page)).toEqual(asBuilt);
     expect(await page.getByTestId('story-rendered').textContent()).toBe(`${plan.totalFrames / 8} s`);
 
     // A keyframe asked for after the board's end: the card is marked with the planner's reason, Render waits.
