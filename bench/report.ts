@@ -80,6 +80,25 @@ function brief(summary: Summary, digits = 3): { median: number; min: number; max
 
 export type BenchResults = ReturnType<typeof buildResults>;
 
+/** Medians of each memory plan's processes (bench/memoryPlans.ts), in MB and ms. */
+export function summarizeMemoryPlans(runs: readonly PlanMemory[]) {
+  const plan = (name: PlanMemory['plan']) => {
+    const mine = runs.filter((m) => m.plan === name);
+    if (mine.length === 0) return null;
+    const peak = (m: PlanMemory) => Math.max(m.firstPeakRssBytes, m.secondPeakRssBytes);
+    return {
+      processes: mine.length,
+      peakRssMb: brief(s(mine.map((m) => peak(m) / 1e6))),
+      peakAboveStartMb: brief(s(mine.map((m) => (peak(m) - m.baseRssBytes) / 1e6))),
+      secondGenerationPeakRssMb: brief(s(mine.map((m) => m.secondPeakRssBytes / 1e6))),
+      peakHeapUsedMb: brief(s(mine.map((m) => m.peakHeapUsedBytes / 1e6))),
+      firstGenerationMs: brief(s(mine.map((m) => m.firstMs))),
+      secondGenerationMs: brief(s(mine.map((m) => m.secondMs))),
+    };
+  };
+  return { resident: plan('resident'), sequential: plan('sequential') };
+}
+
 export function buildResults(inputs: BenchInputs, baseline: Record<string, unknown> | null) {
   const { p1, p5, gpu, wasmSmall } = inputs;
   const browserMs = p1.browser.timings.map(samplingMs);
@@ -98,20 +117,7 @@ export function buildResults(inputs: BenchInputs, baseline: Record<string, unkno
   const memory = inputs.memory;
   const memBase = memory[0];
   const memLast = memory.at(-1);
-  const planMemory = (plan: PlanMemory['plan']) => {
-    const runs = inputs.memoryPlans.filter((m) => m.plan === plan);
-    if (runs.length === 0) return null;
-    return {
-      processes: runs.length,
-      peakRssMb: brief(s(runs.map((m) => Math.max(m.firstPeakRssBytes, m.secondPeakRssBytes) / 1e6))),
-      peakAboveStartMb: brief(s(runs.map((m) => (Math.max(m.firstPeakRssBytes, m.secondPeakRssBytes) - m.baseRssBytes) / 1e6))),
-      secondGenerationPeakRssMb: brief(s(runs.map((m) => m.secondPeakRssBytes / 1e6))),
-      peakHeapUsedMb: brief(s(runs.map((m) => m.peakHeapUsedBytes / 1e6))),
-      firstGenerationMs: brief(s(runs.map((m) => m.firstMs))),
-      secondGenerationMs: brief(s(runs.map((m) => m.secondMs))),
-    };
-  };
-  const memoryPlans = { resident: planMemory('resident'), sequential: planMemory('sequential') };
+  const memoryPlans = summarizeMemoryPlans(inputs.memoryPlans);
 
   const results = {
     date: inputs.date,
@@ -284,8 +290,24 @@ const fmt = (v: number | null | undefined, digits = 3, unit = '') => (v === null
 const range = (b: { median: number; min: number; max: number; n: number }, unit = '', scale = 1) =>
   `${fmt(b.median * scale, 3, unit)} (${fmt(b.min * scale, 3)}–${fmt(b.max * scale, 3)}, n=${b.n})`;
 
+/** The before/after table of `--compare-dist`. */
+export function renderComparison(c: Comparison): string[] {
+  return [
+    `Engine before → after, side by side in this run (before: ${c.before}); medians, after ÷ before pair by pair (range over the pairs):`,
+    '',
+    '| | before | after | after ÷ before |',
+    '|---|---|---|---|',
+    ...Object.entries(c.rows).map(
+      ([name, v]) =>
+        `| ${name} | ${fmt(v.before)} ${v.unit} | ${fmt(v.after)} ${v.unit} | ${fmt(v.afterOverBefore)}${v.ratioRange ? ` (${fmt(v.ratioRange.min)}–${fmt(v.ratioRange.max)}, n=${v.ratioRange.n})` : ''} |`,
+    ),
+    `| WASM frames vs onnxruntime-node, max levels of 255 | ${c.wasmVsNativeMaxDiff.before} | ${c.wasmVsNativeMaxDiff.after} | |`,
+    `| WASM frames before vs after, max levels of 255 | | ${c.beforeVsAfterFramesMaxDiff} | |`,
+  ];
+}
+
 /** The memory-plan row: onnxruntime-node's peaks under `resident` and `sequential`. */
-function planRow(plans: BenchResults['details']['memoryPlans']): string {
+export function planRow(plans: ReturnType<typeof summarizeMemoryPlans>): string {
   const { resident: r, sequential: q } = plans;
   if (!r || !q) return '| mem | onnxruntime-node by memory plan | not measured |';
   return (
@@ -348,22 +370,7 @@ export function renderMarkdown(r: BenchResults): string {
     planRow(d.memoryPlans),
     `| mem | peak above idle (model loaded), MB | ${memAbove}${d.memoryGrowth?.peakAboveIdleRatio ? ` · ×${d.memoryGrowth.peakAboveIdleRatio} for ×${d.memoryGrowth.tokensRatio} tokens` : ''} |`,
   ];
-  const c = d.engineChanges;
-  if (c) {
-    lines.push(
-      '',
-      `Engine before → after, side by side in this run (before: ${c.before}); medians, after ÷ before pair by pair:`,
-      '',
-      '| | before | after | after ÷ before |',
-      '|---|---|---|---|',
-      ...Object.entries(c.rows).map(
-        ([name, v]) =>
-          `| ${name} | ${fmt(v.before)} ${v.unit} | ${fmt(v.after)} ${v.unit} | ${fmt(v.afterOverBefore)}${v.ratioRange ? ` (${fmt(v.ratioRange.min)}–${fmt(v.ratioRange.max)}, n=${v.ratioRange.n})` : ''} |`,
-      ),
-      `| WASM frames vs onnxruntime-node, max levels of 255 | ${c.wasmVsNativeMaxDiff.before} | ${c.wasmVsNativeMaxDiff.after} | |`,
-      `| WASM frames before vs after, max levels of 255 | | ${c.beforeVsAfterFramesMaxDiff} | |`,
-    );
-  }
+  if (d.engineChanges) lines.push('', ...renderComparison(d.engineChanges));
   if (r.changes) {
     lines.push('', '| before → after | before | after |', '|---|---|---|');
     for (const [key, { before, after }] of Object.entries(r.changes)) lines.push(`| ${key} | ${fmt(before)} | ${fmt(after)} |`);

@@ -12,6 +12,7 @@
  *   npm run bench -- --baseline FILE    add a before/after table against an earlier result
  *   npm run bench -- --native-default   onnxruntime-node with its default session config (for an older --dist)
  *   npm run bench -- --compare-dist DIR an older build side by side with this one, in turn (engine before/after)
+ *   npm run bench -- --compare-dist DIR --compare-only   that comparison and the memory plans alone (minutes, not the whole bench)
  *   npm run bench -- --readme           also put the table into README.md ("Performance", between the bench markers)
  *   npm run bench -- --skip-gpu --skip-adherence --note "text"
  *
@@ -39,7 +40,8 @@ import { ORT_PROBE_HTML, probeNative, probeWasm } from './kernelProbe';
 import { bundleCacheBench, CACHE_BENCH_HTML } from './page/bundle';
 import { compareBuilds, type Comparison } from './compare';
 import type { CacheBenchResult } from './page/cacheBench';
-import { buildResults, renderMarkdown, type BenchInputs, type KernelProbe, type PackPairs, type PairedRuns } from './report';
+import { buildResults, planRow, renderComparison, renderMarkdown, summarizeMemoryPlans, type BenchInputs, type KernelProbe, type PackPairs, type PairedRuns } from './report';
+import { round } from './stats';
 import { startBenchServer } from './server';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -61,12 +63,14 @@ interface Args {
   nativeDefault: boolean;
   /** An older build to compare with, side by side (bench/compare.ts). */
   compareDist: string | null;
+  /** Only the --compare-dist comparison and the memory plans. */
+  compareOnly: boolean;
   /** Put the table into README.md between its bench markers. */
   readme: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { quick: false, build: true, dist: null, name: null, latest: true, baseline: null, gpu: true, adherence: true, note: null, nativeDefault: false, compareDist: null, readme: false };
+  const args: Args = { quick: false, build: true, dist: null, name: null, latest: true, baseline: null, gpu: true, adherence: true, note: null, nativeDefault: false, compareDist: null, compareOnly: false, readme: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = () => {
@@ -88,8 +92,10 @@ function parseArgs(argv: readonly string[]): Args {
     else if (arg === '--native-default') args.nativeDefault = true;
     else if (arg === '--compare-dist') args.compareDist = resolve(value());
     else if (arg === '--readme') args.readme = true;
+    else if (arg === '--compare-only') args.compareOnly = true;
     else throw new Error(`unknown argument ${arg} (see the top of bench/run.ts)`);
   }
+  if (args.compareOnly && !args.compareDist) throw new Error('--compare-only needs --compare-dist DIR');
   return args;
 }
 
@@ -178,6 +184,10 @@ async function main(): Promise<void> {
   const natives: NativePack[] = [];
   try {
     browser = await launchChromium();
+    if (args.compareOnly) {
+      await compareOnly(args, browser, server.url, plan, { started, loadAtStart, loadMonitor, loadAvgStart });
+      return;
+    }
     const native = await loadNativePack(join(MODELS, PACK), undefined, args.nativeDefault);
     natives.push(native);
 
@@ -370,6 +380,57 @@ async function main(): Promise<void> {
     await Promise.allSettled(natives.map((n) => n.release()));
     await server.close();
   }
+}
+
+/**
+ * `--compare-only`: the build before and this one side by side (bench/compare.ts) and the memory
+ * plans, written as bench/results/<name>.json and .md (latest.* untouched).
+ */
+async function compareOnly(
+  args: Args,
+  browser: Browser,
+  url: string,
+  plan: BenchPlan,
+  load: { started: number; loadAtStart: OtherProcess[]; loadMonitor: ReturnType<typeof monitorOtherLoad>; loadAvgStart: number },
+): Promise<void> {
+  log(`engine before/after: ${args.compareDist} and this build side by side, default clip in turn`);
+  const comparison = await compareBuilds(browser, url, args.compareDist!, MODELS, join(MODELS, PACK), plan, args.nativeDefault);
+  const before = `${args.compareDist}, build ${commitOf(join(args.compareDist!, '..')) ?? 'unknown'}`;
+  log(`memory plans: resident and sequential on onnxruntime-node, ${plan.memoryPlanRounds} processes each`);
+  const memoryPlans = summarizeMemoryPlans(measureMemoryPlans(ROOT, join(MODELS, PACK), plan.memoryPlanRounds));
+  const during = load.loadMonitor.stop();
+  const date = new Date().toISOString();
+  const results = {
+    date,
+    quick: args.quick,
+    note: args.note,
+    build: commitOf(ROOT),
+    plan,
+    durationS: Math.round((performance.now() - load.started) / 1000),
+    machine: machineInfo(),
+    otherLoad: { start: load.loadAtStart, loadAvgStart: load.loadAvgStart, loadAvgEnd: loadAverage(), during },
+    engineChanges: { ...comparison, before },
+    memoryPlans,
+  };
+  const markdown = [
+    `Measured ${date.slice(0, 16).replace('T', ' ')} UTC on ${results.machine.cores} cores, build ${results.build}; ${plan.runs} pairs after ${plan.warmup} warm-up pairs; bench took ${results.durationS} s.`,
+    `Other processes used ${during.meanCores} cores on average (peak ${during.peakCores}); load average ${round(load.loadAvgStart)} → ${round(loadAverage())}.`,
+    args.note ? `Note: ${args.note}` : '',
+    '',
+    ...renderComparison({ ...comparison, before }),
+    '',
+    '| | measure | value |',
+    '|---|---|---|',
+    planRow(memoryPlans),
+    '',
+  ].join('\n');
+  const dir = join(ROOT, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const name = args.name ?? `${date.slice(0, 10)}-compare`;
+  writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(results, null, 1)}\n`);
+  writeFileSync(join(dir, `${name}.md`), markdown);
+  console.log(`\n${markdown}`);
+  log(`wrote bench/results/${name}.json and .md`);
 }
 
 const README_START = '<!-- bench:start (written by npm run bench -- --readme) -->';

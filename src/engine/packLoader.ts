@@ -6,7 +6,7 @@
  */
 import type { ModelProgress } from '../cache';
 import { probeVideoCodec } from '../media/codecs';
-import type { Manifest, ModelRole } from '../models/manifest';
+import { graphRoles, type Manifest } from '../models/manifest';
 import { wasmChoice } from '../runtime/device';
 import { loadInstalledPack, loadModelRole, loadPack, type ModelPack } from '../runtime/modelFiles';
 import { createWebRunner, type WebRunner } from '../runtime/webRunner';
@@ -62,7 +62,7 @@ export async function createPackRunner(pack: ModelPack, backend: BackendInfo, ad
     loadBytes: (role) => loadModelRole(pack, role, (progress) => emit(hooks.onProgress, downloadProgress(progress))),
     ...(hooks.onRun ? { onRun: hooks.onRun } : {}),
   });
-  const graphs = manifest.files.flatMap((file) => (file.role === 'externalData' ? [] : [file.role]));
+  const graphs = graphRoles(manifest);
   try {
     await runner.load(manifest.runtime.memoryPlan === 'resident' ? graphs : graphs.slice(0, 1), (role, index, total) =>
       emit(hooks.onProgress, { stage: 'load', file: role, loaded: index, total }),

@@ -49,7 +49,7 @@ function offending(imports: Import[], breaks: (i: Import) => boolean): string[] 
 }
 
 /** Under the engine: what the worker engine and the CLI are built from (src/errors and src/lib: below). */
-const BELOW_ENGINE = ['runtime', 'cache', 'architectures', 'pipeline', 'schedulers', 'models', 'safety', 'media', 'input'];
+const BELOW_ENGINE = ['render', 'runtime', 'cache', 'architectures', 'pipeline', 'schedulers', 'models', 'safety', 'media', 'input'];
 const PAGE_AND_ENGINE = ['engine', 'state', 'ui', 'app'];
 /** Modules that need onnxruntime, a browser (DOM, IndexedDB, WebCodecs, workers), React or Node. */
 const PLATFORM_PACKAGE = /^(onnxruntime-|node:|idb-keyval$|mediabunny$|comlink$|react|zustand)/;
@@ -86,6 +86,14 @@ describe('import direction', () => {
 
   it('src/pipeline names no architecture: it reaches a model family only through the Architecture port', () => {
     expect(offending(importsOfLayer('pipeline'), (i) => i.layer === 'architectures')).toEqual([]);
+  });
+
+  // The render chain runs in the worker and in Node: it reaches platforms only through what each side plugs in.
+  it.each(['render'])('src/%s imports no onnxruntime, browser-, React- or Node-only package and no layer that needs one', (layer) => {
+    const platformOnly = ['runtime', 'cache', 'input', 'engine', 'state', 'ui', 'app', 'gallery', 'pwa', 'share', 'check'];
+    // Of src/media (mediabunny, OffscreenCanvas), only the pure upscaling.
+    const platformMedia = (i: Import) => i.layer === 'media' && !i.specifier.endsWith('/media/upscale');
+    expect(offending(importsOfLayer(layer), (i) => PLATFORM_PACKAGE.test(i.specifier) || (i.layer !== null && platformOnly.includes(i.layer)) || platformMedia(i))).toEqual([]);
   });
 
   it.each(['errors', 'lib'])('src/%s imports nothing of Tessera outside itself', (layer) => {
