@@ -52,7 +52,7 @@ export { ManifestError, type ManifestErrorCode } from './manifestError';
 export { MAX_BUFFER_BYTES, MAX_FRAMES_PER_CLIP, MAX_PIXELS_PER_FRAME, MAX_TOKENS_PER_CLIP } from './computeBounds';
 export { MAX_JSON_DEPTH } from './jsonDepth';
 export * from './manifestTypes';
-export { ARCHITECTURE_NAMES, PACK_ARCHITECTURES, rolesOf, type ArchitectureName } from './packArchitectures';
+export type { ArchitectureName } from './packArchitectures';
 
 const NAME = /^[a-z0-9-]{1,64}$/;
 const SEMVER = /^\d{1,9}\.\d{1,9}\.\d{1,9}(?:[-+][0-9A-Za-z.-]{1,64})?$/;

@@ -10,7 +10,7 @@ import type { Node } from './manifestReader';
 import { FORMAT_1_ARCHITECTURE } from './packArchitectures';
 
 /** The format versions this reader knows: the current one and those it migrates. */
-export const KNOWN_FORMAT_VERSIONS = [1, 2] as const;
+const KNOWN_FORMAT_VERSIONS = [1, 2] as const;
 
 /**
  * The manifest's root object in the current format (2).

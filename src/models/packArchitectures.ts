@@ -5,7 +5,7 @@
  * lives in src/architectures/<name>/ and is found by the same name (src/architectures/registry.ts,
  * whose table the type checker holds to exactly these names).
  */
-export const PACK_ARCHITECTURES = Object.freeze({
+const PACK_ARCHITECTURES = Object.freeze({
   /** Word tokenizer + text encoder, a DiT over spacetime patches, a causal video autoencoder. */
   'tessera-tiny': { roles: ['textEncoder', 'dit', 'vaeDecoder', 'vaeEncoder'] },
 } as const satisfies Record<string, { readonly roles: readonly string[] }>);
