@@ -18,7 +18,7 @@ import { assertReadablePrompt } from './promptReadability';
 import { tokenize } from './wordTokenizer';
 
 /** The manifest's name for this family. */
-export const TESSERA_TINY = 'tessera-tiny';
+const TESSERA_TINY = 'tessera-tiny';
 
 /** The autoencoder's frames: RGB in [0, 1]. */
 const FRAME_RANGE: ValueRange = { black: 0, white: 1 };
