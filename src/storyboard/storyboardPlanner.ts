@@ -39,9 +39,11 @@ export const IMPLICIT_TRANSITION_SECONDS = 2;
 
 /** The connect length closest to IMPLICIT_TRANSITION_SECONDS (the shorter on a tie); g when the pack has no connect. */
 function implicitTransitionFrames(pack: PackCapabilities): number {
-  const wanted = IMPLICIT_TRANSITION_SECONDS * pack.fps;
-  const lengths = connectOptions(pack, 2).map((o) => o.adds);
-  return lengths.reduce((best, n) => (Math.abs(n - wanted) < Math.abs(best - wanted) || (Math.abs(n - wanted) === Math.abs(best - wanted) && n < best) ? n : best), lengths[0] ?? pack.temporalCompression);
+  const distance = (frames: number) => Math.abs(frames - IMPLICIT_TRANSITION_SECONDS * pack.fps);
+  const lengths = connectOptions(pack, 2)
+    .map((o) => o.adds)
+    .sort((a, b) => a - b);
+  return lengths.reduce((best, n) => (distance(n) < distance(best) ? n : best), lengths[0] ?? pack.temporalCompression);
 }
 
 /**

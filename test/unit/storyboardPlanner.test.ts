@@ -97,6 +97,15 @@ describe('planStoryboard', () => {
     expectContiguous(p);
   });
 
+  it('opens with a keyframe followed straight by a clip: a transition connect from the still image', () => {
+    const p = plan([{ type: 'image', file: 'start.png' }, { type: 'clip', file: 'c.y4m' }, text(1)], { 'c.y4m': 17 });
+    expect(p.problems).toEqual([]);
+    expect(modes(p)).toEqual(['connect', 'extend']);
+    expect(p.segments[0]).toMatchObject({ implicit: true, from: { type: 'image', file: 'start.png' }, to: { type: 'clip', file: 'c.y4m' }, startFrame: 0, frames: 1 + 16 + 17 });
+    expect(p.keyframes).toEqual([{ card: 0, file: 'start.png', frame: 0 }]);
+    expectContiguous(p);
+  });
+
   it('derives a different seed for every segment from the board seed, the same on every plan', () => {
     const cards = [text(2), text(2, UP), text(2)];
     const a = plan(cards);

@@ -88,6 +88,22 @@ describe('renderStoryboard', () => {
     expect(b.frames).toEqual(a.frames);
   });
 
+  it('opens with a keyframe followed straight by a clip: the still image’s decoded frame, the transition, the clip as it is', async () => {
+    const board = parseStoryboard({ aspect: '16:9', seed: 9, steps: 2, cards: [{ type: 'image', file: 'key.png' }, { type: 'clip', file: 'intro.y4m' }, { type: 'text', prompt: 'a red circle', seconds: 1 }] });
+    const p = plan(board);
+    const { render, calls } = recordingRenderer();
+    const story = await renderStoryboard(board, p, MEDIA, render);
+    expect(calls.map((c) => c.request.mode.kind)).toEqual(['connect', 'extend']);
+    const [connect] = calls;
+    const k = p.segments[0]!.contextGroups!;
+    expect((connect!.request.mode as { first: RgbaClip }).first.frames).toEqual(Array.from({ length: 1 + 4 * k }, () => MEDIA.get('key.png')!.frames[0]));
+    expect(story.frames[0]).toBe(connect!.video.sampledFrames[4 * k]);
+    const clipStart = p.segments[0]!.frames - 17;
+    expect(story.frames.slice(1, clipStart)).toEqual(connect!.video.sampledFrames.slice(1 + 4 * k, 1 + 4 * k + clipStart - 1));
+    expect(story.frames.slice(clipStart, clipStart + 17)).toEqual(MEDIA.get('intro.y4m')!.frames);
+    expect(story.frames).toHaveLength(p.totalFrames);
+  });
+
   it('stops at the next segment when the signal aborts, with code aborted', async () => {
     const controller = new AbortController();
     const { render, calls } = recordingRenderer();
