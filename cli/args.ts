@@ -27,8 +27,10 @@ options:
   --guidance G         classifier-free guidance scale (default: the pack's)
   --negative TEXT      negative prompt (default: none)
   --model DIR          model pack folder (default public/models/tessera-tiny)
-  --scale K            integer nearest-neighbour upscale of the output (default 4); all frames together
-                       may hold at most 256 MiB of RGBA (33 frames of 16:9 allow up to --scale 33)
+  --scale K            integer nearest-neighbour upscale of the decoded frames (default: 4 ÷ the pack's
+                       decoderUpscale, so the file is 4× the model size: 4 for tessera-tiny, 1 for
+                       tessera-tiny-2, whose decoder renders at 4×); all frames together
+                       may hold at most 256 MiB of RGBA (33 frames of 16:9 allow up to --scale 33 on tessera-tiny)
   --omit-prompt        leave the prompt's text out of the file's metadata (its SHA-256 is kept)
   --help               this text
 provenance (as in the app; check a file with npm run check -- FILE):
@@ -63,7 +65,8 @@ export interface CliOptions {
   readonly negative: string;
   readonly expand: boolean;
   readonly model?: string;
-  readonly scale: number;
+  /** Absent: the pack's default, 4 ÷ its decoderUpscale (src/media/outputScale.ts). */
+  readonly scale?: number;
   /** Leave the prompt's text out of the file's metadata (seed, settings and the prompt's hash stay). */
   readonly omitPrompt: boolean;
   readonly warmStart?: number;
@@ -153,7 +156,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | ExpandOnly |
     ...(values.aspect !== undefined ? { aspect: values.aspect } : {}),
     negative: values.negative ?? '',
     expand: values.expand ?? false,
-    scale: integer('scale', values.scale, 1, 64) ?? 4,
+    ...(values.scale !== undefined ? { scale: integer('scale', values.scale, 1, 64)! } : {}),
     omitPrompt: values['omit-prompt'] ?? false,
     ...(seed !== undefined ? { seed } : {}),
     ...(seconds !== undefined ? { seconds } : {}),

@@ -11,7 +11,8 @@ import { expandPrompt } from '../src/architectures/tessera-tiny/promptExpansion'
 import { wordsOutsideAlphabet } from '../src/architectures/tessera-tiny/promptReadability';
 import { createArchitecture } from '../src/architectures/registry';
 import { MediaInputError } from '../src/input/mediaInputError';
-import { ManifestError, type Manifest } from '../src/models/manifest';
+import { DEFAULT_OUTPUT_SCALE, remainingUpscale } from '../src/media/outputScale';
+import { ManifestError, decodedSize, type Manifest } from '../src/models/manifest';
 import { PipelineError } from '../src/pipeline/errors';
 import { checkFrameCount, frameCountForSeconds, resolveSize } from '../src/pipeline/latents';
 import { generateVideo, type GenerationMode, type ModeVideo } from '../src/pipeline/videoModes';
@@ -78,6 +79,7 @@ async function generate(options: CliOptions, io: CliIo): Promise<void> {
   if (options.format === 'mp4') assertFfmpeg();
   const dir = options.model ?? DEFAULT_MODEL_DIR;
   const manifest = await readManifestFile(dir);
+  const scale = options.scale ?? remainingUpscale(DEFAULT_OUTPUT_SCALE, manifest.video.decoderUpscale);
   const defaultSeconds = options.mode.kind === 'text' && options.format === 'png' ? 0 : DEFAULT_SECONDS;
   const frames =
     options.frames ??
@@ -103,7 +105,7 @@ async function generate(options: CliOptions, io: CliIo): Promise<void> {
         defaultAspect: DEFAULT_ASPECT,
         ...(frames !== undefined ? { frames } : {}),
         ...(options.warmStart !== undefined ? { warmStart: options.warmStart } : {}),
-        upscale: options.scale,
+        upscale: scale,
         upscaleFilter: 'nearest',
         includePrompt: !options.omitPrompt,
       },
@@ -111,7 +113,7 @@ async function generate(options: CliOptions, io: CliIo): Promise<void> {
         manifest,
         architecture,
         decodeSource: readMedia,
-        checkPlan: (plan) => checkOutputBudget(outputShape(manifest, plan.mode, plan.aspect ?? DEFAULT_ASPECT, plan.frames), options.scale),
+        checkPlan: (plan) => checkOutputBudget(outputShape(manifest, plan.mode, plan.aspect ?? DEFAULT_ASPECT, plan.frames), scale),
         sample: async (request) => {
           const started = performance.now();
           const video = await generateVideo(architecture, manifest, request);
@@ -129,7 +131,7 @@ async function generate(options: CliOptions, io: CliIo): Promise<void> {
     }
     if (video.unknownWords.length > 0) io.stderr(`warning: the model does not know: ${video.unknownWords.join(', ')} (try --expand)`);
     io.stdout(
-      `wrote ${options.out}: ${video.frames.length} frame${video.frames.length === 1 ? '' : 's'}${describeMode(options, video)} of ${video.width}x${video.height} ×${options.scale} at ${video.fps} fps, ` +
+      `wrote ${options.out}: ${video.frames.length} frame${video.frames.length === 1 ? '' : 's'}${describeMode(options, video)} of ${video.width}x${video.height} ×${scale} at ${video.fps} fps, ` +
         `seed ${seed}, ${video.steps} steps, guidance ${video.guidance}, ${seconds.toFixed(2)} s`,
     );
   } finally {
@@ -138,11 +140,12 @@ async function generate(options: CliOptions, io: CliIo): Promise<void> {
 }
 
 /**
- * The most frames the output can have at the model's size: the frames sampled (video-to-video: at
- * most the pack's longest clip) plus, for extend and connect, every frame of their source clips.
+ * The most frames the output can have at the decoded size (the model's, times the pack's
+ * decoderUpscale): the frames sampled (video-to-video: at most the pack's longest clip) plus, for
+ * extend and connect, every frame of their source clips.
  */
 function outputShape(manifest: Manifest, mode: GenerationMode, aspect: string, frames: number | undefined): OutputShape {
-  const size = resolveSize(manifest.video, aspect);
+  const size = decodedSize(manifest.video, resolveSize(manifest.video, aspect));
   const sampled = frames ?? Math.max(...manifest.video.frameCounts);
   const sources = mode.kind === 'extend' ? mode.clip.frames.length : mode.kind === 'connect' ? mode.first.frames.length + mode.second.frames.length : 0;
   return { width: size.width, height: size.height, frames: sampled + sources };
