@@ -9,6 +9,7 @@ import { DEFAULT_CLIP, GPU_CLIP, IDLE_AFTER_LOAD_MS, type BenchPlan, type ClipSe
 import type { MachineInfo, OtherLoadSummary, OtherProcess } from './machine';
 import type { Comparison } from './compare';
 import type { PlanMemory } from './memoryPlans';
+import { decoderRows, type DecoderProbe } from './decoderProbe';
 import type { ProbeTimes } from './kernelProbe';
 import type { CacheBenchResult } from './page/cacheBench';
 import { pairedRatio, round, summarize, type Summary } from './stats';
@@ -54,6 +55,8 @@ export interface BenchInputs {
   readonly p1Single: PairedRuns;
   readonly singleBadge: string;
   readonly kernels: KernelProbe[];
+  /** The built-in decoder against the super-resolving one, each graph alone (null without tessera-tiny-2). */
+  readonly decoders: DecoderProbe | null;
   readonly scaling: { clip: ClipSettings & { tokens: number }; browser: RunTimings[]; nativeMs: number[] }[];
   readonly wasmSmall: TimedRuns;
   readonly gpu: TimedRuns | null;
@@ -195,6 +198,7 @@ export function buildResults(inputs: BenchInputs, baseline: Record<string, unkno
           nativeDitStepMs: round(k.native.ditMs),
           ditWasmOverNative: round(k.wasm.ditMs / k.native.ditMs),
         })),
+        decoders: inputs.decoders,
         maxAbsDiffVsNative: inputs.frameDiff.wasmVsNative.max,
         meanAbsDiffVsNative: round(inputs.frameDiff.wasmVsNative.mean),
       },
@@ -349,6 +353,7 @@ export function renderMarkdown(r: BenchResults): string {
       (k) =>
         `| P1 | graphs alone, ${k.threads} thread${k.threads === 1 ? '' : 's'}: matmul GFLOP/s WASM / native; one DiT step (80 tokens, B=2) WASM / native | ${fmt(k.wasmGemmGflops)} / ${fmt(k.nativeGemmGflops)} (${fmt(k.gemmNativeOverWasm)}×); ${fmt(k.wasmDitStepMs)} / ${fmt(k.nativeDitStepMs)} ms (${fmt(k.ditWasmOverNative)}×) |`,
     ),
+    ...(d.p1.decoders ? decoderRows(d.p1.decoders) : ['| decode | tessera-tiny / tessera-tiny-2 decoders alone | tessera-tiny-2 not in public/models (skipped) |']),
     `| P1 | WASM vs native frames | max ${d.p1.maxAbsDiffVsNative} / mean ${fmt(d.p1.meanAbsDiffVsNative)} levels of 255 |`,
     d.p1b
       ? `| P1b | WebGPU ÷ WASM (${GPU_CLIP.frames} frames, ${GPU_CLIP.steps} steps) | **${fmt(r.p1b_webgpu_over_wasm)}×** · ${range(d.p1b.webgpuSamplingMs, ' ms')} vs ${range(d.p1b.wasmSamplingMs, ' ms')}; frames differ by max ${d.p1b.maxAbsDiff} / mean ${fmt(d.p1b.meanAbsDiff)} levels |`

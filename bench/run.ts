@@ -36,6 +36,7 @@ import { DEFAULT_CLIP, FULL_PLAN, IDLE_AFTER_LOAD_MS, GPU_CLIP, MEMORY_FRAMES, P
 import { loadAverage, machineInfo, monitorOtherLoad, otherLoad, type OtherProcess } from './machine';
 import { measureMemoryPlans } from './memoryPlans';
 import { loadNativePack, type NativePack } from './native';
+import { probeDecoders } from './decoderProbe';
 import { ORT_PROBE_HTML, probeNative, probeWasm } from './kernelProbe';
 import { bundleCacheBench, CACHE_BENCH_HTML } from './page/bundle';
 import { compareBuilds, type Comparison } from './compare';
@@ -239,6 +240,9 @@ async function main(): Promise<void> {
       });
     }
 
+    log('decoders alone: tessera-tiny and tessera-tiny-2 (4×), WASM page against onnxruntime-node, 2 threads');
+    const decoders = await probeDecoders(browser, server.url, MODELS);
+
     // Round-robin over the sizes, so a busy spell on a shared machine hits every size alike
     log('WASM and native: seconds per step at four token counts, sizes in turn');
     const scaling = SCALING_CLIPS.map((clip) => ({ clip, browser: [] as RunTimings[], nativeMs: [] as number[] }));
@@ -343,6 +347,7 @@ async function main(): Promise<void> {
       p1Single,
       singleBadge,
       kernels,
+      decoders,
       scaling,
       wasmSmall,
       gpu: gpu.runs,
