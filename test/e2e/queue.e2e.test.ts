@@ -22,8 +22,8 @@ import { expectGalleryCount, galleryItems, openAppIn, waitForModel } from './pwa
 const FIRST = 'a red circle moving left on a blue background';
 const SECOND = 'a green square moving up on a yellow background';
 const THIRD = 'a blue triangle moving right on a red background';
-/** Long enough that the reload lands mid-run whatever the machine's load (~100 ms a step here: 20 s a run). */
-const LONG_STEPS = 200;
+/** Long enough that the reload lands mid-run whatever the machine's load (0.1–0.5 s a step here: 12–60 s a run). */
+const LONG_STEPS = 120;
 /** Long enough to move and cancel while it runs, short enough to run again on retry. */
 const MEDIUM_STEPS = 80;
 
