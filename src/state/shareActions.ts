@@ -40,6 +40,8 @@ export async function restoreFromFile(file: File): Promise<boolean> {
     showNotice(`Storyboard restored from “${file.name}” (seed ${found.storyboard.seed}, ${found.storyboard.cards.length} cards).${waitingFiles()}`);
     return true;
   }
+  // A single clip's settings go into the form: show it, even from the storyboard.
+  useStore.setState({ view: 'form' });
   restoreSettings(found.settings);
   const seed = found.settings.seed === undefined ? '' : ` (seed ${found.settings.seed})`;
   const prompt = found.hasPrompt ? '' : ' The file does not carry its prompt; type one to generate.';

@@ -161,10 +161,18 @@ describe('storyboard in the browser', () => {
     await keyCard.getByLabel('Keyframe at').selectOption({ label: 'Where it stands' });
     expect(await keyCard.getByRole('note').count()).toBe(0);
 
-    exported = await exportedBoard(page, dir, 'before.json');
+    // Cancel mid-render: the board is editable at once and the engine takes the next render.
+    await page.getByRole('spinbutton', { name: 'Steps per segment' }).fill('20');
     await page.getByRole('button', { name: 'Render storyboard' }).click();
     await page.getByTestId('story-progress').waitFor({ timeout: 60_000 });
-    expect(await page.getByTestId('story-progress').textContent()).toMatch(/^Segment \d of \d+ /);
+    expect(await page.getByTestId('story-progress').textContent()).toMatch(/^Segment 1 of 2 \(leads into the keyframe: a red circle moving right/);
+    await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+    expect(await page.getByTestId('story-progress').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Render storyboard' }).isEnabled()).toBe(true);
+    await page.getByRole('spinbutton', { name: 'Steps per segment' }).fill(String(STEPS));
+
+    exported = await exportedBoard(page, dir, 'before.json');
+    await page.getByRole('button', { name: 'Render storyboard' }).click();
     await waitForNewResult(page, null, 300_000);
     await download(page, /^Download/, mp4);
     const probed = ffprobe(mp4);
