@@ -8,6 +8,7 @@ import type { ProvenanceSettings } from '../safety/fileProvenance';
 import type { BackendInfo, BackendPreference } from '../runtime/backendTypes';
 import type { EngineErrorCode, EngineErrorData } from './errors';
 import type { MediaInput, ModeKind, ModeRequest } from './modeProtocol';
+import type { Storyboard } from '../storyboard/storyboardTypes';
 import type { StoryboardRenderRequest, StoryboardSeams, StoryboardSegmentEvent } from './storyboardProtocol';
 
 export type { Backend, BackendFallback, BackendInfo, BackendPreference, FallbackCode } from '../runtime/backendTypes';
@@ -175,6 +176,8 @@ export interface GenerateResult {
   readonly rawFrames?: Uint8Array;
   /** A storyboard's render: the seam figure of the finished story. */
   readonly seams?: StoryboardSeams;
+  /** A storyboard's render: the board it rendered (the gallery keeps it to open it again). */
+  readonly storyboard?: Storyboard;
 }
 
 /**

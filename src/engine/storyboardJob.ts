@@ -134,6 +134,7 @@ export async function renderStoryboardJob(context: StoryboardJobContext, request
       packName: manifest.name,
       backend: loaded.backend,
       timings: { loadMs: 0, encodeMs: 0, denoiseMs: muxStarted - started, decodeMs: 0, muxMs, totalMs: performance.now() - started },
+      storyboard: board,
       seams: { meanSeam: seams.meanSeam, meanGroupStep: seams.meanGroupStep, ratio: seams.ratio, worstRatio: seams.worstRatio, frames: seams.seams.map((seam) => seam.frame) },
       ...(request.includeRawFrames ? { rawFrames: rgbaFramesToRgb(frames) } : {}),
     };

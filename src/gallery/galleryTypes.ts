@@ -1,5 +1,6 @@
 /** What the gallery keeps of every generated clip or image: plain data, beside its file and thumbnail. */
 import type { GenerateSettings, StageTimings } from '../engine/protocol';
+import type { Storyboard } from '../storyboard/storyboardTypes';
 
 export interface GalleryEntry {
   readonly id: string;
@@ -22,6 +23,8 @@ export interface GalleryEntry {
   readonly timings: StageTimings;
   readonly fileBytes: number;
   readonly thumbnailBytes: number;
+  /** A storyboard's render: its board, so the gallery opens it in the storyboard instead of generating one clip again. */
+  readonly storyboard?: Storyboard;
 }
 
 /** One stored entry: its data and a small still for the grid (null when none could be made). */

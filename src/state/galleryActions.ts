@@ -59,6 +59,7 @@ export async function keepInGallery(result: GenerateResult, file: Blob, backendL
     timings: result.timings,
     fileBytes: file.size,
     thumbnailBytes: 0,
+    ...(result.storyboard ? { storyboard: result.storyboard } : {}),
   };
   try {
     const thumbnail = await makeThumbnail(file, result.kind);

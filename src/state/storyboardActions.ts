@@ -106,6 +106,15 @@ export async function importBoard(file: File): Promise<void> {
   showNotice(`Storyboard loaded from “${file.name}”.${waitingFiles()}`);
 }
 
+/** Opens a gallery entry's board in the storyboard (checked again: it was read from storage). */
+export function openStoredBoard(stored: unknown): void {
+  try {
+    loadBoard(parseStoryboard(stored));
+  } catch (error) {
+    showNotice(`That storyboard could not be opened (${error instanceof Error ? error.message : String(error)}).`);
+  }
+}
+
 /** Puts a checked board into the editor (import, or a video's metadata) and shows the storyboard. */
 export function loadBoard(board: Storyboard): void {
   const gallery = new Map(useStore.getState().gallery.map((item) => [item.entry.id, { label: item.entry.settings.prompt || item.entry.fileName, frames: item.entry.frames }]));

@@ -7,6 +7,7 @@ import type { GalleryEntry } from '../gallery/galleryTypes';
 import { deleteClip, dismissGalleryError, playClip, undoDelete } from '../state/galleryActions';
 import { formatBytes } from '../lib/formatBytes';
 import { generateAgain } from '../state/shareActions';
+import { openStoredBoard } from '../state/storyboardActions';
 import type { GalleryItem } from '../state/slices/gallerySlice';
 import { useStore } from '../state/store';
 
@@ -76,9 +77,15 @@ function GalleryCard({ item }: { item: GalleryItem }) {
         Seed {entry.settings.seed} · <time dateTime={entry.createdAt}>{new Date(entry.createdAt).toLocaleString()}</time>
       </p>
       <div className="card-actions">
-        <button type="button" onClick={() => generateAgain(entry.settings)} disabled={!canGenerate} aria-label={`Generate again: ${prompt}`}>
-          Generate again
-        </button>
+        {entry.storyboard ? (
+          <button type="button" onClick={() => openStoredBoard(entry.storyboard)} aria-label={`Open the storyboard: ${prompt}`}>
+            Open the storyboard
+          </button>
+        ) : (
+          <button type="button" onClick={() => generateAgain(entry.settings)} disabled={!canGenerate} aria-label={`Generate again: ${prompt}`}>
+            Generate again
+          </button>
+        )}
         <button type="button" onClick={() => void deleteClip(entry.id)} aria-label={`Delete: ${prompt}`}>
           Delete
         </button>

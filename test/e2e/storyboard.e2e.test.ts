@@ -182,6 +182,12 @@ describe('storyboard in the browser', () => {
     // Asked: 4 s at 8 fps; the pack's clip lengths make it at most half a latent group away.
     expect(Math.abs(plan.totalFrames - 32)).toBeLessThanOrEqual(2);
 
+    // In the gallery before it is shown; the gallery opens it as a storyboard, not as one clip to generate again.
+    const kept = page.getByRole('list', { name: 'Gallery' }).getByRole('listitem');
+    expect(await kept.count()).toBe(1);
+    expect(await kept.getByRole('button', { name: `Open the storyboard: ${FIRST} → ${SECOND}` }).count()).toBe(1);
+    expect(await kept.getByRole('button', { name: /^Generate again/ }).count()).toBe(0);
+
     firstFrames = await lastRawFrames(page);
     expect(firstFrames.length).toBe(plan.totalFrames * WIDTH * HEIGHT * 3);
     console.info(`engine's seam report: ${await page.locator('.storyboard [role="status"]').last().textContent()}`);
