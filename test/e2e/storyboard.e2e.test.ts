@@ -228,12 +228,17 @@ describe('storyboard in the browser', () => {
     for (const seam of seams) expect(seam).toBeLessThanOrEqual(Math.max(...own));
   });
 
-  it('restores the same board from the MP4 in a fresh page, and re-renders it into the same frames', async () => {
+  it('imports the exported JSON, restores the same board from the MP4 in a fresh page, and re-renders it into the same frames', async () => {
     const { page, errors } = await openApp(app.browser, app.url, { backend: 'wasm' });
+    // Import JSON gives back the board that was exported.
+    await page.getByRole('button', { name: 'Storyboard', exact: true }).click();
+    await page.locator('input[type="file"][aria-label="Import a storyboard JSON file"]').setInputFiles(join(dir, 'before.json'));
+    expect(await exportedBoard(page, dir, 'imported.json')).toEqual(exported);
+    await page.getByRole('button', { name: 'Single clip', exact: true }).click();
+
     await page.locator('input[type="file"][aria-label^="Open a Tessera file"]').setInputFiles(mp4);
     const notice = page.getByTestId('notice');
-    await notice.waitFor({ timeout: 10_000 });
-    expect(await notice.textContent()).toMatch(/Storyboard restored from “story\.mp4” \(seed 7, 3 cards\)\. Choose “key\.png” again/);
+    await expect.poll(() => notice.textContent(), { timeout: 10_000 }).toMatch(/Storyboard restored from “story\.mp4” \(seed 7, 3 cards\)\. Choose “key\.png” again/);
     expect(await page.getByRole('heading', { name: 'Storyboard' }).count()).toBe(1);
     expect(await exportedBoard(page, dir, 'restored.json')).toEqual(exported);
     // The image itself is not in the file: the card names it until it is chosen again.
