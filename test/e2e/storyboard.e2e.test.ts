@@ -188,6 +188,8 @@ describe('storyboard in the browser', () => {
     expect(await kept.getByRole('button', { name: `Open the storyboard: ${FIRST} → ${SECOND}` }).count()).toBe(1);
     expect(await kept.getByRole('button', { name: /^Generate again/ }).count()).toBe(0);
 
+    const timings = await page.evaluate(() => (globalThis as unknown as { __tessera: { lastTimings(): { totalMs: number; muxMs: number } | null } }).__tessera.lastTimings());
+    console.info(`storyboard render (${STEPS} steps a segment, WASM): ${((timings?.totalMs ?? 0) / 1000).toFixed(2)} s, of which encoding ${((timings?.muxMs ?? 0) / 1000).toFixed(2)} s`);
     firstFrames = await lastRawFrames(page);
     expect(firstFrames.length).toBe(plan.totalFrames * WIDTH * HEIGHT * 3);
     console.info(`engine's seam report: ${await page.locator('.storyboard [role="status"]').last().textContent()}`);
