@@ -1,17 +1,23 @@
 /**
  * Before/after of an engine change, measured in one go so machine drift cancels: an older build
  * (`--compare-dist DIR`, e.g. the commit before the change) and the current one open side by side,
- * generating the default clip in turn; onnxruntime-node in turn too (with its default session config
- * on the before side for builds older than that config, `--native-default`). Ratios are taken pair
- * by pair; their range is the run-to-run noise a change has to stand out from.
+ * generating the default clip in turn; onnxruntime-node in turn too: the before side runs the Node
+ * pipeline of the build's own checkout (its bench/native.ts, when the build sits in a checkout's
+ * dist/), so the engine's change is measured apart from everything the page changed; with
+ * `--native-default` the before side runs this checkout's pipeline with onnxruntime's default
+ * session config (for builds older than that config). Ratios are taken pair by pair; their range is
+ * the run-to-run noise a change has to stand out from.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { rgbaFramesToRgb } from '../src/media/rgbFrames';
 import { closeBenchApp, generateOnce, openBenchApp, samplingMs, setForm, type RunTimings } from './app';
 import { frameDifference } from './browserBench';
 import { DEFAULT_CLIP, IDLE_AFTER_LOAD_MS, PROMPT, SEED, type BenchPlan } from './config';
 import { lastRawFrames } from './app';
-import { loadNativePack } from './native';
+import { loadNativePack, type NativePack } from './native';
 import { startBenchServer } from './server';
 import { pairedRatio, round, summarize } from './stats';
 
@@ -34,7 +40,7 @@ export async function compareBuilds(
   nativeDefaultBefore: boolean,
 ): Promise<Comparison> {
   const server = await startBenchServer({ dist: beforeDist, models });
-  const natives = await Promise.all([loadNativePack(nativeDir, undefined, nativeDefaultBefore), loadNativePack(nativeDir)]);
+  const natives = await Promise.all([loadBeforeNative(beforeDist, nativeDir, nativeDefaultBefore), loadNativePack(nativeDir)]);
   try {
     const [before, after] = [await openBenchApp(browser, server.url, 'wasm'), await openBenchApp(browser, afterUrl, 'wasm')];
     await new Promise((resolve) => setTimeout(resolve, IDLE_AFTER_LOAD_MS));
@@ -46,7 +52,14 @@ export async function compareBuilds(
       await generateOnce(before.page);
       await generateOnce(after.page);
     }
-    const runs: { before: RunTimings[]; after: RunTimings[]; nativeBefore: number[]; nativeAfter: number[] } = { before: [], after: [], nativeBefore: [], nativeAfter: [] };
+    const runs: { before: RunTimings[]; after: RunTimings[]; nativeBefore: number[]; nativeAfter: number[]; nativeRunBefore: number[]; nativeRunAfter: number[] } = {
+      before: [],
+      after: [],
+      nativeBefore: [],
+      nativeAfter: [],
+      nativeRunBefore: [],
+      nativeRunAfter: [],
+    };
     let nativeFrames: Uint8Array[] = [];
     for (let i = 0; i < plan.runs; i++) {
       runs.before.push(await generateOnce(before.page));
@@ -54,6 +67,8 @@ export async function compareBuilds(
       const [b, a] = [await natives[0].run(form), await natives[1].run(form)];
       runs.nativeBefore.push(b.ms);
       runs.nativeAfter.push(a.ms);
+      runs.nativeRunBefore.push(b.runMs);
+      runs.nativeRunAfter.push(a.runMs);
       nativeFrames = [rgbaFramesToRgb(b.video.frames), rgbaFramesToRgb(a.video.frames)];
     }
     const frames = { before: await lastRawFrames(before.page), after: await lastRawFrames(after.page) };
@@ -82,11 +97,16 @@ export async function compareBuilds(
         'WASM total incl. mux': row(runs.before.map((t) => t.totalMs), runs.after.map((t) => t.totalMs), 'ms'),
         'first generation after load: first preview': one(first.before.firstPreviewMs ?? Number.NaN, first.after.firstPreviewMs ?? Number.NaN, 'ms'),
         'first generation after load: total': one(first.before.totalMs, first.after.totalMs, 'ms'),
-        // Without --native-default both sides run this checkout's Node pipeline: an A/A pair, the noise floor.
-        [nativeDefaultBefore ? 'onnxruntime-node, default clip (default session config before)' : 'onnxruntime-node, default clip (same code both sides: noise)']: row(
+        [nativeDefaultBefore ? 'onnxruntime-node, default clip (default session config before)' : 'onnxruntime-node, default clip (each build\'s own pipeline)']: row(
           runs.nativeBefore,
           runs.nativeAfter,
           'ms',
+        ),
+        'onnxruntime-node time inside session.run': row(runs.nativeRunBefore, runs.nativeRunAfter, 'ms'),
+        'onnxruntime-node pipeline overhead ÷ total': row(
+          runs.nativeBefore.map((ms, i) => (100 * (ms - runs.nativeRunBefore[i]!)) / ms),
+          runs.nativeAfter.map((ms, i) => (100 * (ms - runs.nativeRunAfter[i]!)) / ms),
+          '%',
         ),
         'P1 WASM ÷ native': one(
           summarize(runs.before.map(samplingMs)).median / summarize(runs.nativeBefore).median,
@@ -101,4 +121,15 @@ export async function compareBuilds(
     await Promise.allSettled(natives.map((n) => n.release()));
     await server.close();
   }
+}
+
+/**
+ * The before side's Node pipeline: the bench/native.ts of the checkout the build came from (a
+ * `dist/` inside it), imported as it is; else this checkout's (with `defaultConfig`).
+ */
+async function loadBeforeNative(beforeDist: string, nativeDir: string, defaultConfig: boolean): Promise<NativePack> {
+  const theirs = join(beforeDist, '..', 'bench', 'native.ts');
+  if (defaultConfig || !existsSync(theirs)) return loadNativePack(nativeDir, undefined, defaultConfig);
+  const module = (await import(pathToFileURL(theirs).href)) as { loadNativePack: typeof loadNativePack };
+  return module.loadNativePack(nativeDir);
 }
