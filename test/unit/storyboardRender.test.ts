@@ -7,7 +7,7 @@ import { createArchitecture } from '../../src/architectures/registry';
 import { parseManifest } from '../../src/models/manifest';
 import { generateVideo, type RgbaClip } from '../../src/pipeline/videoModes';
 import { packCapabilities } from '../../src/storyboard/packCapabilities';
-import { renderStoryboard, type RenderSegment, type SegmentRequest, type SegmentVideo, type StoryProgress } from '../../src/storyboard/renderStoryboard';
+import { CLIP_JOIN_WARM_START, renderStoryboard, type RenderSegment, type SegmentRequest, type SegmentVideo, type StoryProgress } from '../../src/storyboard/renderStoryboard';
 import { StoryboardError } from '../../src/storyboard/storyboardError';
 import { planStoryboard } from '../../src/storyboard/storyboardPlanner';
 import { measureSeams } from '../../src/storyboard/storyboardSeams';
@@ -59,6 +59,8 @@ describe('renderStoryboard', () => {
     expect(story.frames).toHaveLength(p.totalFrames);
     expect(calls.map((c) => c.request.mode.kind)).toEqual(['extend', 'connect', 'extend']);
     expect(calls.map((c) => c.request.seed)).toEqual(p.segments.map((s) => s.seed));
+    // The transition into the clip and the extension out of it start warmer; the first segment joins no clip.
+    expect(calls.map((c) => c.request.warmStart)).toEqual([undefined, CLIP_JOIN_WARM_START, CLIP_JOIN_WARM_START]);
     const [toKey, toClip, after] = calls.map((c) => c.video);
     // The keyframe is the decoded frame where the still image's group starts, not a copy of the image.
     const keyframe = p.keyframes[0]!.frame;
@@ -94,6 +96,7 @@ describe('renderStoryboard', () => {
     const { render, calls } = recordingRenderer();
     const story = await renderStoryboard(board, p, MEDIA, render);
     expect(calls.map((c) => c.request.mode.kind)).toEqual(['connect', 'extend']);
+    expect(calls.map((c) => c.request.warmStart)).toEqual([CLIP_JOIN_WARM_START, CLIP_JOIN_WARM_START]);
     const [connect] = calls;
     const k = p.segments[0]!.contextGroups!;
     expect((connect!.request.mode as { first: RgbaClip }).first.frames).toEqual(Array.from({ length: 1 + 4 * k }, () => MEDIA.get('key.png')!.frames[0]));
