@@ -83,6 +83,7 @@ export async function renderStoryboardJob(context: StoryboardJobContext, request
           frames: piece.frames,
           steps,
           guidance: piece.guidance ?? manifest.scheduler.guidance,
+          ...(piece.warmStart !== undefined ? { warmStart: piece.warmStart } : {}),
         },
         { signal: aborted, onStage: (stage) => emit(callbacks.onProgress, stage === 'denoise' ? { stage, step: 0, total: steps, t: 1, elapsedMs: 0, etaMs: 0 } : { stage }), onStepEnd: reporter(callbacks, manifest) },
       );
