@@ -39,6 +39,7 @@ const boards: Record<string, unknown[]> = {
 const f = (x: number) => x.toFixed(2);
 for (const [name, cards] of Object.entries(boards)) {
   const ratios: number[] = [];
+  const worst: number[] = [];
   for (const seed of seeds) {
     const board = parseStoryboard({ aspect: '16:9', seed, steps, cards });
     const plan = planStoryboard(board, packCapabilities(manifest), new Map([['intro.y4m', 17]]));
@@ -49,8 +50,11 @@ for (const [name, cards] of Object.entries(boards)) {
       return `${what} ${f(difference)}`;
     });
     ratios.push(story.seams.ratio);
+    worst.push(story.seams.worstRatio);
     console.log(`${name}, seed ${seed}: ${joins.join(', ')}; group step ${f(story.seams.meanGroupStep)}; ratio ${f(story.seams.ratio)}× (worst ${f(story.seams.worstRatio)}×)`);
   }
-  console.log(`${name}: mean ratio ${f(ratios.reduce((a, b) => a + b, 0) / ratios.length)}× over ${seeds.length} seeds, ${steps} steps\n`);
+  const range = (xs: number[]) => `${f(Math.min(...xs))}–${f(Math.max(...xs))}`;
+  const within = worst.filter((w) => w <= 1).length;
+  console.log(`${name}: mean ratio ${f(ratios.reduce((a, b) => a + b, 0) / ratios.length)}× (${range(ratios)}), worst seam ${range(worst)}×, every seam within the bound for ${within} of ${seeds.length} seeds; ${steps} steps\n`);
 }
 await runner.release();

@@ -167,7 +167,7 @@ export async function renderStoryboard(
 /**
  * The warm start of a segment that reaches a clip used as is or continues from one: its new frames
  * start nearer to the latents it keeps than at the pipeline's default 0.8. On the minimal board it
- * brought the seam out of the clip from 5.7–9.9 to 2.8–3.6 and the one into it from 6.9–10.7 to
+ * brought the seam out of the clip from 5.7–9.9 to 2.8–3.6 and the one into it from 6.9–11.2 to
  * 5.9–6.6 (10 seeds; 0.4, 0.5 and 0.7 did less; docs/storyboard.md, "The seam figure"). Segments
  * between sampled frames keep the default: there a lower one shrank the story's own motion more
  * than the seams.
