@@ -32,6 +32,7 @@ const media = new Map<string, RgbaClip>([
 ]);
 const boards: Record<string, unknown[]> = {
   'text, keyframe, text': [{ type: 'text', prompt: DOWN, seconds: 2 }, { type: 'image', file: 'key.png' }, { type: 'text', prompt: DOWN, seconds: 2 }],
+  'text, text (same prompt)': [{ type: 'text', prompt: DOWN, seconds: 2 }, { type: 'text', prompt: DOWN, seconds: 2 }],
   'text, text (new prompt)': [{ type: 'text', prompt: DOWN, seconds: 2 }, { type: 'text', prompt: RIGHT, seconds: 2 }],
   'minimal (text, keyframe, clip, text)': [{ type: 'text', prompt: DOWN, seconds: 2 }, { type: 'image', file: 'key.png' }, { type: 'clip', file: 'intro.y4m' }, { type: 'text', prompt: RIGHT, seconds: 2 }],
 };
