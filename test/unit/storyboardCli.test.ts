@@ -112,12 +112,16 @@ describe('npm run generate -- --storyboard on the shipped pack', () => {
     expect(seamFigure(result.stdout[0]!).ratio).toBeLessThanOrEqual(SEAM_BOUND);
   }, 300_000);
 
-  it.skipIf(!hasFfmpeg)('renders the issue’s minimal board to .mp4 of the planned length whose metadata carries the board as rendered', async () => {
+  it.skipIf(!hasFfmpeg)('renders the issue’s minimal board to .mp4 of the planned length with its mean seam within the bound, whose metadata carries the board as rendered', async () => {
     const boardPath = writeBoard('minimal.json', MINIMAL);
     const out = join(dir, 'story.mp4');
     const result = await runStoryboard('--storyboard', boardPath, '--out', out, '--steps', '4');
     expect(result.status, result.stderr.join('\n')).toBe(0);
     console.info(`minimal board: ${result.stdout[0]}`);
+    // Segments at the clip start warm (renderStoryboard.ts CLIP_JOIN_WARM_START): 0.76× (worst 1.19×) here,
+    // 1.60× (worst 2.31×) at the pipeline's default warm start. The worst seam, into the clip, stays
+    // above 1 on most seeds (docs/storyboard.md), so only the mean is held to the bound.
+    expect(seamFigure(result.stdout[0]!).ratio).toBeLessThanOrEqual(SEAM_BOUND);
     const plan = planStoryboard(parseStoryboard(MINIMAL), packCapabilities(await readManifestFile(DEFAULT_MODEL_DIR)), new Map([['intro.y4m', 17]]));
     const probe = spawnSync('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', out], { encoding: 'utf8' });
     expect(Number(probe.stdout.trim())).toBe(plan.totalFrames);
