@@ -5,7 +5,7 @@
  */
 import type { VideoCodec } from 'mediabunny';
 import type { OutputContainer } from '../render/renderClip';
-import { fileRecord, MP4_DESCRIPTION, type FileRecord, type ProvenanceInfo } from '../safety/fileProvenance';
+import { MP4_DESCRIPTION, type FileRecord } from '../safety/fileProvenance';
 import { provenanceMp4Tags, provenancePngText } from '../safety/provenance';
 import type { EnginePlatform } from './enginePlatform';
 import type { GeneratedFile } from './protocol';
@@ -30,18 +30,6 @@ export function appContainer(encoders: Encoders, videoCodec: VideoCodec | null, 
       return { bytes: video.bytes, mimeType: 'video/mp4', fileName: `${base}.mp4`, codec: video.codec };
     },
   };
-}
-
-/** Watermarked frames (already at `info`'s size) as the app's file: for a storyboard, whose frames come from several samplings. */
-export async function encodeOutputFile(
-  encoders: Encoders,
-  frames: Uint8ClampedArray[],
-  info: ProvenanceInfo,
-  videoCodec: VideoCodec | null,
-  onFrame: (frame: number, total: number) => void,
-): Promise<GeneratedFile> {
-  const container = appContainer(encoders, videoCodec, { prompt: info.includePrompt === false ? '' : info.settings.prompt, seed: info.settings.seed });
-  return container.write({ width: info.width, height: info.height, frames }, info.fps, await fileRecord(info), onFrame);
 }
 
 /** MP4 metadata tags: the record in `comment`, and a description naming the generator. */

@@ -2,19 +2,21 @@
  * The worker side of a storyboard render: check the board and every prompt, decode the media its
  * cards name at the board's size and the pack's rate, plan it with the clips' real lengths, render
  * the segments in order through the pipeline (src/storyboard/renderStoryboard.ts) with progress and
- * previews per segment, then watermark and encode one MP4 whose metadata carries the board.
+ * previews per segment, then upscale, watermark and encode one MP4 whose metadata carries the board
+ * through the render chain's last steps (src/render/renderClip.ts, `finishClip`).
  */
 import { createArchitecture } from '../architectures/registry';
 import { decodeMediaFile } from '../input/browserDecode';
 import { MediaInputError } from '../input/mediaInputError';
 import { rgbaFramesToRgb } from '../media/rgbFrames';
-import { MAX_UPSCALE, upscaleRgba } from '../media/upscale';
+import { MAX_UPSCALE } from '../media/upscale';
 import type { Manifest } from '../models/manifest';
 import type { Architecture } from '../pipeline/architecture';
 import { fitClip, type RgbaClip } from '../pipeline/fitFrames';
 import { resolveSize } from '../pipeline/latents';
 import type { StepEndEvent } from '../pipeline/textToVideo';
 import { generateVideo } from '../pipeline/videoModes';
+import { finishClip } from '../render/renderClip';
 import { assertPromptsAllowed } from '../safety/promptPolicy';
 import { packCapabilities } from '../storyboard/packCapabilities';
 import { renderStoryboard, type RenderSegment } from '../storyboard/renderStoryboard';
@@ -28,10 +30,9 @@ import type { EnginePlatform, LoadedPack } from './enginePlatform';
 import { EngineError } from './errors';
 import type { ResultFrames } from './modeSources';
 import type { MediaInput } from './modeProtocol';
-import { encodeOutputFile } from './outputFile';
+import { appContainer } from './outputFile';
 import { previewImage } from './previewImage';
 import type { GenerateResult, GenerateSettings, StoryboardCallbacks, StoryboardRenderRequest } from './protocol';
-import { applyWatermark, type ProvenanceInfo } from '../safety/fileProvenance';
 
 /** Progress and previews at most this often, as for a single generation (engine.ts). */
 const REPORT_INTERVAL_MS = 100;
@@ -98,36 +99,31 @@ export async function renderStoryboardJob(context: StoryboardJobContext, request
     const frames = [...story.frames];
     context.results.keep(request.id, { width: story.width, height: story.height, frames });
 
-    // 5. Upscale, watermark and encode one MP4 whose record carries the board
+    // 5. Upscale, watermark and encode one MP4 whose record carries the board (the render chain's last steps)
     const muxStarted = performance.now();
     const settings = storySettings(board, frames.length, steps, manifest);
-    const provenance: ProvenanceInfo = {
-      settings,
-      expandedPrompt: settings.prompt,
-      packName: manifest.name,
-      packVersion: manifest.version,
-      width: story.width * upscale,
-      height: story.height * upscale,
-      fps: story.fps,
-      includePrompt: request.includePromptInFile !== false,
-      storyboard: board,
-    };
-    const marked = await applyWatermark(
-      frames.map((frame) => upscaleRgba(frame, story.width, story.height, upscale, 'nearest')),
-      provenance,
+    const includePrompt = request.includePromptInFile !== false;
+    const finished = await finishClip(
+      { width: story.width, height: story.height, frames, fps: story.fps },
+      {
+        upscale,
+        upscaleFilter: 'nearest',
+        provenance: { settings, expandedPrompt: settings.prompt, packName: manifest.name, packVersion: manifest.version, includePrompt, storyboard: board },
+        container: appContainer(context.platform, loaded.videoCodec, { prompt: includePrompt ? settings.prompt : '', seed: settings.seed }),
+        onEncoded: (frame, total) => emit(callbacks.onProgress, { stage: 'mux', frame, total }),
+      },
     );
-    const file = await encodeOutputFile(context.platform, marked, provenance, loaded.videoCodec, (frame, total) => emit(callbacks.onProgress, { stage: 'mux', frame, total }));
     const muxMs = performance.now() - muxStarted;
     const { seams } = story;
     return {
       id: request.id,
       kind: 'video',
-      file,
+      file: finished.written,
       settings,
       expandedPrompt: settings.prompt,
       expansion: null,
-      width: provenance.width,
-      height: provenance.height,
+      width: finished.width,
+      height: finished.height,
       modelWidth: story.width,
       modelHeight: story.height,
       frames: frames.length,

@@ -3,7 +3,8 @@
  * policy check → modes → sample → upscale → watermark → encode. Each side plugs in only what
  * differs where it runs (`RenderSide`): how it decodes its sources, how it samples (the worker adds
  * progress, previews and a retry on WASM), and its container (WebCodecs MP4 or PNG in the browser;
- * ffmpeg MP4, y4m or PNG in Node). Knows no DOM and no Node module.
+ * ffmpeg MP4, y4m or PNG in Node). Steps 4–6 (`finishClip`) also finish a storyboard's joined frames.
+ * Knows no DOM and no Node module.
  */
 import type { Manifest } from '../models/manifest';
 import type { PromptExpansion } from '../pipeline/architecture';
@@ -11,7 +12,7 @@ import type { ModeVideo, ModeWithSources, VideoRequest } from '../pipeline/video
 import { upscaleFrames, type Frames, type UpscaleFilter } from '../media/upscale';
 import { applyWatermark, fileRecord, type FileRecord, type ProvenanceInfo, type ProvenanceSettings } from '../safety/fileProvenance';
 import { resolveMode, type DecodeSource, type ResolvedMode } from './modeSources';
-import { checkPrompts, type PromptRules } from './promptCheck';
+import { checkPrompts, type CheckedPrompt, type PromptRules } from './promptCheck';
 
 /** What to make. Omitted numbers take the pack's defaults. */
 export interface RenderRequest<Source> {
@@ -77,11 +78,15 @@ export interface RenderedClip<Written> {
   readonly finishMs: number;
 }
 
-export async function renderClip<Source, Written>(request: RenderRequest<Source>, side: RenderSide<Source, Written>): Promise<RenderedClip<Written>> {
+/**
+ * @param checked the prompt as `checkPrompts` returned it, when the front end checked it before
+ *   loading the model (the CLI); without it, step 1 runs here. Either way the prompt is expanded once.
+ */
+export async function renderClip<Source, Written>(request: RenderRequest<Source>, side: RenderSide<Source, Written>, checked?: CheckedPrompt): Promise<RenderedClip<Written>> {
   const { manifest } = side;
 
   // 1. Policy: a prompt the model can read, expanded once, every text the model could see allowed
-  const { caption, expansion } = checkPrompts(request, side.architecture);
+  const { caption, expansion } = checked ?? checkPrompts(request, side.architecture);
 
   // 2. Modes: sources decoded once (before sampling and any retry), at the pack's rate and one size
   const plan = await resolveMode(request.mode, manifest.video, side.decodeSource, { aspect: request.aspect, frames: request.frames });
@@ -101,35 +106,72 @@ export async function renderClip<Source, Written>(request: RenderRequest<Source>
     ...(request.warmStart !== undefined ? { warmStart: request.warmStart } : {}),
   });
 
-  // 4. Upscale
+  // 4–6. Upscale, watermark, encode
   const finishStarted = performance.now();
-  const scaled = upscaleFrames(video, request.upscale, request.upscaleFilter);
-  const info: ProvenanceInfo = {
-    settings: request.recordedSettings ?? {
-      prompt: request.prompt,
-      negativePrompt: request.negativePrompt,
-      aspect: video.aspect,
-      frames: video.frames.length,
-      steps: video.steps,
-      guidance: video.guidance,
-      seed: video.seed,
-      expandPrompt: request.expandPrompt,
+  const finished = await finishClip(video, {
+    upscale: request.upscale,
+    upscaleFilter: request.upscaleFilter,
+    provenance: {
+      settings: request.recordedSettings ?? {
+        prompt: request.prompt,
+        negativePrompt: request.negativePrompt,
+        aspect: video.aspect,
+        frames: video.frames.length,
+        steps: video.steps,
+        guidance: video.guidance,
+        seed: video.seed,
+        expandPrompt: request.expandPrompt,
+      },
+      expandedPrompt: caption,
+      packName: manifest.name,
+      packVersion: manifest.version,
+      includePrompt: request.includePrompt,
     },
-    expandedPrompt: caption,
-    packName: manifest.name,
-    packVersion: manifest.version,
-    width: scaled.width,
-    height: scaled.height,
-    fps: video.fps,
-    includePrompt: request.includePrompt,
-  };
+    container: side.container(video.frames.length),
+    ...(side.onEncoded ? { onEncoded: side.onEncoded } : {}),
+  });
+  return { video, expansion, ...finished, finishMs: performance.now() - finishStarted };
+}
+
+/** Frames at model size with their rate: one sampling's, or a storyboard's joined from several. */
+export interface SampledFrames extends Frames {
+  readonly fps: number;
+}
+
+/** How steps 4–6 turn sampled frames into a file. */
+export interface FinishOptions<Written> {
+  readonly upscale: number;
+  readonly upscaleFilter: UpscaleFilter;
+  /** What the file records; its size is the upscaled frames'. */
+  readonly provenance: Omit<ProvenanceInfo, 'width' | 'height' | 'fps'>;
+  readonly container: OutputContainer<Written>;
+  /** After each picture is handed to the encoder. */
+  readonly onEncoded?: (frame: number, total: number) => void;
+}
+
+export interface FinishedClip<Written> {
+  /** One output frame, after upscaling. */
+  readonly width: number;
+  readonly height: number;
+  readonly written: Written;
+}
+
+/**
+ * Steps 4–6 of the chain: upscale → watermark → encode. A single clip reaches them through
+ * `renderClip`; a storyboard, whose frames come from several samplings, calls them directly, so
+ * every file Tessera writes is finished the same way.
+ */
+export async function finishClip<Written>(sampled: SampledFrames, options: FinishOptions<Written>): Promise<FinishedClip<Written>> {
+  // 4. Upscale
+  const scaled = upscaleFrames(sampled, options.upscale, options.upscaleFilter);
+  const info: ProvenanceInfo = { ...options.provenance, width: scaled.width, height: scaled.height, fps: sampled.fps };
 
   // 5. Watermark the pictures the file holds, at their final size
-  const container = side.container(video.frames.length);
+  const { container } = options;
   const pictures = container.layout?.(scaled) ?? scaled;
   const marked = { ...pictures, frames: await applyWatermark([...pictures.frames], info, pictures.width, pictures.height) };
 
   // 6. Encode, with the provenance record in the file's metadata
-  const written = await container.write(marked, video.fps, await fileRecord(info), (frame, total) => side.onEncoded?.(frame, total));
-  return { video, expansion, width: scaled.width, height: scaled.height, written, finishMs: performance.now() - finishStarted };
+  const written = await container.write(marked, sampled.fps, await fileRecord(info), (frame, total) => options.onEncoded?.(frame, total));
+  return { width: scaled.width, height: scaled.height, written };
 }
