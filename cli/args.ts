@@ -48,6 +48,8 @@ export type CliMode = ModeWithSources<string>;
 export interface ExpandOnly {
   readonly expandOnly: true;
   readonly prompt: string;
+  /** The pack whose architecture expands (default the shipped one). */
+  readonly model?: string;
 }
 
 export interface CliOptions {
@@ -133,7 +135,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | ExpandOnly |
   // The only positional allowed is the second file of --connect A B.
   const second = connectSecond(tokens);
   if (values.prompt === undefined) throw new UsageError('--prompt is required');
-  if (values.expand && values.out === undefined) return { expandOnly: true, prompt: values.prompt };
+  if (values.expand && values.out === undefined) return { expandOnly: true, prompt: values.prompt, ...(values.model !== undefined ? { model: values.model } : {}) };
   if (values.out === undefined) throw new UsageError('--out is required (clip.mp4, clip.y4m or image.png)');
   const format = extname(values.out).slice(1).toLowerCase();
   if (format !== 'mp4' && format !== 'y4m' && format !== 'png') {

@@ -7,7 +7,6 @@
  */
 import { randomInt } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { expandPrompt } from '../src/architectures/tessera-tiny/promptExpansion';
 import { wordsOutsideAlphabet } from '../src/architectures/tessera-tiny/promptReadability';
 import { createArchitecture } from '../src/architectures/registry';
 import { MediaInputError } from '../src/input/mediaInputError';
@@ -16,11 +15,12 @@ import { ManifestError, decodedSize, type Manifest } from '../src/models/manifes
 import { PipelineError } from '../src/pipeline/errors';
 import { checkFrameCount, frameCountForSeconds, resolveSize } from '../src/pipeline/latents';
 import { generateVideo, type GenerationMode, type ModeVideo } from '../src/pipeline/videoModes';
+import { checkPrompts } from '../src/render/promptCheck';
 import { renderClip } from '../src/render/renderClip';
 import { ModelLoadError } from '../src/runtime/errors';
 import { readManifestFile } from '../src/runtime/nodePack';
 import { createNodeRunner } from '../src/runtime/nodeRunner';
-import { PolicyRefusalError } from '../src/safety/promptPolicy';
+import { assertPromptsAllowed, PolicyRefusalError } from '../src/safety/promptPolicy';
 import { parseCliArgs, USAGE, UsageError, type CliOptions, type ExpandOnly } from './args';
 import { cliContainer } from './containers';
 import { assertFfmpeg } from './mp4';
@@ -50,7 +50,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return 0;
     }
     if ('expandOnly' in options) {
-      printExpansion(options, io);
+      await printExpansion(options, io);
       return 0;
     }
     await generate(options, io);
@@ -62,9 +62,18 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
-/** `--expand` alone: the caption on stdout (one line, for scripts), what changed on stderr. */
-function printExpansion(options: ExpandOnly, io: CliIo): void {
+/**
+ * `--expand` alone: the pack's expansion of the prompt, checked against the policy like a
+ * generation's; the caption on stdout (one line, for scripts), what changed on stderr.
+ */
+async function printExpansion(options: ExpandOnly, io: CliIo): Promise<void> {
+  const dir = options.model ?? DEFAULT_MODEL_DIR;
+  const manifest = await readManifestFile(dir);
+  // No graph runs: the runner only names the pack whose architecture expands.
+  const { expandPrompt } = createArchitecture(manifest, createNodeRunner(dir, manifest));
+  if (!expandPrompt) throw new UsageError(`the ${manifest.architecture} model offers no prompt expansion`);
   const expansion = expandPrompt(options.prompt);
+  assertPromptsAllowed({ prompt: options.prompt, expandedPrompt: expansion.caption });
   io.stdout(expansion.caption);
   for (const change of expansion.changes) {
     io.stderr(change.kind === 'default' ? `default ${change.what}: ${change.to}` : `${change.what}: ${change.from} → ${change.to}`);
@@ -74,11 +83,17 @@ function printExpansion(options: ExpandOnly, io: CliIo): void {
 }
 
 async function generate(options: CliOptions, io: CliIo): Promise<void> {
-  // Everything that can be wrong with the request is checked before a graph runs, so a mistake fails fast.
-  await checkOutputPath(options.out);
-  if (options.format === 'mp4') assertFfmpeg();
+  // Everything that can be wrong with the request is checked before a graph runs, so a mistake fails
+  // fast. The pack's manifest names its architecture, which expands the prompt (once: the render
+  // chain takes this result) so the policy checks the caption the model will read.
   const dir = options.model ?? DEFAULT_MODEL_DIR;
   const manifest = await readManifestFile(dir);
+  // No session exists until a graph first runs (src/runtime/sessionPool.ts).
+  const runner = createNodeRunner(dir, manifest);
+  const architecture = createArchitecture(manifest, runner);
+  const prompt = checkPrompts({ prompt: options.prompt, negativePrompt: options.negative, expandPrompt: options.expand }, architecture);
+  await checkOutputPath(options.out);
+  if (options.format === 'mp4') assertFfmpeg();
   const scale = options.scale ?? remainingUpscale(DEFAULT_OUTPUT_SCALE, manifest.video.decoderUpscale);
   const defaultSeconds = options.mode.kind === 'text' && options.format === 'png' ? 0 : DEFAULT_SECONDS;
   const frames =
@@ -86,9 +101,6 @@ async function generate(options: CliOptions, io: CliIo): Promise<void> {
     (options.seconds !== undefined || options.mode.kind !== 'video-to-video' ? frameCountForSeconds(manifest.video, options.seconds ?? defaultSeconds) : undefined);
   if (frames !== undefined) checkFrameCount(manifest.video, frames);
   const seed = options.seed ?? randomInt(0, 2 ** 32 - 1);
-  // No session exists until a graph first runs (src/runtime/sessionPool.ts).
-  const runner = createNodeRunner(dir, manifest);
-  const architecture = createArchitecture(manifest, runner);
   let seconds = 0;
   try {
     // The render chain the app runs too (src/render/renderClip.ts), with the CLI's sources and containers
@@ -122,6 +134,7 @@ async function generate(options: CliOptions, io: CliIo): Promise<void> {
         },
         container: () => cliContainer(options.format, options.out),
       },
+      prompt,
     );
     const outside = wordsOutsideAlphabet(options.prompt);
     if (outside.length > 0) io.stderr(`warning: letters outside a-z and 0-9 do not reach the model; left out of: ${outside.join(', ')}`);
