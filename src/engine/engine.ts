@@ -6,7 +6,6 @@
  * (the weight cache, onnxruntime-web, WebCodecs) comes in through `EnginePlatform`, so Node tests
  * can drive the same class.
  */
-import { expandPrompt } from '../architectures/tessera-tiny/promptExpansion';
 import type { StepEndEvent } from '../pipeline/textToVideo';
 import type { PromptExpansion } from '../pipeline/architecture';
 import { generateVideo, type ModeVideo, type VideoRequest } from '../pipeline/videoModes';
@@ -135,6 +134,12 @@ export class Engine implements WorkerEngineApi {
   }
 
   async expandPrompt(prompt: string): Promise<PromptExpansion> {
+    // Which architecture expands is the pack's: none before the first pack loads (the page asks again once it is ready).
+    const loaded = this.loaded;
+    if (!loaded) throw new EngineError('not-ready', 'The model is still loading; the expanded prompt shows once it is ready.');
+    const { manifest } = loaded.pack;
+    const { expandPrompt } = createArchitecture(manifest, loaded.runner);
+    if (!expandPrompt) throw new EngineError('bad-settings', `The ${manifest.name} model offers no prompt expansion.`, { field: 'expandPrompt' });
     return expandPrompt(prompt);
   }
 

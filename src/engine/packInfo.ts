@@ -1,9 +1,10 @@
 /** The part of a manifest the page shows and fits its form to. */
 import type { Manifest } from '../models/manifest';
+import type { Architecture } from '../pipeline/architecture';
 import type { PackInfo } from './protocol';
 
-/** A manifest → the plain PackInfo that crosses to the page. */
-export function packInfo(manifest: Manifest): PackInfo {
+/** A manifest and its architecture → the plain PackInfo that crosses to the page. */
+export function packInfo(manifest: Manifest, architecture: Pick<Architecture, 'expandPrompt'>): PackInfo {
   return {
     name: manifest.name,
     version: manifest.version,
@@ -16,5 +17,6 @@ export function packInfo(manifest: Manifest): PackInfo {
     defaultGuidance: manifest.scheduler.guidance,
     temporalCompression: manifest.latent.temporalCompression,
     ...(manifest.video.decoderUpscale === undefined ? {} : { decoderUpscale: manifest.video.decoderUpscale }),
+    promptExpansion: architecture.expandPrompt !== undefined,
   };
 }

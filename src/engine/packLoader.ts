@@ -4,6 +4,7 @@
  * complete `LoadedPack` without touching the one in use, so the engine can swap packs only once the
  * new one works, and a pack that fails to load leaves the previous one running.
  */
+import { createArchitecture } from '../architectures/registry';
 import type { ModelProgress } from '../cache';
 import { probeVideoCodec } from '../media/codecs';
 import { graphRoles, type Manifest } from '../models/manifest';
@@ -43,7 +44,7 @@ export async function loadEnginePack(source: PackSource, chooseBackend: ChooseBa
   // 4. Probe the video encoder at the largest output size
   const largest = Object.values(manifest.video.sizes).reduce((a, b) => (a.width * a.height >= b.width * b.height ? a : b));
   const videoCodec = await probeVideoCodec(largest.width * 4, largest.height * 4, manifest.video.fps).catch(() => null);
-  return { pack, info: packInfo(manifest), runner, backend, videoCodec };
+  return { pack, info: packInfo(manifest, createArchitecture(manifest, runner)), runner, backend, videoCodec };
 }
 
 /**

@@ -34,6 +34,8 @@ export interface PackInfo {
   readonly temporalCompression: number;
   /** The decoder's frames are this many times `sizes` (manifest video.decoderUpscale); absent: 1. */
   readonly decoderUpscale?: number;
+  /** The pack's architecture rewrites prompts into its caption style (the expand option and its preview). */
+  readonly promptExpansion: boolean;
 }
 
 export interface EngineInfo {
@@ -192,6 +194,11 @@ export interface EngineApi {
    * is untouched. Refused (`busy`) while a generation or another switch runs.
    */
   switchPack(pack: PackSource, onProgress?: (progress: EngineProgress) => void): Promise<EngineInfo>;
+  /**
+   * The loaded pack's architecture's expansion of `prompt` (the caption preview under the prompt).
+   * Refused (`not-ready`) until a pack is loaded, and (`bad-settings`, field `expandPrompt`) by a
+   * pack whose architecture offers no expansion (PackInfo.promptExpansion false).
+   */
   expandPrompt(prompt: string): Promise<PromptExpansion>;
   generate(request: GenerateRequest, callbacks?: GenerateCallbacks, signal?: AbortSignal): Promise<GenerateResult>;
   /** Plans the board and renders its segments in order into one MP4 whose metadata carries the board. */

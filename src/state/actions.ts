@@ -155,6 +155,8 @@ function showEngineInfo(info: EngineInfo, choice: PackChoice, previous: PackInfo
     loadProgress: null,
     ...fitFormToPack(useStore.getState(), previous, info.pack, DEFAULT_SETTINGS),
   });
+  // The preview is the pack's architecture's: none while no pack was loaded, another after a switch.
+  void refreshExpansion(useStore.getState().prompt);
 }
 
 /** Updates the prompt and, shortly after typing stops, the expanded prompt shown under it. */

@@ -30,6 +30,7 @@ import { announceFinished } from './finishAnnouncer';
 import { keepInGallery } from './galleryActions';
 import { editedCaption, modeRequest } from './modeActions';
 import { jobLabel } from './queueSelectors';
+import { expansionUnavailable } from './selectors';
 import { useStore, type StoreState } from './store';
 
 /** How many jobs "Generate 4" queues. */
@@ -139,7 +140,8 @@ function formSettings(state: StoreState): GenerateSettings {
     steps: state.steps,
     guidance: state.guidance,
     seed: state.seedMode === 'random' ? randomSeed() : state.seed,
-    expandPrompt: state.expandPrompt,
+    // The user's choice waits for a pack that expands; one without expansion reads the prompt as written.
+    expandPrompt: state.expandPrompt && expansionUnavailable(state.pack) === null,
     // A caption the user edited is used as written, not expanded again.
     ...(caption !== null ? { prompt: caption, expandPrompt: false } : {}),
   };

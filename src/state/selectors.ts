@@ -18,6 +18,11 @@ export function durationOptions(pack: PackInfo | null): DurationOption[] {
   }));
 }
 
+/** Why the loaded pack offers no prompt expansion, for the greyed option; null when it does or no pack is loaded yet. */
+export function expansionUnavailable(pack: PackInfo | null): string | null {
+  return pack && !pack.promptExpansion ? `The ${pack.name} model offers no prompt expansion: it reads the prompt as written.` : null;
+}
+
 const STAGE_WORDS: Record<GenerationProgress['stage'], string> = {
   download: 'Downloading the model',
   load: 'Loading the model',

@@ -1,4 +1,5 @@
 /** Steps, guidance, negative prompt, seed (random or fixed) and prompt expansion, folded away. */
+import { expansionUnavailable } from '../state/selectors';
 import { useStore } from '../state/store';
 import { PromptInFileOption } from './PromptInFileOption';
 
@@ -9,6 +10,7 @@ export function AdvancedSettings() {
   const seedMode = useStore((s) => s.seedMode);
   const seed = useStore((s) => s.seed);
   const expandPrompt = useStore((s) => s.expandPrompt);
+  const noExpansion = useStore((s) => expansionUnavailable(s.pack));
   const errorField = useStore((s) => s.error?.field);
   const setSettings = useStore((s) => s.setSettings);
 
@@ -48,9 +50,21 @@ export function AdvancedSettings() {
         />
       </fieldset>
 
-      <label className="check">
-        <input type="checkbox" checked={expandPrompt} onChange={(e) => setSettings({ expandPrompt: e.target.checked })} /> Expand the prompt into the model's caption style
+      <label className="check" title={noExpansion ?? undefined}>
+        <input
+          type="checkbox"
+          checked={expandPrompt && noExpansion === null}
+          disabled={noExpansion !== null}
+          aria-describedby={noExpansion !== null ? 'no-expansion' : undefined}
+          onChange={(e) => setSettings({ expandPrompt: e.target.checked })}
+        />{' '}
+        Expand the prompt into the model's caption style
       </label>
+      {noExpansion !== null && (
+        <p id="no-expansion" className="hint">
+          {noExpansion}
+        </p>
+      )}
       <PromptInFileOption />
     </details>
   );

@@ -31,8 +31,14 @@ describe('remainingUpscale', () => {
 describe('packInfo', () => {
   it('tells the page a pack’s decoder upscale, and nothing for a pack without one', () => {
     const json = validManifestJson();
-    expect(Object.hasOwn(packInfo(parseManifest(json)), 'decoderUpscale')).toBe(false);
+    expect(Object.hasOwn(packInfo(parseManifest(json), {}), 'decoderUpscale')).toBe(false);
     json.video.decoderUpscale = 4;
-    expect(packInfo(parseManifest(json)).decoderUpscale).toBe(4);
+    expect(packInfo(parseManifest(json), {}).decoderUpscale).toBe(4);
+  });
+
+  it('tells the page whether the pack’s architecture expands prompts', () => {
+    const manifest = parseManifest(validManifestJson());
+    expect(packInfo(manifest, {}).promptExpansion).toBe(false);
+    expect(packInfo(manifest, { expandPrompt: (prompt) => ({ caption: prompt, unknownWords: [], outsideAlphabet: [], changes: [] }) }).promptExpansion).toBe(true);
   });
 });

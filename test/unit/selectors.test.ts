@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PackInfo } from '../../src/engine/protocol';
-import { durationOptions, formatDuration, loadText, progressText } from '../../src/state/selectors';
+import { durationOptions, expansionUnavailable, formatDuration, loadText, progressText } from '../../src/state/selectors';
 
 const PACK: PackInfo = {
   name: 'p',
@@ -13,9 +13,16 @@ const PACK: PackInfo = {
   defaultSteps: 20,
   defaultGuidance: 4,
   temporalCompression: 4,
+  promptExpansion: true,
 };
 
 describe('UI selectors', () => {
+  it('gives the reason a pack offers no prompt expansion; none for a pack that has one or before a pack loads', () => {
+    expect(expansionUnavailable(PACK)).toBeNull();
+    expect(expansionUnavailable(null)).toBeNull();
+    expect(expansionUnavailable({ ...PACK, promptExpansion: false })).toBe('The p model offers no prompt expansion: it reads the prompt as written.');
+  });
+
   it('offers the pack frame counts as durations at its fps, one frame as an image', () => {
     expect(durationOptions(PACK)).toEqual([
       { frames: 1, label: 'Image (1 frame)' },
