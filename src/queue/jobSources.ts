@@ -22,7 +22,16 @@ function sources(mode: ModeRequest): MediaInput[] {
 
 /** What the job should say about a source a reload would lose, or null when every source is stored. */
 export function unstoredSourceNote(mode: ModeRequest): string | null {
-  const lost = sources(mode).filter((source) => source.kind === 'result' && source.fallback === undefined);
+  return unstoredNote(sources(mode));
+}
+
+/** The same for a storyboard's image and clip cards. */
+export function unstoredBoardNote(media: Readonly<Record<string, MediaInput>>): string | null {
+  return unstoredNote(Object.values(media));
+}
+
+function unstoredNote(inputs: readonly MediaInput[]): string | null {
+  const lost = inputs.filter((source) => source.kind === 'result' && source.fallback === undefined);
   if (lost.length === 0) return null;
   return 'Its source clip is held only by this tab (its file was not at hand to store): if the page reloads before this job runs, it cannot run.';
 }

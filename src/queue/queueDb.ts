@@ -3,9 +3,10 @@
  * under its own key, written once before the list names it. So the list stays small however often it
  * is rewritten, and an input no list names (a write cut short) is removed when the queue is loaded.
  *
- * Keys: `jobs` (QueueJob[], in run order) and `input:<id>` (GenerateJobInput).
+ * Keys: `jobs` (QueueJob[], in run order) and `input:<id>` (a GenerateJobInput or StoryboardJobInput,
+ * as the job's kind says).
  */
-import type { GenerateJobInput, QueueJob } from './queueTypes';
+import type { GenerateJobInput, JobInput, JobKind, QueueJob, StoryboardJobInput } from './queueTypes';
 
 /** The key-value operations the queue needs; IndexedDB in the app, memory in unit tests. */
 export interface QueueBackend {
@@ -48,13 +49,15 @@ export class QueueDb {
   }
 
   /** Stores inputs of new jobs (all or none); call before `saveJobs` names them. */
-  async putInputs(inputs: readonly (readonly [string, GenerateJobInput])[]): Promise<void> {
+  async putInputs(inputs: readonly (readonly [string, JobInput])[]): Promise<void> {
     if (inputs.length) await this.backend.setMany(inputs.map(([id, input]) => [inputKey(id), input]));
   }
 
-  async input(id: string): Promise<GenerateJobInput | null> {
+  /** The input of a job of `kind`, or null when none of that kind is stored. */
+  async input(id: string, kind: JobKind): Promise<JobInput | null> {
     const value = await this.backend.get(inputKey(id));
-    return isJobInput(value) ? value : null;
+    const valid = kind === 'storyboard' ? isStoryboardInput(value) : isGenerateInput(value);
+    return valid ? (value as JobInput) : null;
   }
 
   /** Replaces the stored list. */
@@ -69,13 +72,20 @@ export class QueueDb {
 }
 
 const STATUSES = new Set(['waiting', 'running', 'done', 'failed', 'cancelled']);
+const KINDS = new Set(['generate', 'storyboard']);
 
 function isQueueJob(value: unknown): value is QueueJob {
   const job = value as Partial<QueueJob> | null;
-  return typeof job?.id === 'string' && job.kind === 'generate' && STATUSES.has(job.status as string) && typeof job.settings?.prompt === 'string';
+  return typeof job?.id === 'string' && KINDS.has(job.kind as string) && STATUSES.has(job.status as string) && typeof job.settings?.prompt === 'string';
 }
 
-function isJobInput(value: unknown): value is GenerateJobInput {
+function isGenerateInput(value: unknown): value is GenerateJobInput {
   const input = value as Partial<GenerateJobInput> | null;
   return typeof input?.settings?.prompt === 'string' && typeof input.mode?.kind === 'string';
+}
+
+/** The board itself is checked again by the engine (parseStoryboard) when the job runs. */
+function isStoryboardInput(value: unknown): value is StoryboardJobInput {
+  const input = value as Partial<StoryboardJobInput> | null;
+  return Array.isArray(input?.board?.cards) && typeof input.media === 'object' && input.media !== null;
 }

@@ -3,16 +3,14 @@
  * store and into IndexedDB. A job's record is small; what it needs to run (settings and source
  * bytes) is kept apart as its `JobInput`, written once.
  */
-import type { GenerateSettings, ModeRequest } from '../engine/protocol';
+import type { GenerateSettings, MediaInput, ModeRequest } from '../engine/protocol';
+import type { Storyboard } from '../storyboard/storyboardTypes';
 
 /** waiting → running → done | failed | cancelled; failed and cancelled jobs can be retried. */
 export type JobStatus = 'waiting' | 'running' | 'done' | 'failed' | 'cancelled';
 
-/**
- * What a job makes. Only single generations exist today; a storyboard render is meant to become a
- * second kind with its own input, run by the same queue.
- */
-export type JobKind = 'generate';
+/** What a job makes: one clip from the form, or a storyboard's render into one MP4. */
+export type JobKind = 'generate' | 'storyboard';
 
 /** Everything the engine needs to run a `generate` job again from its beginning, minus the request id. */
 export interface GenerateJobInput {
@@ -22,6 +20,17 @@ export interface GenerateJobInput {
   readonly upscale: number;
   readonly includePromptInFile: boolean;
 }
+
+/** Everything the engine needs to render a `storyboard` job again from its beginning, minus the request id. */
+export interface StoryboardJobInput {
+  readonly board: Storyboard;
+  /** Each image and clip card's `file` → its bytes (uploads) or the gallery result it names, with its saved file. */
+  readonly media: Readonly<Record<string, MediaInput>>;
+  readonly includePromptInFile: boolean;
+}
+
+/** A job's input; which one follows from the job's `kind`. */
+export type JobInput = GenerateJobInput | StoryboardJobInput;
 
 /** One of the seeds of a "Generate 4": which one, and the seed they were all derived from. */
 export interface Variation {
@@ -36,10 +45,13 @@ export interface QueueJob {
   /** ISO 8601 time it was queued. */
   readonly createdAt: string;
   readonly status: JobStatus;
-  /** What the panel shows of its settings (the input itself may be large). */
+  /**
+   * What the panel shows of its settings (the input itself may be large). A storyboard's is its
+   * summary: its prompts joined by arrows, its seed, aspect, planned frames and steps per segment.
+   */
   readonly settings: GenerateSettings;
-  /** The mode's kind ('text', 'extend', …). */
-  readonly modeKind: ModeRequest['kind'];
+  /** The mode's kind ('text', 'extend', …); 'storyboard' for a storyboard job. */
+  readonly modeKind: ModeRequest['kind'] | 'storyboard';
   /** Starts asked for by the user: 1, then one more per retry. Part of the engine request id. */
   readonly attempt: number;
   /** A reload or closed tab cut its last run: it restarts from its beginning. */

@@ -1,15 +1,16 @@
 /**
- * The generation queue's actions: every generation is a job queued here from the form, run one at a
- * time on the engine, and kept in IndexedDB (src/queue/) so a reload or a closed tab loses none. A job
- * is done only once the gallery holds its file. Module-level functions that read and update the store.
+ * The generation queue's actions: every generation is a job queued here, from the form or a
+ * storyboard's Render, run one at a time on the engine, and kept in IndexedDB (src/queue/) so a
+ * reload or a closed tab loses none. A job is done only once the gallery holds its file.
+ * Module-level functions that read and update the store.
  */
 import { toEngineError } from '../engine/errors';
 import { remainingUpscale } from '../media/outputScale';
 import type { GenerateResult, GenerateSettings, ModeRequest } from '../engine/protocol';
-import { unstoredSourceNote } from '../queue/jobSources';
+import { unstoredBoardNote, unstoredSourceNote } from '../queue/jobSources';
 import { idbQueueBackend } from '../queue/idbQueueBackend';
 import { QueueDb } from '../queue/queueDb';
-import { costFromTimings, sizeKey } from '../queue/queueEta';
+import { costFromTimings, costKey } from '../queue/queueEta';
 import {
   addJobs,
   cancelJob,
@@ -23,7 +24,7 @@ import {
   startJob,
   type MoveDirection,
 } from '../queue/queueLogic';
-import { requestIdOf, type GenerateJobInput, type QueueJob } from '../queue/queueTypes';
+import { requestIdOf, type GenerateJobInput, type JobInput, type QueueJob, type StoryboardJobInput } from '../queue/queueTypes';
 import { variationSeeds } from '../queue/variationSeeds';
 import { backendLabel, clearRunning, runGeneration, showResult } from './actions';
 import { announceFinished } from './finishAnnouncer';
@@ -31,6 +32,7 @@ import { keepInGallery } from './galleryActions';
 import { editedCaption, modeRequest } from './modeActions';
 import { jobLabel } from './queueSelectors';
 import { expansionUnavailable } from './selectors';
+import { clearStoryboardRun, runStoryboardJob, showStoryboardResult } from './storyboardRun';
 import { useStore, type StoreState } from './store';
 
 /** How many jobs "Generate 4" queues. */
@@ -44,9 +46,9 @@ const OTHER_TAB = 'Another Tessera tab keeps the queue: jobs queued here run, bu
 
 let db: QueueDb | null = null;
 /** Inputs of jobs queued in this session, so running them does not read them back. */
-const inputs = new Map<string, GenerateJobInput>();
+const inputs = new Map<string, JobInput>();
 /** The job on the engine now; `saving` once its file is on the way to the gallery (too late to cancel). */
-let running: { id: string; controller: AbortController; saving: boolean } | null = null;
+let running: { id: string; kind: QueueJob['kind']; controller: AbortController; saving: boolean } | null = null;
 /** Until the stored list is read (or cannot be), nothing runs, so a job cut by a reload goes first. */
 let mayRun = false;
 /** This tab has read the stored list and keeps it: only then is anything written over it. */
@@ -67,8 +69,7 @@ function queueDb(): QueueDb | null {
  */
 export async function startQueue(): Promise<void> {
   useStore.subscribe((state, previous) => {
-    const engineFreed = previous.engineStatus !== 'ready' || (previous.storyboardStatus === 'running' && state.storyboardStatus !== 'running');
-    if (state.engineStatus === 'ready' && engineFreed) void runNext();
+    if (state.engineStatus === 'ready' && previous.engineStatus !== 'ready') void runNext();
   });
   const store = queueDb();
   const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
@@ -116,7 +117,7 @@ async function loadStored(store: QueueDb): Promise<void> {
     // Jobs queued before the list was read come after the stored ones; their inputs are stored now.
     const own = useStore.getState().queue.filter((job) => inputs.has(job.id) && (job.status === 'waiting' || job.status === 'running'));
     await store.putInputs(own.map((job) => [job.id, inputs.get(job.id)!]));
-    useStore.setState((state) => ({ queue: [...restored, ...state.queue.map((job) => (own.includes(job) ? { ...job, persistNote: unstoredSourceNote(inputs.get(job.id)!.mode) } : job))] }));
+    useStore.setState((state) => ({ queue: [...restored, ...state.queue.map((job) => (own.includes(job) ? { ...job, persistNote: unstoredNote(inputs.get(job.id)!) } : job))] }));
     mayStore = true;
     persist();
   } catch (error) {
@@ -181,19 +182,51 @@ export async function queueFromForm(count = 1): Promise<void> {
     keepError: null,
     persistNote: unstoredSourceNote(mode),
   }));
-  const jobInputs = jobs.map((job): [string, GenerateJobInput] => [job.id, { ...input, settings: job.settings }]);
-  for (const [id, jobInput] of jobInputs) inputs.set(id, jobInput);
-  let stored = jobs;
+  useStore.setState({ error: null });
+  await enqueue(jobs.map((job): [QueueJob, GenerateJobInput] => [job, { ...input, settings: job.settings }]));
+}
+
+/**
+ * Queues a storyboard's render: `settings` is the board's summary for the panel (storyboardSummary.ts),
+ * `input` the board with every source it names already read into bytes or gallery ids.
+ */
+export async function queueStoryboard(settings: GenerateSettings, input: StoryboardJobInput): Promise<void> {
+  const job: QueueJob = {
+    id: crypto.randomUUID(),
+    kind: 'storyboard',
+    createdAt: new Date().toISOString(),
+    status: 'waiting',
+    settings,
+    modeKind: 'storyboard',
+    attempt: 1,
+    interrupted: false,
+    variation: null,
+    error: null,
+    resultId: null,
+    keepError: null,
+    persistNote: unstoredBoardNote(input.media),
+  };
+  await enqueue([[job, input]]);
+}
+
+/** Stores the jobs' inputs (all or none; a job whose input could not be stored says so), then queues them. */
+async function enqueue(added: readonly (readonly [QueueJob, JobInput])[]): Promise<void> {
+  for (const [job, input] of added) inputs.set(job.id, input);
+  let stored = added.map(([job]) => job);
   try {
     if (!mayStore) throw new Error('the queue is not kept by this tab');
-    await queueDb()?.putInputs(jobInputs);
+    await queueDb()?.putInputs(added.map(([job, input]) => [job.id, input]));
   } catch (error) {
     const note = `Not stored on this device (${errorText(error)}): a reload loses this job.`;
-    stored = jobs.map((job) => ({ ...job, persistNote: note }));
+    stored = stored.map((job) => ({ ...job, persistNote: note }));
   }
-  useStore.setState({ error: null });
   setQueue(addJobs(useStore.getState().queue, stored));
   void runNext();
+}
+
+/** What a job says about a source a reload would lose (null when all are stored). */
+function unstoredNote(input: JobInput): string | null {
+  return 'board' in input ? unstoredBoardNote(input.media) : unstoredSourceNote(input.mode);
 }
 
 /** Cancels a job: a waiting one is taken out of turn, the running one is stopped in the engine. */
@@ -201,7 +234,8 @@ export function cancelQueuedJob(id: string): void {
   if (running?.id === id) {
     if (running.saving) return;
     running.controller.abort();
-    clearRunning();
+    if (running.kind === 'storyboard') clearStoryboardRun();
+    else clearRunning();
   }
   setQueue(cancelJob(useStore.getState().queue, id));
 }
@@ -209,6 +243,11 @@ export function cancelQueuedJob(id: string): void {
 /** Cancels the running job (the form's Cancel); the next waiting job starts once the engine has stopped. */
 export function cancelRunningJob(): void {
   if (running) cancelQueuedJob(running.id);
+}
+
+/** Cancels the running job if it is a storyboard's render (the storyboard page's Cancel). */
+export function cancelRunningStoryboard(): void {
+  if (running?.kind === 'storyboard') cancelQueuedJob(running.id);
 }
 
 /** Queues a failed or cancelled job again, from its beginning, after the jobs already waiting. */
@@ -231,29 +270,25 @@ export function clearFinishedJobs(): void {
   void queueDb()?.dropInputs(gone).catch(() => undefined);
 }
 
-/**
- * Runs the next waiting job if the engine is ready and free (a storyboard render, not yet a queue
- * job, has it to itself); then the one after, until none waits.
- */
+/** Runs the next waiting job if the engine is ready and free; then the one after, until none waits. */
 async function runNext(): Promise<void> {
-  const { engineStatus, storyboardStatus } = useStore.getState();
-  if (!mayRun || running || engineStatus !== 'ready' || storyboardStatus === 'running') return;
+  if (!mayRun || running || useStore.getState().engineStatus !== 'ready') return;
   const job = nextJob(useStore.getState().queue);
   if (!job) return;
   const controller = new AbortController();
-  running = { id: job.id, controller, saving: false };
+  running = { id: job.id, kind: job.kind, controller, saving: false };
   setQueue(startJob(useStore.getState().queue, job.id));
   try {
-    const input = inputs.get(job.id) ?? (await queueDb()?.input(job.id)) ?? null;
+    const input = inputs.get(job.id) ?? (await queueDb()?.input(job.id, job.kind)) ?? null;
     if (!input) throw new Error(LOST_INPUT);
-    const result = await runGeneration(requestIdOf(job), input, controller.signal);
+    const result = 'board' in input ? await runStoryboardJob(requestIdOf(job), input, controller.signal) : await runGeneration(requestIdOf(job), input, controller.signal);
     if (controller.signal.aborted) return;
     running.saving = true;
     await finish(job, result);
   } catch (error) {
     if (controller.signal.aborted) return;
     const data = toEngineError(error).toData();
-    useStore.setState({ error: data });
+    useStore.setState(job.kind === 'storyboard' ? { storyboardError: data } : { error: data });
     setQueue(failJob(useStore.getState().queue, job.id, data.message));
     announceFinished(jobLabel(job), false);
   } finally {
@@ -266,9 +301,10 @@ async function runNext(): Promise<void> {
 async function finish(job: QueueJob, result: GenerateResult): Promise<void> {
   const file = new Blob([result.file.bytes], { type: result.file.mimeType });
   const keepError = await keepInGallery(result, file, backendLabel(result.backend));
-  showResult(result);
+  if (job.kind === 'storyboard') showStoryboardResult(result);
+  else showResult(result);
   const steps = job.settings.steps;
-  useStore.setState((state) => ({ queueCosts: { ...state.queueCosts, [sizeKey(job.settings)]: costFromTimings(steps, result.timings) } }));
+  useStore.setState((state) => ({ queueCosts: { ...state.queueCosts, [costKey(job)]: costFromTimings(steps, result.timings) } }));
   setQueue(finishJob(useStore.getState().queue, job.id, result.id, keepError));
   announceFinished(jobLabel(job), true);
   if (keepError === null) {

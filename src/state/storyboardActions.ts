@@ -1,34 +1,20 @@
 /**
- * The storyboard's render and its way in and out: Render (every card's source read into bytes, the
- * board rendered by the engine with progress per segment, the MP4 kept in the gallery before it is
- * shown), Cancel, export and import as JSON, and restoring a board from a video's metadata.
+ * The storyboard's way into the queue and in and out of files: Render (every card's source read
+ * into bytes, the board queued as a job of kind 'storyboard' that the queue renders, keeps in the
+ * gallery and shows), Cancel, export and import as JSON, and restoring a board from a video's metadata.
  */
 import { EngineError, isEngineError, toEngineError } from '../engine/errors';
-import type { EngineProgress, GenerateResult, MediaInput, StoryboardSegmentEvent } from '../engine/protocol';
+import type { MediaInput } from '../engine/protocol';
+import { storyboardSummary } from '../queue/storyboardSummary';
 import { StoryboardError } from '../storyboard/storyboardError';
 import { parseStoryboard } from '../storyboard/storyboardValidator';
 import type { Storyboard } from '../storyboard/storyboardTypes';
-import { backendLabel, renderStoryboardOnEngine, showResult } from './actions';
-import { galleryFile, keepInGallery } from './galleryActions';
+import { galleryFile } from './galleryActions';
 import { showNotice } from './noticeActions';
-import { publishPreview } from './previewChannel';
+import { cancelRunningStoryboard, queueStoryboard } from './queueActions';
 import type { SourceChoice } from './slices/modeSlice';
-import { boardFromDraft, draftFromBoard, type BoardDraft } from './storyboardBoard';
-import type { StoryboardSegmentProgress } from './storyboardSlice';
+import { boardFromDraft, draftFromBoard, judgeBoard, type BoardDraft } from './storyboardBoard';
 import { useStore } from './store';
-
-/** Store updates from progress at most this often, as for a single generation. */
-const PROGRESS_INTERVAL_MS = 100;
-const SEGMENT_LABELS: Record<StoryboardSegmentEvent['mode'], string> = {
-  'text-to-video': 'text to video',
-  'image-to-video': 'from the keyframe',
-  extend: 'continues',
-  'extend-backward': 'leads into the keyframe',
-  connect: 'joins',
-  clip: 'clip as it is',
-};
-
-let controller: AbortController | null = null;
 
 /** The board being edited, in the slice's terms. */
 export function currentDraft(): BoardDraft {
@@ -36,49 +22,28 @@ export function currentDraft(): BoardDraft {
   return { aspect: state.storyboardAspect, seed: state.storyboardSeed, steps: state.storyboardSteps, cards: state.storyboardCards };
 }
 
-/** Renders the board into one MP4, kept in the gallery and shown in the result panel. */
+/**
+ * Queues the board's render as it stands now: later edits do not touch the queued job. A card
+ * without its source is said at once and queues nothing.
+ */
 export async function renderStoryboard(): Promise<void> {
   const state = useStore.getState();
-  if (state.engineStatus !== 'ready' || state.status === 'running' || state.storyboardStatus === 'running') return;
-  const id = crypto.randomUUID();
-  controller = new AbortController();
-  publishPreview(null);
-  useStore.setState({ storyboardStatus: 'running', storyboardRequestId: id, storyboardError: null, storyboardProgress: null });
-  const current = () => useStore.getState().storyboardRequestId === id;
+  if (state.engineStatus !== 'ready' || !state.pack) return;
+  const draft = currentDraft();
   try {
-    const draft = currentDraft();
     const board = boardFromDraft(draft);
     const media = await cardMedia(draft);
-    let lastUpdate = 0;
-    const onProgress = (progress: EngineProgress) => {
-      const shown = useStore.getState().storyboardProgress;
-      if (!current() || !shown || progress.stage !== 'denoise') return;
-      const now = performance.now();
-      if (now - lastUpdate < PROGRESS_INTERVAL_MS && progress.step !== progress.total) return;
-      lastUpdate = now;
-      useStore.setState({ storyboardProgress: { ...shown, step: progress.step, steps: progress.total } });
-    };
-    const onSegment = (segment: StoryboardSegmentEvent) => current() && useStore.setState({ storyboardProgress: segmentProgress(segment) });
-    const result = await renderStoryboardOnEngine(
-      { id, board, media, includePromptInFile: state.promptInFile },
-      { onProgress, onSegment, onPreview: (preview) => current() && publishPreview(preview) },
-      controller.signal,
-    );
-    if (!current()) return;
-    await keepAndShow(result);
+    const settings = storyboardSummary(board, judgeBoard(draft, state.pack).plan.totalFrames, state.pack);
+    useStore.setState({ storyboardError: null });
+    await queueStoryboard(settings, { board, media, includePromptInFile: state.promptInFile });
   } catch (error) {
-    if (!current()) return;
-    const data = (isEngineError(error) ? error : toEngineError(error)).toData();
-    useStore.setState({ storyboardStatus: 'idle', storyboardRequestId: null, storyboardProgress: null, storyboardError: data.code === 'aborted' ? null : data });
+    useStore.setState({ storyboardError: (isEngineError(error) ? error : toEngineError(error)).toData() });
   }
 }
 
-/** Stops the render; the board is editable again at once. */
+/** Stops the storyboard render on the engine (its queue job is cancelled); the board is editable again at once. */
 export function cancelStoryboard(): void {
-  controller?.abort();
-  controller = null;
-  publishPreview(null);
-  useStore.setState({ storyboardStatus: 'idle', storyboardRequestId: null, storyboardProgress: null });
+  cancelRunningStoryboard();
 }
 
 /** Downloads the board as a storyboard JSON file. */
@@ -135,25 +100,6 @@ export function loadBoard(board: Storyboard): void {
 export function waitingFiles(): string {
   const names = useStore.getState().storyboardCards.flatMap((card) => (card.kind !== 'text' && !card.source ? [`“${card.file}”`] : []));
   return names.length ? ` Choose ${names.join(', ')} again to render it.` : '';
-}
-
-async function keepAndShow(result: GenerateResult): Promise<void> {
-  const label = backendLabel(result.backend);
-  const file = new Blob([result.file.bytes], { type: result.file.mimeType });
-  // In the gallery before it is shown as done, as every result is.
-  const failure = await keepInGallery(result, file, label);
-  if (failure) showNotice(failure);
-  showResult(result);
-  useStore.setState({ storyboardStatus: 'idle', storyboardRequestId: null, storyboardProgress: null });
-  if (result.seams) {
-    const { ratio, meanSeam, meanGroupStep } = result.seams;
-    useStore.setState({ storyboardAnnouncement: `Rendered ${result.frames} frames. Seams ${meanSeam.toFixed(1)} against the clip's own ${meanGroupStep.toFixed(1)} (${ratio.toFixed(2)}×).` });
-  }
-}
-
-function segmentProgress(segment: StoryboardSegmentEvent): StoryboardSegmentProgress {
-  const prompt = segment.prompt ? `: ${segment.prompt.length > 40 ? `${segment.prompt.slice(0, 39)}…` : segment.prompt}` : '';
-  return { segment: segment.index, total: segment.total, label: `${SEGMENT_LABELS[segment.mode]}${prompt}`, step: 0, steps: segment.steps };
 }
 
 /** Every image and clip card's source as the engine takes it, by the file name the board gives it. */

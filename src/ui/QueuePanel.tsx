@@ -12,7 +12,8 @@ import './QueuePanel.css';
 
 export function QueuePanel() {
   const queue = useStore((s) => s.queue);
-  const progress = useStore((s) => s.progress);
+  const generation = useStore((s) => s.progress);
+  const segment = useStore((s) => s.storyboardProgress);
   const costs = useStore((s) => s.queueCosts);
   const storageError = useStore((s) => s.queueStorageError);
   const permission = useStore((s) => s.notifyPermission);
@@ -20,7 +21,9 @@ export function QueuePanel() {
 
   const jobs = displayOrder(queue);
   const running = jobs.find((job) => job.status === 'running');
-  const starts = startEstimates(queue, runningLeftMs(running, progress, costs), costs);
+  const progress = running?.kind === 'storyboard' ? segment : generation;
+  const leftMs = runningLeftMs(running, progress, costs);
+  const starts = startEstimates(queue, leftMs, costs);
   const waiting = jobs.filter((job) => job.status === 'waiting');
   const finished = jobs.length - waiting.length - (running ? 1 : 0);
 
@@ -36,7 +39,7 @@ export function QueuePanel() {
           <JobRow
             key={job.id}
             job={job}
-            status={jobStatusText(job, job.status === 'running' ? progress : null, starts.get(job.id))}
+            status={jobStatusText(job, job.status === 'running' ? progress : null, starts.get(job.id), leftMs)}
             fraction={job.status === 'running' && progress ? progressFraction(progress) : null}
             first={job === waiting[0]}
             last={job === waiting[waiting.length - 1]}
@@ -73,7 +76,7 @@ function JobRow({ job, status, fraction, first, last }: JobRowProps) {
   const label = jobLabel(job);
   const unfinished = job.status === 'waiting' || job.status === 'running';
   return (
-    <li className={`queue-job ${job.status}`} data-status={job.status} data-seed={job.settings.seed}>
+    <li className={`queue-job ${job.status}`} data-status={job.status} data-kind={job.kind} data-seed={job.settings.seed}>
       <p className="queue-job-prompt">{job.settings.prompt}</p>
       <p className="hint">
         Seed <span data-testid="queue-job-seed">{job.settings.seed}</span>

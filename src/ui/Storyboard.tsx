@@ -1,10 +1,12 @@
 /**
  * The storyboard: a horizontal timeline of text, keyframe and clip cards, the board's total length,
  * the planner's reasons where the pack cannot render a card as asked, export/import as JSON, and
- * Render with progress per segment, a live preview and Cancel.
+ * Render (the board queued as a job, even behind others) with progress per segment, a live preview
+ * and Cancel while it renders.
  */
 import { useMemo, useRef } from 'react';
 import { cancelStoryboard, exportBoard, importBoard, renderStoryboard } from '../state/storyboardActions';
+import { progressFraction } from '../state/queueSelectors';
 import { judgeBoard } from '../state/storyboardBoard';
 import { formatSeconds, layoutCards, totalSeconds } from '../state/storyboardCards';
 import { addCard, moveCard, setBoardSettings } from '../state/storyboardEditActions';
@@ -19,7 +21,6 @@ export function Storyboard() {
   const steps = useStore((s) => s.storyboardSteps);
   const pack = useStore((s) => s.pack);
   const running = useStore((s) => s.storyboardStatus === 'running');
-  const busy = useStore((s) => s.status === 'running');
   const ready = useStore((s) => s.engineStatus === 'ready');
   const announcement = useStore((s) => s.storyboardAnnouncement);
   const dragged = useRef<number | null>(null);
@@ -111,7 +112,7 @@ export function Storyboard() {
       </p>
       <StoryboardStatus />
       <div className="actions">
-        <button type="button" className="primary" onClick={() => void renderStoryboard()} disabled={!ready || running || busy || !renderable}>
+        <button type="button" className="primary" onClick={() => void renderStoryboard()} disabled={!ready || !renderable}>
           Render storyboard
         </button>
         <button type="button" onClick={cancelStoryboard} disabled={!running}>
@@ -153,13 +154,12 @@ function StoryboardStatus() {
     );
   }
   if (!running || !progress) return null;
-  const fraction = (progress.segment + progress.step / Math.max(1, progress.steps)) / Math.max(1, progress.total);
   return (
     <div className="progress story-progress" aria-label="Storyboard progress">
       <p role="status" data-testid="story-progress">
         Segment {progress.segment + 1} of {progress.total} ({progress.label}): step {progress.step} of {progress.steps}
       </p>
-      <progress max={1} value={fraction} aria-label="Storyboard render progress" />
+      <progress max={1} value={progressFraction(progress)} aria-label="Storyboard render progress" />
       <PreviewCanvas />
     </div>
   );

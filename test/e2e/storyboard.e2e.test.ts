@@ -3,7 +3,9 @@
  * UI, reordered with the keyboard, rendered into one MP4 of the planned length; its keyframe frame
  * matches the image within the autoencoder's reconstruction error, its seams are no more abrupt than
  * the story's own frame-to-frame change, its metadata restores the same board in a fresh page, and
- * re-rendering that board with the same seed gives the same frames.
+ * re-rendering that board with the same seed gives the same frames. Every render is a queue job of
+ * kind 'storyboard': the queue panel shows its segment and step, Cancel there and on the page stop it,
+ * and a render cut by a reload starts again from its beginning, its uploaded keyframe stored with it.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -76,6 +78,11 @@ async function exportedBoard(page: Page, dir: string, name: string): Promise<unk
   const path = join(dir, name);
   await file.saveAs(path);
   return JSON.parse(readFileSync(path, 'utf8'));
+}
+
+/** The queue panel's row of the storyboard job in `status` (the one row of that kind and status). */
+function storyboardJob(page: Page, status: string) {
+  return page.locator(`.queue-job[data-kind="storyboard"][data-status="${status}"]`);
 }
 
 /** Opens the storyboard and fills the board settings. */
@@ -166,8 +173,14 @@ describe('storyboard in the browser', () => {
     await page.getByRole('button', { name: 'Render storyboard' }).click();
     await page.getByTestId('story-progress').waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('story-progress').textContent()).toMatch(/^Segment 1 of 2 \(leads into the keyframe: a red circle moving right/);
+    // The render is the queue's running job, shown by segment and step.
+    const rendering = storyboardJob(page, 'running');
+    expect(await rendering.locator('.queue-job-prompt').textContent()).toBe(`${FIRST} → ${SECOND}`);
+    expect(await rendering.getByTestId('queue-job-status').textContent()).toMatch(/^Running · segment 1 of 2 · step \d+ of 20/);
+    expect(await rendering.locator('.hint').first().textContent()).toContain(`16:9 · ${plan.totalFrames} frames · 20 steps a segment · storyboard`);
     await page.getByRole('button', { name: 'Cancel', exact: true }).click();
     expect(await page.getByTestId('story-progress').count()).toBe(0);
+    expect(await storyboardJob(page, 'cancelled').count()).toBe(1);
     expect(await page.getByRole('button', { name: 'Render storyboard' }).isEnabled()).toBe(true);
     await page.getByRole('spinbutton', { name: 'Steps per segment' }).fill(String(STEPS));
 
@@ -179,6 +192,7 @@ describe('storyboard in the browser', () => {
     console.info(`storyboard MP4: ${probed.frames} frames at ${probed.fps}, ${probed.width}×${probed.height}, ${probed.codec}; planned ${plan.totalFrames} in ${plan.segments.length} segments (${plan.segments.map((s) => s.mode).join(', ')})`);
     expect(probed.frames).toBe(plan.totalFrames);
     expect(probed.fps).toBe('8/1');
+    expect(await storyboardJob(page, 'done').getByTestId('queue-job-status').textContent()).toBe('Done · saved in the gallery');
     // Asked: 4 s at 8 fps; the pack's clip lengths make it at most half a latent group away.
     expect(Math.abs(plan.totalFrames - 32)).toBeLessThanOrEqual(2);
 
@@ -252,6 +266,31 @@ describe('storyboard in the browser', () => {
     await waitForNewResult(page, null, 300_000);
     const again = await lastRawFrames(page);
     expect(compareBytes(again, firstFrames).max).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('starts a render cut by a reload again from its beginning, with the keyframe image stored in the queue', async () => {
+    const { page, errors } = await openApp(app.browser, app.url, { backend: 'wasm' });
+    await page.getByRole('button', { name: 'Storyboard', exact: true }).click();
+    await page.locator('input[type="file"][aria-label="Import a storyboard JSON file"]').setInputFiles(join(dir, 'before.json'));
+    await page.getByRole('listitem', { name: 'Card 2, image' }).getByLabel('Image', { exact: true }).setInputFiles(keyImage);
+    // 20 steps a segment: long enough that the reload lands mid-render.
+    await page.getByRole('spinbutton', { name: 'Steps per segment' }).fill('20');
+    await page.getByRole('button', { name: 'Render storyboard' }).click();
+    await page.getByTestId('story-progress').waitFor({ timeout: 60_000 });
+    await page.reload();
+    await page.getByTestId('backend-badge').waitFor({ timeout: 120_000 });
+    // The job is the only one: nothing on the page holds the image now but the stored queue.
+    await expect.poll(() => storyboardJob(page, 'running').getByTestId('queue-job-interrupted').textContent(), { timeout: 60_000 }).toMatch(/Interrupted by a reload or a closed tab: restarted from its beginning/);
+    await waitForNewResult(page, null, 300_000);
+    expect(await storyboardJob(page, 'done').getByTestId('queue-job-status').textContent()).toBe('Done · saved in the gallery');
+    expect(await page.getByRole('list', { name: 'Gallery' }).getByRole('listitem').count()).toBe(1);
+    const frames = await lastRawFrames(page);
+    expect(frames.length).toBe(plan.totalFrames * WIDTH * HEIGHT * 3);
+    // The keyframe came back from the stored bytes: it stands at its frame as in the first render.
+    const image = fitClip(large, { width: WIDTH, height: HEIGHT }).frames[0]!;
+    expect(psnr(rgbToRgbaFrames(frames, WIDTH, HEIGHT)[plan.keyframes[0]!.frame]!, image)).toBeGreaterThan(RECONSTRUCTION_FLOOR);
     expect(errors).toEqual([]);
     await page.close();
   });

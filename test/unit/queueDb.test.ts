@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { unstoredSourceNote } from '../../src/queue/jobSources';
+import { unstoredBoardNote, unstoredSourceNote } from '../../src/queue/jobSources';
 import { QueueDb, type QueueBackend } from '../../src/queue/queueDb';
 import { costFromTimings, estimateJobMs, startEstimates } from '../../src/queue/queueEta';
 import { restoreAfterReload } from '../../src/queue/queueLogic';
-import type { GenerateJobInput, JobStatus, QueueJob } from '../../src/queue/queueTypes';
+import type { GenerateJobInput, JobStatus, QueueJob, StoryboardJobInput } from '../../src/queue/queueTypes';
+import { boardPrompts, storyboardSummary } from '../../src/queue/storyboardSummary';
+import { parseStoryboard } from '../../src/storyboard/storyboardValidator';
 
 /** An in-memory backend with IndexedDB's structured clone (so stored objects are copies), failing on demand. */
 function memoryBackend() {
@@ -46,7 +48,7 @@ describe('queue storage', () => {
     expect(stored.jobs.map((j) => `${j.id}:${j.status}`)).toEqual(['a:done', 'b:running', 'c:waiting']);
     const restored = restoreAfterReload(stored.jobs, (id) => stored.inputIds.has(id), 'lost');
     expect(restored.map((j) => `${j.id}:${j.status}:${j.interrupted}`)).toEqual(['b:waiting:true', 'a:done:false', 'c:failed:false']);
-    const read = await again.input('b');
+    const read = (await again.input('b', 'generate')) as GenerateJobInput | null;
     expect(read?.mode.kind).toBe('image-to-video');
     expect([...new Uint8Array((read!.mode as { image: { bytes: ArrayBuffer } }).image.bytes)]).toEqual([4]);
   });
@@ -60,7 +62,7 @@ describe('queue storage', () => {
     expect([...stored.inputIds]).toEqual(['kept']);
     expect([...data.keys()].sort()).toEqual(['input:kept', 'jobs']);
     await db.dropInputs(['kept']);
-    expect(await db.input('kept')).toBeNull();
+    expect(await db.input('kept', 'generate')).toBeNull();
   });
 
   it('writes all inputs of a "Generate 4" or none; a failed write leaves nothing behind', async () => {
@@ -84,7 +86,9 @@ describe('queue start estimates', () => {
   it('adds the running job’s time left and each earlier job’s measured cost; an unmeasured size makes the rest unknown', () => {
     const costs = { '1:1×9': costFromTimings(4, { denoiseMs: 400, totalMs: 500 }) };
     expect(costs['1:1×9']).toEqual({ msPerStep: 100, fixedMs: 100 });
-    expect(estimateJobMs({ ...SETTINGS, steps: 10 }, costs)).toBe(1100);
+    expect(estimateJobMs({ kind: 'generate', settings: { ...SETTINGS, steps: 10 } }, costs)).toBe(1100);
+    // A storyboard of the same size is measured apart: one clip's cost says nothing of it.
+    expect(estimateJobMs({ kind: 'storyboard', settings: SETTINGS }, costs)).toBeNull();
     const wide = { ...job('c'), settings: { ...SETTINGS, aspect: '16:9' } };
     const jobs = [job('run', 'running'), job('a'), job('done', 'done'), job('b'), wide, job('d')];
     const starts = startEstimates(jobs, 250, costs);
@@ -105,5 +109,70 @@ describe('job sources', () => {
     expect(unstoredSourceNote({ kind: 'extend', clip: file, direction: 'forward' })).toBeNull();
     expect(unstoredSourceNote({ kind: 'extend', clip: { kind: 'result', id: 'r', fallback: file }, direction: 'forward' })).toBeNull();
     expect(unstoredSourceNote({ kind: 'connect', first: file, second: { kind: 'result', id: 'r' } })).toMatch(/held only by this tab.*reload/);
+  });
+});
+
+const BOARD = parseStoryboard({
+  aspect: '16:9',
+  seed: 7,
+  cards: [
+    { type: 'text', prompt: 'a red circle moving right', seconds: 2 },
+    { type: 'image', file: 'key.png' },
+    { type: 'clip', file: 'gallery/r1' },
+    { type: 'text', prompt: 'a red circle moving up', seconds: 2 },
+  ],
+});
+
+function storyboardJob(id: string, status: JobStatus = 'waiting'): QueueJob {
+  return { ...job(id, status), kind: 'storyboard', modeKind: 'storyboard', settings: storyboardSummary(BOARD, 34, { defaultSteps: 20, defaultGuidance: 4 }) };
+}
+
+function storyboardInput(clip: StoryboardJobInput['media'][string]): StoryboardJobInput {
+  return { board: BOARD, media: { 'key.png': { kind: 'file', name: 'key.png', type: 'image/png', bytes: new Uint8Array([9, 8]).buffer }, 'gallery/r1': clip }, includePromptInFile: true };
+}
+
+describe('storyboard jobs', () => {
+  it('summarise the board for the panel: its prompts in order, seed, aspect, planned frames, the pack’s steps where the board leaves them', () => {
+    expect(storyboardJob('s').settings).toEqual({ prompt: 'a red circle moving right → a red circle moving up', negativePrompt: '', aspect: '16:9', frames: 34, steps: 20, guidance: 4, seed: 7, expandPrompt: false });
+    expect(storyboardSummary({ ...BOARD, steps: 2 }, 34, { defaultSteps: 20, defaultGuidance: 4 }).steps).toBe(2);
+    expect(boardPrompts({ cards: [{ type: 'image', file: 'a.png' }] })).toBe('storyboard');
+  });
+
+  it('are stored with their board and source bytes beside generate jobs; a reload finds the running one waiting again, first', async () => {
+    const { backend } = memoryBackend();
+    const db = new QueueDb(backend);
+    const file = { kind: 'file' as const, name: 'c.mp4', type: 'video/mp4', bytes: new Uint8Array([5]).buffer };
+    await db.putInputs([['g', input([1])], ['s', storyboardInput({ kind: 'result', id: 'r1', fallback: file })]]);
+    await db.saveJobs([job('g'), storyboardJob('s', 'running')]);
+
+    const again = new QueueDb(backend);
+    const stored = await again.load();
+    expect(stored.jobs.map((j) => `${j.id}:${j.kind}`)).toEqual(['g:generate', 's:storyboard']);
+    const restored = restoreAfterReload(stored.jobs, (id) => stored.inputIds.has(id), 'lost');
+    expect(restored.map((j) => `${j.id}:${j.status}:${j.interrupted}`)).toEqual(['s:waiting:true', 'g:waiting:false']);
+    const read = (await again.input('s', 'storyboard')) as StoryboardJobInput | null;
+    expect(read?.board).toEqual(BOARD);
+    expect([...new Uint8Array((read!.media['key.png'] as { bytes: ArrayBuffer }).bytes)]).toEqual([9, 8]);
+    expect(read!.media['gallery/r1']).toEqual({ kind: 'result', id: 'r1', fallback: file });
+    // Each kind's input is read only as that kind: a generate job never runs a board, nor the reverse.
+    expect(await again.input('s', 'generate')).toBeNull();
+    expect(await again.input('g', 'storyboard')).toBeNull();
+  });
+
+  it('say when a card’s gallery clip has no file to store (a reload would lose it)', () => {
+    const file = { kind: 'file' as const, name: 'c.mp4', type: 'video/mp4', bytes: new ArrayBuffer(1) };
+    expect(unstoredBoardNote(storyboardInput({ kind: 'result', id: 'r1', fallback: file }).media)).toBeNull();
+    expect(unstoredBoardNote(storyboardInput({ kind: 'result', id: 'r1' }).media)).toMatch(/held only by this tab.*reload/);
+  });
+
+  it('take their ETA from the last storyboard of the same size, after the running job', () => {
+    const costs = { 'storyboard 16:9×34': costFromTimings(20, { denoiseMs: 2000, totalMs: 2600 }) };
+    expect(estimateJobMs(storyboardJob('s'), costs)).toBe(2600);
+    const jobs = [job('run', 'running'), storyboardJob('s1'), storyboardJob('s2'), job('g')];
+    expect([...startEstimates(jobs, 100, costs).entries()]).toEqual([
+      ['s1', 100],
+      ['s2', 2700],
+      ['g', 5300],
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JobStatus, QueueJob } from '../../src/queue/queueTypes';
-import { displayOrder, jobLabel, jobStatusText, progressFraction, runningLeftMs } from '../../src/state/queueSelectors';
+import { displayOrder, jobLabel, jobSettingsText, jobStatusText, progressFraction, runningLeftMs } from '../../src/state/queueSelectors';
 
 function job(id: string, status: JobStatus = 'waiting', prompt = `prompt ${id}`): QueueJob {
   return {
@@ -46,6 +46,19 @@ describe('queue panel text', () => {
     expect(runningLeftMs(running, { stage: 'mux', step: 10, total: 10, etaMs: null }, costs)).toBe(300);
     expect(runningLeftMs(running, { stage: 'encode', step: 0, total: 10, etaMs: null }, {})).toBeNull();
     expect(progressFraction({ stage: 'denoise', step: 5, total: 10, etaMs: null })).toBe(0.5);
+  });
+
+  it('shows a running storyboard by segment and step, with the share of its last cost still ahead', () => {
+    const board: QueueJob = { ...job('s', 'running'), kind: 'storyboard', modeKind: 'storyboard', settings: { ...job('s').settings, aspect: '16:9', frames: 34, steps: 20 } };
+    const segment = { segment: 1, total: 2, label: 'joins', step: 10, steps: 20 };
+    expect(progressFraction(segment)).toBe(0.75);
+    const costs = { 'storyboard 16:9×34': { msPerStep: 100, fixedMs: 2000 }, '16:9×34': { msPerStep: 1, fixedMs: 1 } };
+    expect(runningLeftMs(board, segment, costs)).toBe(1000);
+    expect(runningLeftMs(board, null, costs)).toBe(4000);
+    expect(runningLeftMs(board, segment, {})).toBeNull();
+    expect(jobStatusText(board, segment, undefined, 1000)).toBe('Running · segment 2 of 2 · step 10 of 20 · about 1.0 s left');
+    expect(jobStatusText(board, segment, undefined, null)).toBe('Running · segment 2 of 2 · step 10 of 20');
+    expect(jobSettingsText(board)).toBe('16:9 · 34 frames · 20 steps a segment · storyboard');
   });
 
   it('lists the running job, then the waiting ones in turn, then the finished ones', () => {
