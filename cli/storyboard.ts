@@ -6,36 +6,34 @@
  * Exit status as for single clips: 2 for a wrong command line, board or input file, 3 for a prompt
  * the policy refuses, 1 for a broken pack or a failed write.
  */
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { assertReadablePrompt } from '../src/architectures/tessera-tiny/promptReadability';
 import { createArchitecture } from '../src/architectures/registry';
 import { MediaInputError } from '../src/input/mediaInputError';
-import { upscaleRgba } from '../src/media/upscale';
 import type { Manifest } from '../src/models/manifest';
 import { PipelineError } from '../src/pipeline/errors';
 import { resolveSize } from '../src/pipeline/latents';
 import { generateVideo, type RgbaClip } from '../src/pipeline/videoModes';
+import { finishClip, type FinishOptions } from '../src/render/renderClip';
 import { readManifestFile } from '../src/runtime/nodePack';
 import { ModelLoadError } from '../src/runtime/errors';
 import { createNodeRunner } from '../src/runtime/nodeRunner';
-import { applyWatermark, fileRecord, MP4_DESCRIPTION, type ProvenanceInfo } from '../src/safety/fileProvenance';
 import { firstRefusal, PolicyRefusalError } from '../src/safety/promptPolicy';
-import { provenanceFfmpegArgs } from '../src/safety/provenance';
 import { packCapabilities } from '../src/storyboard/packCapabilities';
 import { renderStoryboard, type RenderSegment, type RenderedStory } from '../src/storyboard/renderStoryboard';
 import { StoryboardError } from '../src/storyboard/storyboardError';
-import { storyPrompt, withStoryboard } from '../src/storyboard/storyboardMetadata';
+import { storyPrompt } from '../src/storyboard/storyboardMetadata';
 import { planStoryboard } from '../src/storyboard/storyboardPlanner';
 import type { Storyboard } from '../src/storyboard/storyboardTypes';
 import { parseStoryboard } from '../src/storyboard/storyboardValidator';
 import { UsageError } from './args';
-import { assertFfmpeg, writeMp4 } from './mp4';
+import { cliContainer } from './containers';
+import { assertFfmpeg } from './mp4';
 import { checkOutputBudget, checkOutputPath } from './outputChecks';
 import { readMedia } from './readMedia';
 import { DEFAULT_MODEL_DIR, type CliIo } from './run';
 import { parseStoryboardArgs, STORYBOARD_USAGE, type StoryboardCliOptions } from './storyboardArgs';
-import { encodeY4m } from './y4m';
 
 /** A board file larger than this is refused before it is read: 64 cards of 2,000-character prompts fit in 150 kB. */
 export const MAX_BOARD_BYTES = 1024 * 1024;
@@ -92,9 +90,14 @@ async function renderBoardFile(options: StoryboardCliOptions, io: CliIo): Promis
     });
     const seconds = (performance.now() - started) / 1000;
 
-    // 4. Write it with the provenance record and the board
+    // 4. Write it with the provenance record and the board: the render chain's upscale → watermark → encode
     const steps = board.steps ?? manifest.scheduler.steps;
-    await writeStory(options, board, story, provenanceOf(options, board, manifest, story, steps));
+    await finishClip(story, {
+      upscale: options.scale,
+      upscaleFilter: 'nearest',
+      provenance: provenanceOf(options, board, manifest, story, steps),
+      container: cliContainer(options.format, options.out),
+    });
     const { seams } = story;
     io.stdout(
       `wrote ${options.out}: ${story.frames.length} frames in ${plan.segments.length} segments of ${story.width}x${story.height} ×${options.scale} at ${story.fps} fps, ` +
@@ -155,8 +158,12 @@ async function readBoardMedia(board: Storyboard, folder: string, manifest: Manif
   return media;
 }
 
-/** The record of a storyboard's file: the text cards' prompts as its prompt, the board's seed, the story's length. */
-function provenanceOf(options: StoryboardCliOptions, board: Storyboard, manifest: Manifest, story: RenderedStory, steps: number): ProvenanceInfo {
+/**
+ * The record of a storyboard's file: the text cards' prompts as its prompt, the board's seed, the
+ * story's length, and the board itself (left out with --omit-prompt, since the board holds the
+ * prompts). A y4m has no place for metadata.
+ */
+function provenanceOf(options: StoryboardCliOptions, board: Storyboard, manifest: Manifest, story: RenderedStory, steps: number): FinishOptions<void>['provenance'] {
   const prompt = storyPrompt(board);
   return {
     settings: {
@@ -172,24 +179,9 @@ function provenanceOf(options: StoryboardCliOptions, board: Storyboard, manifest
     expandedPrompt: prompt,
     packName: manifest.name,
     packVersion: manifest.version,
-    width: story.width * options.scale,
-    height: story.height * options.scale,
-    fps: story.fps,
     includePrompt: !options.omitPrompt,
+    storyboard: board,
   };
-}
-
-/**
- * Upscales and watermarks every frame; an MP4 also carries the record with the board (left out with
- * --omit-prompt, since the board holds the prompts). A y4m has no place for metadata.
- */
-async function writeStory(options: StoryboardCliOptions, board: Storyboard, story: RenderedStory, info: ProvenanceInfo): Promise<void> {
-  const scaled = story.frames.map((frame) => (options.scale === 1 ? frame : upscaleRgba(frame, story.width, story.height, options.scale, 'nearest')));
-  const video = { width: info.width, height: info.height, frames: await applyWatermark(scaled, info) };
-  if (options.format === 'y4m') return writeFile(options.out, encodeY4m(video, story.fps));
-  const record = await fileRecord(info);
-  const withBoard = options.omitPrompt ? record : withStoryboard(record, board);
-  await writeMp4(options.out, video, story.fps, [...provenanceFfmpegArgs(withBoard), '-metadata', `description=${MP4_DESCRIPTION}`, '-metadata', `date=${record.created}`]);
 }
 
 /** Mistakes in what was asked (flags, the board, its files, its prompts), not in the pack. */
