@@ -192,6 +192,8 @@ describe('storyboard in the browser', () => {
     console.info(`storyboard MP4: ${probed.frames} frames at ${probed.fps}, ${probed.width}×${probed.height}, ${probed.codec}; planned ${plan.totalFrames} in ${plan.segments.length} segments (${plan.segments.map((s) => s.mode).join(', ')})`);
     expect(probed.frames).toBe(plan.totalFrames);
     expect(probed.fps).toBe('8/1');
+    // Upscaled like a single clip of the pack (the form's ×4), not left at the model's size
+    expect([probed.width, probed.height]).toEqual([WIDTH * 4, HEIGHT * 4]);
     expect(await storyboardJob(page, 'done').getByTestId('queue-job-status').textContent()).toBe('Done · saved in the gallery');
     // Asked: 4 s at 8 fps; the pack's clip lengths make it at most half a latent group away.
     expect(Math.abs(plan.totalFrames - 32)).toBeLessThanOrEqual(2);
