@@ -8,12 +8,13 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { assertReadablePrompt } from '../src/architectures/tessera-tiny/promptReadability';
 import { createArchitecture } from '../src/architectures/registry';
 import { MediaInputError } from '../src/input/mediaInputError';
 import type { Manifest } from '../src/models/manifest';
 import { PipelineError } from '../src/pipeline/errors';
 import { resolveSize } from '../src/pipeline/latents';
+import type { Architecture } from '../src/pipeline/architecture';
+import { DEFAULT_OUTPUT_SCALE, remainingUpscale } from '../src/media/outputScale';
 import { generateVideo, type RgbaClip } from '../src/pipeline/videoModes';
 import { finishClip, type FinishOptions } from '../src/render/renderClip';
 import { readManifestFile } from '../src/runtime/nodePack';
@@ -56,16 +57,20 @@ export async function runStoryboardCli(argv: readonly string[], io: CliIo): Prom
 }
 
 async function renderBoardFile(options: StoryboardCliOptions, io: CliIo): Promise<void> {
-  // 1. The board and its prompts, the output path: checked before the model loads
+  // 1. The board, the pack's manifest, the prompts as the pack's architecture reads them, the output
+  // path: checked before any graph runs (a runner makes no session until a graph first runs)
   const read = await readBoard(options.board);
   const board: Storyboard = options.steps !== undefined ? { ...read, steps: options.steps } : read;
-  checkPrompts(board);
-  await checkOutputPath(options.out);
-  if (options.format === 'mp4') assertFfmpeg();
-
-  // 2. The pack, the board's images and clips at its size and rate, and the plan
   const dir = options.model ?? DEFAULT_MODEL_DIR;
   const manifest = await readManifestFile(dir);
+  const runner = createNodeRunner(dir, manifest);
+  const architecture = createArchitecture(manifest, runner);
+  checkPrompts(board, architecture);
+  await checkOutputPath(options.out);
+  if (options.format === 'mp4') assertFfmpeg();
+  const scale = options.scale ?? remainingUpscale(DEFAULT_OUTPUT_SCALE, manifest.video.decoderUpscale);
+
+  // 2. The board's images and clips at the pack's size and rate, and the plan
   const media = await readBoardMedia(board, dirname(resolve(options.board)), manifest);
   const clipFrames = new Map([...media].map(([file, clip]) => [file, clip.frames.length]));
   const plan = planStoryboard(board, packCapabilities(manifest), clipFrames);
@@ -73,13 +78,11 @@ async function renderBoardFile(options: StoryboardCliOptions, io: CliIo): Promis
     const listed = plan.problems.slice(0, 3).map((p) => `${p.path}: ${p.message}`);
     throw new StoryboardError('unrenderable', `${options.board} cannot be rendered as asked: ${listed.join('; ')}${plan.problems.length > 3 ? `; and ${plan.problems.length - 3} more` : ''}`);
   }
-  checkOutputBudget({ width: plan.width, height: plan.height, frames: plan.totalFrames }, options.scale);
+  checkOutputBudget({ width: plan.decodedWidth, height: plan.decodedHeight, frames: plan.totalFrames }, scale);
 
   // 3. Render every segment on onnxruntime-node
-  const runner = await createNodeRunner(dir, manifest);
   const started = performance.now();
   try {
-    const architecture = createArchitecture(manifest, runner);
     const renderSegment: RenderSegment = ({ segment: _segment, ...request }, signal) => generateVideo(architecture, manifest, request, { signal });
     const story = await renderStoryboard(board, plan, media, renderSegment, {
       onProgress: (event) => {
@@ -93,14 +96,14 @@ async function renderBoardFile(options: StoryboardCliOptions, io: CliIo): Promis
     // 4. Write it with the provenance record and the board: the render chain's upscale → watermark → encode
     const steps = board.steps ?? manifest.scheduler.steps;
     await finishClip(story, {
-      upscale: options.scale,
+      upscale: scale,
       upscaleFilter: 'nearest',
       provenance: provenanceOf(options, board, manifest, story, steps),
       container: cliContainer(options.format, options.out),
     });
     const { seams } = story;
     io.stdout(
-      `wrote ${options.out}: ${story.frames.length} frames in ${plan.segments.length} segments of ${story.width}x${story.height} ×${options.scale} at ${story.fps} fps, ` +
+      `wrote ${options.out}: ${story.frames.length} frames in ${plan.segments.length} segments of ${story.width}x${story.height} ×${scale} at ${story.fps} fps, ` +
         `seed ${board.seed}, ${steps} steps, ${seconds.toFixed(2)} s; seams: mean ${seams.meanSeam.toFixed(2)} vs group-to-group step ${seams.meanGroupStep.toFixed(2)} ` +
         `(${seams.ratio.toFixed(2)}×, worst ${seams.worstRatio.toFixed(2)}×)`,
     );
@@ -133,11 +136,11 @@ async function readBoard(path: string): Promise<Storyboard> {
 }
 
 /** Every text card's prompt must be readable and allowed (the same policy as a single clip's). */
-function checkPrompts(board: Storyboard): void {
+function checkPrompts(board: Storyboard, architecture: Pick<Architecture, 'checkPrompt'>): void {
   board.cards.forEach((card, i) => {
     if (card.type !== 'text') return;
     try {
-      assertReadablePrompt(card.prompt);
+      architecture.checkPrompt?.(card.prompt);
     } catch (error) {
       throw error instanceof PipelineError ? new PipelineError(error.code, `cards[${i}].prompt: ${error.message}`) : error;
     }

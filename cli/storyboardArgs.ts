@@ -9,7 +9,8 @@ export const STORYBOARD_USAGE = `usage: npm run generate -- --storyboard board.j
 options:
   --steps N            denoising steps of every segment (default: the board's, else the pack's)
   --model DIR          model pack folder (default public/models/tessera-tiny)
-  --scale K            integer nearest-neighbour upscale of the output (default 4)
+  --scale K            integer nearest-neighbour upscale of the output (default: 4 ÷ the pack's
+                       decoder upscale, so 1 for a pack that decodes at 4x)
   --omit-prompt        leave the prompts (and so the board) out of the file's metadata
   --help               this text`;
 
@@ -19,7 +20,8 @@ export interface StoryboardCliOptions {
   readonly format: 'mp4' | 'y4m';
   readonly steps?: number;
   readonly model?: string;
-  readonly scale: number;
+  /** Without it, the single clip's default: 4 less what the pack's decoder already upscales. */
+  readonly scale?: number;
   readonly omitPrompt: boolean;
 }
 
@@ -60,7 +62,7 @@ export function parseStoryboardArgs(argv: readonly string[]): StoryboardCliOptio
     board: values.storyboard,
     out: values.out,
     format,
-    scale: wholeNumber('scale', values.scale, 1, 64) ?? 4,
+    ...(values.scale !== undefined ? { scale: wholeNumber('scale', values.scale, 1, 64)! } : {}),
     omitPrompt: values['omit-prompt'] ?? false,
     ...(steps !== undefined ? { steps } : {}),
     ...(values.model !== undefined ? { model: values.model } : {}),

@@ -11,8 +11,10 @@ export interface PackCapabilities {
   readonly frameCounts: readonly number[];
   /** g: frames per latent group after the first frame. */
   readonly temporalCompression: number;
-  /** Frame size per aspect key. */
+  /** Frame size per aspect key: what the model samples and encodes at. */
   readonly sizes: Readonly<Record<string, { readonly width: number; readonly height: number }>>;
+  /** The decoder's frames are `sizes` times this (manifest video.decoderUpscale); absent: 1. */
+  readonly decoderUpscale?: number;
 }
 
 /** The capabilities of a checked manifest. */
@@ -22,5 +24,6 @@ export function packCapabilities(manifest: Manifest): PackCapabilities {
     frameCounts: [...manifest.video.frameCounts],
     temporalCompression: manifest.latent.temporalCompression,
     sizes: manifest.video.sizes,
+    ...(manifest.video.decoderUpscale === undefined ? {} : { decoderUpscale: manifest.video.decoderUpscale }),
   };
 }

@@ -4,6 +4,7 @@
  * says it adds, joins them into one frame sequence and measures its seams. Pure: no DOM, worker or
  * Node API, so both sides share it.
  */
+import { fitClip } from '../pipeline/fitFrames';
 import type { GenerationMode, RgbaClip } from '../pipeline/videoModes';
 import { StoryboardError } from './storyboardError';
 import type { PlannedSegment, SegmentAnchor, StoryPlan } from './storyboardPlan';
@@ -90,14 +91,17 @@ export async function renderStoryboard(
   }
 
   // 3. Measure the seams
-  return { frames: story, width: plan.width, height: plan.height, fps: plan.fps, seams: measureSeams(story, steps) };
+  return { frames: story, width: plan.decodedWidth, height: plan.decodedHeight, fps: plan.fps, seams: measureSeams(story, steps) };
 
   /** The frames a segment adds, and what the step into each is. */
   async function renderOne(segment: PlannedSegment): Promise<{ frames: Uint8ClampedArray[]; steps: FrameStep[] }> {
     const k = segment.contextGroups ?? 1;
     const to = segment.to && mediaOf(segment.to);
+    // A clip used as is joins the story at the decoded frames' size (the modes fit their sources themselves)
+    const decoded = { width: plan.decodedWidth, height: plan.decodedHeight };
+    const shown = to && (to.width === decoded.width && to.height === decoded.height ? to : fitClip(to, decoded));
     const still = (clip: RgbaClip, count: number): RgbaClip => ({ ...clip, frames: Array.from({ length: count }, () => clip.frames[0]!) });
-    const asClip = (frames: Uint8ClampedArray[]): RgbaClip => ({ width: plan.width, height: plan.height, frames });
+    const asClip = (frames: Uint8ClampedArray[]): RgbaClip => ({ ...decoded, frames });
     const render = (mode: GenerationMode) =>
       renderSegment(
         {
@@ -125,7 +129,7 @@ export async function renderStoryboard(
 
     switch (segment.mode) {
       case 'clip':
-        return { frames: [...to!.frames], steps: sourceSteps(to!.frames.length) };
+        return { frames: [...shown!.frames], steps: sourceSteps(shown!.frames.length) };
       case 'text-to-video': {
         const video = await render({ kind: 'text' });
         return { frames: [...video.frames], steps: sampledSteps(0, video.frames.length) };
@@ -145,7 +149,7 @@ export async function renderStoryboard(
         const video = await render({ kind: 'extend', clip: anchor, direction: 'backward', contextGroups: k });
         const kept = video.frames.length - anchor.frames.length;
         const made = video.frames.slice(0, kept);
-        if (segment.to!.type === 'clip') return { frames: [...made, ...anchor.frames], steps: [...sampledSteps(0, kept), ...sourceSteps(anchor.frames.length)] };
+        if (segment.to!.type === 'clip') return { frames: [...made, ...shown!.frames], steps: [...sampledSteps(0, kept), ...sourceSteps(shown!.frames.length)] };
         return { frames: [...made, video.sampledFrames[kept]!], steps: sampledSteps(0, kept + 1) };
       }
       case 'connect': {
@@ -157,7 +161,7 @@ export async function renderStoryboard(
         const tailStart = 1 + g * k + transition.length; // sampled index of the anchor's first decoded frame
         const frames = [...(opens ? [video.sampledFrames[g * k]!] : []), ...transition];
         const steps = opens ? sampledSteps(g * k, frames.length) : sampledSteps(1 + g * k, frames.length);
-        if (segment.to!.type === 'clip') return { frames: [...frames, ...tail.frames], steps: [...steps, ...sourceSteps(tail.frames.length)] };
+        if (segment.to!.type === 'clip') return { frames: [...frames, ...shown!.frames], steps: [...steps, ...sourceSteps(shown!.frames.length)] };
         return { frames: [...frames, video.sampledFrames[tailStart]!], steps: [...steps, ...sampledSteps(tailStart, 1)] };
       }
     }

@@ -55,8 +55,12 @@ export interface PlannedKeyframe {
 
 export interface StoryPlan {
   readonly aspect: string;
+  /** The model's frame size for the aspect: images and clips are read at it. */
   readonly width: number;
   readonly height: number;
+  /** The finished story's frame size: the decoder's output (larger than the model's with a super-resolving decoder). */
+  readonly decodedWidth: number;
+  readonly decodedHeight: number;
   readonly fps: number;
   /** g: frames per latent group of the pack (the executor cuts sampled clips with it). */
   readonly temporalCompression: number;

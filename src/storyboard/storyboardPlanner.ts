@@ -93,6 +93,8 @@ export function planStoryboard(board: Storyboard, pack: PackCapabilities, clipFr
     aspect: board.aspect,
     width: size?.width ?? 0,
     height: size?.height ?? 0,
+    decodedWidth: (size?.width ?? 0) * (pack.decoderUpscale ?? 1),
+    decodedHeight: (size?.height ?? 0) * (pack.decoderUpscale ?? 1),
     fps: pack.fps,
     temporalCompression: g,
     segments: segments.map((s) => (s.problem || !s.cards.some((c) => problemOf.has(c)) ? s : { ...s, problem: problemOf.get(s.cards.find((c) => problemOf.has(c))!)! })),

@@ -145,5 +145,22 @@ describe('npm run generate -- --storyboard on the shipped pack', () => {
     const c = await runStoryboard('--storyboard', broken, '--prompt', DOWN, '--out', join(dir, 'x.y4m'));
     expect(c.status).toBe(2);
     expect(c.stderr[0]).toMatch(/--prompt.*the board holds the prompts/);
+    // What the pack's architecture cannot read at all is refused with the card's path, before any graph runs.
+    const unreadable = writeBoard('unreadable.json', { ...MINIMAL, cards: [{ type: 'text', prompt: '\u0000 !!', seconds: 2 }] });
+    const d = await runStoryboard('--storyboard', unreadable, '--out', join(dir, 'x.y4m'));
+    expect(d.status).toBe(2);
+    expect(d.stderr[0]).toMatch(/cards\[0\]\.prompt: /);
   });
+
+  it('writes frames at the size a single clip of the pack has without --scale: ×4 for tessera-tiny, ×1 for the pack that decodes at 4× (its keyframe and clip joined at that size)', async () => {
+    const board = writeBoard('short.json', { ...MINIMAL, steps: 1 });
+    for (const model of [DEFAULT_MODEL_DIR, 'public/models/tessera-tiny-2']) {
+      const out = join(dir, 'short.y4m');
+      const result = await runStoryboard('--storyboard', board, '--out', out, '--model', model);
+      expect(result.status, result.stderr.join('\n')).toBe(0);
+      const video = decodeY4m(readFileSync(out));
+      expect([video.width, video.height], model).toEqual([SIZE.width * 4, SIZE.height * 4]);
+      expect(video.frameCount, model).toBe(planStoryboard(parseStoryboard(MINIMAL), packCapabilities(await readManifestFile(model)), new Map([['intro.y4m', 17]])).totalFrames);
+    }
+  }, 120_000);
 });
