@@ -7,7 +7,6 @@
  */
 import { randomInt } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { wordsOutsideAlphabet } from '../src/architectures/tessera-tiny/promptReadability';
 import { createArchitecture } from '../src/architectures/registry';
 import { MediaInputError } from '../src/input/mediaInputError';
 import { DEFAULT_OUTPUT_SCALE, remainingUpscale } from '../src/media/outputScale';
@@ -136,7 +135,7 @@ async function generate(options: CliOptions, io: CliIo): Promise<void> {
       },
       prompt,
     );
-    const outside = wordsOutsideAlphabet(options.prompt);
+    const outside = architecture.outsideAlphabet?.(options.prompt) ?? [];
     if (outside.length > 0) io.stderr(`warning: letters outside a-z and 0-9 do not reach the model; left out of: ${outside.join(', ')}`);
     if (expansion) {
       io.stderr(`caption: ${video.caption}`);

@@ -62,6 +62,11 @@ export interface Architecture<Embeddings extends PromptEmbeddings = PromptEmbedd
    */
   readonly checkPrompt?: (prompt: string) => void;
   /**
+   * The prompt's words with letters the family's tokenizer drops, so a front end can say they do not
+   * reach the model; families whose tokenizer reads any text leave it out.
+   */
+  readonly outsideAlphabet?: (prompt: string) => readonly string[];
+  /**
    * The latent layout [C, T, h, w] of a clip of `frames` frames at `size`.
    * @throws PipelineError (`invalid-frames`, `invalid-aspect`) for a clip the family cannot make
    */

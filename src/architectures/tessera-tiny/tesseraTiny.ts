@@ -14,7 +14,7 @@ import { float32Output, type ModelRunner, type Tensor32 } from '../../pipeline/m
 import { planarToRgba, rgbaToPlanar, type ValueRange } from '../../pipeline/planarFrames';
 import { patchify, patchPositions, tokenGrid, unpatchify, type TokenGrid } from './patches';
 import { expandPrompt } from './promptExpansion';
-import { assertReadablePrompt } from './promptReadability';
+import { assertReadablePrompt, wordsOutsideAlphabet } from './promptReadability';
 import { tokenize } from './wordTokenizer';
 
 /** The manifest's name for this family. */
@@ -47,6 +47,7 @@ export function tesseraTiny(manifest: Manifest, runner: ModelRunner): Architectu
     framesPerLatent: latent.temporalCompression,
     expandPrompt,
     checkPrompt: assertReadablePrompt,
+    outsideAlphabet: wordsOutsideAlphabet,
 
     latentShape: (size: VideoSize, frames: number) => latentDims(latent, size, frames),
 
