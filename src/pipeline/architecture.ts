@@ -15,7 +15,7 @@ export interface ExpansionChange {
   readonly kind: 'synonym' | 'default';
   /** What the change is about, in the family's own terms ("colour", "background"). */
   readonly what: string;
-  /** The prompt's words ('' for a default). */
+  /** The prompt's words ('' for a default, or the words a default was chosen for, e.g. the verb "drifting"). */
   readonly from: string;
   readonly to: string;
 }

@@ -7,25 +7,17 @@
  * letters the model cannot read at all in `outsideAlphabet`.
  */
 import { COLOURS, PILLAR_COLOUR, type Motion, type Place, type Shape } from './promptLexicon';
+import type { ExpansionChange as PortExpansionChange, PromptExpansion as PortPromptExpansion } from '../../pipeline/architecture';
 import { parsePrompt, type PromptItem } from './promptParser';
 import { wordsOutsideAlphabet } from './promptReadability';
 
-/** What expansion did to one part of the prompt. */
-export interface ExpansionChange {
-  /** `synonym`: the prompt's words were renamed; `default`: the prompt said nothing, a value was chosen. */
-  readonly kind: 'synonym' | 'default';
+/** What expansion did to one part of the prompt, named in tessera-tiny's caption terms. */
+export interface ExpansionChange extends PortExpansionChange {
   readonly what: 'colour' | 'shape' | 'motion' | 'camera' | Place;
-  /** The prompt's words ('' for a default, or the verb a default motion was chosen for, e.g. "drifting"). */
-  readonly from: string;
-  readonly to: string;
 }
 
-export interface PromptExpansion {
-  readonly caption: string;
-  /** Words and phrases of the prompt that the caption does not carry, each once. */
-  readonly unknownWords: readonly string[];
-  /** Words with letters outside a-z and 0-9 ("café", "猫"): the tokenizer keeps only their ASCII parts. */
-  readonly outsideAlphabet: readonly string[];
+/** The port's expansion, its changes in tessera-tiny's terms. */
+export interface PromptExpansion extends PortPromptExpansion {
   readonly changes: readonly ExpansionChange[];
 }
 
