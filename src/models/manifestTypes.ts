@@ -88,7 +88,7 @@ export function decodedSize(video: Pick<VideoSpec, 'decoderUpscale'>, size: Vide
 }
 
 /** Scheduler types a manifest may name (src/schedulers/registry.ts has one implementation of each). */
-export const SCHEDULER_TYPE_NAMES = ['flow-match-euler', 'flow-match-lcm'] as const;
+export const SCHEDULER_TYPE_NAMES = ['flow-match-euler', 'flow-match-lcm', 'unipc-multistep'] as const;
 
 export interface SchedulerSpec {
   readonly type: (typeof SCHEDULER_TYPE_NAMES)[number];

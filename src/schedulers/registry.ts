@@ -7,10 +7,12 @@ import type { SchedulerSpec } from '../models/manifest';
 import { FlowMatchEulerScheduler } from './flowMatchEulerScheduler';
 import { FlowMatchLcmScheduler } from './flowMatchLcmScheduler';
 import type { Scheduler } from './scheduler';
+import { UniPcMultistepScheduler } from './uniPcMultistepScheduler';
 
 const SCHEDULERS: Readonly<Record<SchedulerSpec['type'], (spec: SchedulerSpec) => Scheduler>> = Object.freeze({
   'flow-match-euler': (spec: SchedulerSpec) => new FlowMatchEulerScheduler({ shift: spec.shift }),
   'flow-match-lcm': (spec: SchedulerSpec) => new FlowMatchLcmScheduler({ shift: spec.shift }),
+  'unipc-multistep': (spec: SchedulerSpec) => new UniPcMultistepScheduler({ shift: spec.shift }),
 });
 
 /** The scheduler types this build can sample with. */

@@ -4,9 +4,15 @@
  */
 
 export interface Scheduler {
-  /** The model's `timestep` input at each step, in order; set by `setTimesteps`. */
+  /**
+   * The model's `timestep` input at each step, in order; set by `setTimesteps`. Equal to
+   * `times[i]` except where the reference hands the model a rounded time (UniPC: ⌊1000·t⌋/1000).
+   */
   readonly timesteps: readonly number[];
-  /** `timesteps` followed by the final time (0): the time each step ends at is `times[i + 1]`. */
+  /**
+   * The flow time the sample is at when each step starts, then the final time (0): the time each
+   * step ends at is `times[i + 1]`. Conditioning noises known latents to these times.
+   */
   readonly times: readonly number[];
   /**
    * Whether `step` takes fresh noise. False for a deterministic sampler (Euler). A few-step sampler
@@ -24,7 +30,10 @@ export interface Scheduler {
    * uses it to put known latents at the noise level of a step, so it never restates the formula.
    */
   scaleNoise(sample: Float32Array, t: number, noise: Float32Array): Float32Array;
-  /** One update: the sample after step `index`, given the model output at `timesteps[index]`. */
+  /**
+   * One update: the sample after step `index`, given the model output at `timesteps[index]`. A
+   * multistep sampler keeps earlier outputs, so its steps must come in order after `setTimesteps`.
+   */
   step(modelOutput: Float32Array, index: number, sample: Float32Array, options?: StepOptions): Float32Array;
 }
 

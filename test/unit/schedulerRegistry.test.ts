@@ -3,6 +3,7 @@ import type { SchedulerSpec } from '../../src/models/manifest';
 import { FlowMatchEulerScheduler } from '../../src/schedulers/flowMatchEulerScheduler';
 import { FlowMatchLcmScheduler } from '../../src/schedulers/flowMatchLcmScheduler';
 import { createScheduler, SCHEDULER_TYPES, UnknownSchedulerError } from '../../src/schedulers/registry';
+import { UniPcMultistepScheduler } from '../../src/schedulers/uniPcMultistepScheduler';
 
 const spec: SchedulerSpec = { type: 'flow-match-euler', steps: 4, shift: 2.5, guidance: 4 };
 
@@ -18,6 +19,14 @@ describe('scheduler registry', () => {
     expect(createScheduler({ ...spec, type: 'flow-match-lcm' } as unknown as SchedulerSpec)).toBeInstanceOf(FlowMatchLcmScheduler);
   });
 
+  it('builds the multistep UniPC sampler for unipc-multistep, with the pack’s shift', () => {
+    const scheduler = createScheduler({ ...spec, type: 'unipc-multistep', shift: 3 });
+    expect(scheduler).toBeInstanceOf(UniPcMultistepScheduler);
+    scheduler.setTimesteps(4);
+    // shift 3 on s = 1 − 0.999/4: 3·0.75025 / (1 + 2·0.75025)
+    expect(scheduler.times[1]).toBeCloseTo(Math.fround((3 * 0.75025) / (1 + 2 * 0.75025)), 7);
+  });
+
   it('gives a fresh scheduler each call, so two generations never share a schedule', () => {
     const a = createScheduler(spec);
     a.setTimesteps(2);
@@ -27,9 +36,9 @@ describe('scheduler registry', () => {
   it('refuses an unknown type, naming it and the known ones', () => {
     const unknown = { ...spec, type: 'dpm-solver' } as unknown as SchedulerSpec;
     expect(() => createScheduler(unknown)).toThrow(UnknownSchedulerError);
-    expect(() => createScheduler(unknown)).toThrow('scheduler type "dpm-solver" is not known; known types: flow-match-euler, flow-match-lcm');
+    expect(() => createScheduler(unknown)).toThrow('scheduler type "dpm-solver" is not known; known types: flow-match-euler, flow-match-lcm, unipc-multistep');
     expect(() => createScheduler({ ...spec, type: 'toString' } as unknown as SchedulerSpec)).toThrow(/"toString" is not known/);
-    expect(SCHEDULER_TYPES).toEqual(['flow-match-euler', 'flow-match-lcm']);
+    expect(SCHEDULER_TYPES).toEqual(['flow-match-euler', 'flow-match-lcm', 'unipc-multistep']);
   });
 
   it('gives the error a code to switch on', () => {
