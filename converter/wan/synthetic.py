@@ -18,8 +18,8 @@ from typing import Dict, List, Tuple
 
 import numpy as np
 
-from . import checkpoint_keys, safetensors_io
-from .unigram_tokenizer import spm_to_tokenizer_json
+import checkpoint_keys, safetensors_io
+from unigram_tokenizer import spm_to_tokenizer_json
 
 TOKENIZER_VOCAB = 256
 

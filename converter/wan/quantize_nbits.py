@@ -1,0 +1,149 @@
+"""Replace float MatMul weights with com.microsoft MatMulNBits (block-quantised 8 or 4 bits).
+
+A Linear layer exported by torch is `MatMul(A, W)` with W a constant float initializer [K, N] (plus an
+Add for the bias). MatMulNBits computes `A @ dequant(B)` with, per onnxruntime's contrib-op spec:
+- B uint8 [N, k_blocks, blob], k_blocks = ceil(K / block_size), blob = block_size * bits / 8: row n holds
+  column n of W quantised along K, codes packed low bits first (4 bits: element 2i in the low nibble);
+- scales float32 [N * k_blocks];
+- zero_points uint8, [N * k_blocks] for 8 bits, [N * ceil(k_blocks / 2)] for 4 bits (two per byte,
+  low nibble first); absent means 2^(bits-1) (symmetric);
+- dequant(code) = (code - zero_point) * scale. K is zero-padded to whole blocks.
+Activations stay float32.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, List, Tuple
+
+import numpy as np
+import onnx
+from onnx import helper, numpy_helper
+
+MS_DOMAIN = "com.microsoft"
+
+
+@dataclass
+class QuantizedWeight:
+    packed: np.ndarray          # uint8 [N, k_blocks, blob]
+    scales: np.ndarray          # float32 [N * k_blocks]
+    zero_points: np.ndarray | None
+
+
+def quantize_weight(weight: np.ndarray, bits: int, block_size: int, symmetric: bool) -> QuantizedWeight:
+    """Quantise W [K, N] (MatMul's B) blockwise along K."""
+    if bits not in (4, 8):
+        raise ValueError(f"bits must be 4 or 8, got {bits}")
+    if block_size < 16 or block_size & (block_size - 1):
+        raise ValueError(f"block_size must be a power of two >= 16, got {block_size}")
+    k, n = weight.shape
+    k_blocks = -(-k // block_size)
+    columns = np.zeros((n, k_blocks * block_size), dtype=np.float32)
+    columns[:, :k] = np.asarray(weight, dtype=np.float32).T
+    blocks = columns.reshape(n, k_blocks, block_size)
+    levels = (1 << bits) - 1
+    if symmetric:
+        mid = 1 << (bits - 1)
+        scale = np.abs(blocks).max(axis=2) / (mid - 1)
+        scale[scale == 0] = 1.0
+        codes = np.clip(np.rint(blocks / scale[..., None]), -(mid - 1), mid - 1) + mid
+        zero = None
+    else:
+        low = np.minimum(blocks.min(axis=2), 0.0)
+        high = np.maximum(blocks.max(axis=2), 0.0)
+        scale = (high - low) / levels
+        scale[scale == 0] = 1.0
+        zero = np.clip(np.rint(-low / scale), 0, levels)
+        codes = np.clip(np.rint(blocks / scale[..., None]) + zero[..., None], 0, levels)
+    codes = codes.astype(np.uint8)
+    if bits == 4:
+        codes = codes[..., 0::2] | (codes[..., 1::2] << 4)
+    zero_points = None
+    if zero is not None:
+        zero = zero.astype(np.uint8)
+        if bits == 4:
+            if k_blocks % 2:
+                zero = np.concatenate([zero, np.zeros((n, 1), np.uint8)], axis=1)
+            zero = zero[:, 0::2] | (zero[:, 1::2] << 4)
+        zero_points = zero.reshape(-1)
+    return QuantizedWeight(codes, scale.astype(np.float32).reshape(-1), zero_points)
+
+
+def dequantize(q: QuantizedWeight, k: int, bits: int, block_size: int) -> np.ndarray:
+    """W [K, N] back from its quantised form (for measuring the error; the runtime does this on the fly)."""
+    n, k_blocks, _ = q.packed.shape
+    codes = q.packed
+    if bits == 4:
+        codes = np.stack([codes & 0x0F, codes >> 4], axis=-1).reshape(n, k_blocks, block_size)
+    if q.zero_points is None:
+        zero = np.full((n, k_blocks), 1 << (bits - 1), np.float32)
+    elif bits == 4:
+        z = q.zero_points.reshape(n, -1)
+        zero = np.stack([z & 0x0F, z >> 4], axis=-1).reshape(n, -1)[:, :k_blocks].astype(np.float32)
+    else:
+        zero = q.zero_points.reshape(n, k_blocks).astype(np.float32)
+    scale = q.scales.reshape(n, k_blocks)
+    values = (codes.astype(np.float32) - zero[..., None]) * scale[..., None]
+    return values.reshape(n, -1)[:, :k].T
+
+
+@dataclass
+class QuantizeStats:
+    replaced: int
+    float_bytes: int
+    quantized_bytes: int
+    max_relative_error: float  # worst ||W - dequant(W)|| / ||W|| over the weights
+
+
+def quantize_matmuls(model: onnx.ModelProto, bits: int, block_size: int, symmetric: bool,
+                     min_elements: int = 0) -> QuantizeStats:
+    """Rewrite, in place, every MatMul whose B is a 2-D float initializer into MatMulNBits."""
+    graph = model.graph
+    initializers: Dict[str, onnx.TensorProto] = {t.name: t for t in graph.initializer}
+    uses: Dict[str, int] = {}
+    for node in graph.node:
+        for name in node.input:
+            uses[name] = uses.get(name, 0) + 1
+    new_nodes: List[onnx.NodeProto] = []
+    dropped: List[str] = []
+    added: List[onnx.TensorProto] = []
+    stats = QuantizeStats(0, 0, 0, 0.0)
+    for node in graph.node:
+        weight_name = node.input[1] if node.op_type == "MatMul" and len(node.input) == 2 else None
+        tensor = initializers.get(weight_name) if weight_name else None
+        if (tensor is None or len(tensor.dims) != 2 or tensor.data_type != onnx.TensorProto.FLOAT
+                or uses.get(weight_name, 0) != 1 or tensor.dims[0] * tensor.dims[1] < min_elements):
+            new_nodes.append(node)
+            continue
+        weight = numpy_helper.to_array(tensor)
+        k, n = weight.shape
+        q = quantize_weight(weight, bits, block_size, symmetric)
+        error = np.linalg.norm(dequantize(q, k, bits, block_size) - weight) / max(np.linalg.norm(weight), 1e-30)
+        stats.max_relative_error = max(stats.max_relative_error, float(error))
+        base = weight_name.replace("::", "_").replace("/", "_")
+        names = [f"{base}_q{bits}", f"{base}_scales"]
+        added += [numpy_helper.from_array(q.packed, names[0]), numpy_helper.from_array(q.scales, names[1])]
+        if q.zero_points is not None:
+            names.append(f"{base}_zero_points")
+            added.append(numpy_helper.from_array(q.zero_points, names[2]))
+        new_nodes.append(helper.make_node(
+            "MatMulNBits", [node.input[0], *names], list(node.output), name=(node.name or base) + "_nbits",
+            domain=MS_DOMAIN, K=k, N=n, bits=bits, block_size=block_size))
+        dropped.append(weight_name)
+        stats.replaced += 1
+        stats.float_bytes += weight.nbytes
+        stats.quantized_bytes += sum(a.nbytes for a in (q.packed, q.scales) ) + (
+            q.zero_points.nbytes if q.zero_points is not None else 0)
+    if not stats.replaced:
+        return stats
+    keep = [t for t in graph.initializer if t.name not in set(dropped)]
+    del graph.initializer[:]
+    graph.initializer.extend(keep + added)
+    del graph.node[:]
+    graph.node.extend(new_nodes)
+    if not any(op.domain == MS_DOMAIN for op in model.opset_import):
+        model.opset_import.append(helper.make_opsetid(MS_DOMAIN, 1))
+    return stats
+
+
+def weight_shapes_of(model: onnx.ModelProto) -> List[Tuple[str, Tuple[int, ...]]]:
+    return [(t.name, tuple(t.dims)) for t in model.graph.initializer]
