@@ -226,6 +226,7 @@ class FileDownload {
               this.file.path,
               expected,
               error.actual,
+              error.chunk,
             );
           }
           this.options.onNote?.({ kind: 'chunk-refetch', file: this.file.path, chunk: error.chunk, reason: `sha256 ${error.actual} ≠ ${expected}` });

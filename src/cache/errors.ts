@@ -18,7 +18,12 @@ export type CacheErrorCode =
   | 'not-installed'
   | 'corrupt'
   | 'aborted'
-  | 'storage-unavailable';
+  | 'storage-unavailable'
+  | 'no-manifest'
+  | 'folder-mismatch'
+  | 'folder-source'
+  | 'name-taken'
+  | 'unreadable';
 
 /** Base class of every error the cache throws. */
 export class CacheError extends Error {
@@ -56,6 +61,8 @@ export class IntegrityError extends CacheError {
     readonly file: string,
     readonly expected: string,
     readonly actual: string,
+    /** The chunk that failed its own hash; null when the whole file failed. */
+    readonly chunk: number | null = null,
   ) {
     super('integrity', message);
   }
@@ -82,6 +89,26 @@ export class PackRequirementsError extends CacheError {
 
   constructor(readonly problems: readonly string[]) {
     super('requirements', `This model pack cannot run on this device. ${problems.join(' ')}`);
+  }
+}
+
+/**
+ * A pack folder opened from disk that cannot be copied into the cache: no manifest.json
+ * (`no-manifest`), files missing, of the wrong size or not in the manifest (`folder-mismatch`, one
+ * line per file in `problems`), a name already used by a pack from a URL (`name-taken`), a file
+ * that could no longer be read (`unreadable`), or a folder pack asked to resume from the network
+ * (`folder-source`).
+ */
+export class PackFolderError extends CacheError {
+  override name = 'PackFolderError';
+
+  constructor(
+    code: Extract<CacheErrorCode, 'no-manifest' | 'not-json' | 'folder-mismatch' | 'folder-source' | 'name-taken' | 'unreadable'>,
+    message: string,
+    readonly problems: readonly string[] = [],
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, options);
   }
 }
 

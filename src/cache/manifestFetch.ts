@@ -4,7 +4,7 @@ import { DownloadError } from './errors';
 import { checkHttpUrl, explainFetchFailure, explainStatus, isHtmlContentType, manifestUrlFor, type Fetch } from './http';
 
 /** A manifest larger than this is refused unread (the largest legitimate one is a big vocabulary). */
-const MAX_MANIFEST_BYTES = 32 * 1024 * 1024;
+export const MAX_MANIFEST_BYTES = 32 * 1024 * 1024;
 
 export interface FetchedManifest {
   readonly manifest: Manifest;

@@ -7,10 +7,12 @@
 import type { Manifest, ManifestFile } from '../models/manifest';
 import { memoryBackend, type CacheBackend } from './backend';
 import { downloadFile, toBytes, type DownloadNote } from './downloader';
-import { CacheError, DownloadError, isQuotaExceeded, PackNotInstalledError, PackRequirementsError, StorageQuotaError } from './errors';
+import { CacheError, DownloadError, isQuotaExceeded, PackFolderError, PackNotInstalledError, PackRequirementsError, StorageQuotaError } from './errors';
+import { folderFetch } from './folderFetch';
 import { manifestUrlFor, type Fetch } from './http';
 import { hasIndexedDb, idbBackend } from './idbBackend';
 import { fetchManifest, parseFetchedManifest, type FetchedManifest } from './manifestFetch';
+import { folderCopyError, isFolderSource, type PackFolder } from './packFolder';
 import { FileProgress, type ModelProgress, type ProgressCallback } from './progress';
 import { checkQuota, requestPersistence } from './quota';
 import {
@@ -127,8 +129,33 @@ export class ModelStore {
   async resume(name: string, options: InstallOptions = {}): Promise<PackInfo> {
     const pack = await this.backend.get<PackRecord>(packKey(name));
     if (!pack) throw new PackNotInstalledError('not-installed', `Model pack "${name}" is not installed; add it from its URL.`, name);
+    if (isFolderSource(pack.sourceUrl)) {
+      throw new PackFolderError('folder-source', `Model pack "${name}" was opened from a folder on this computer; open that folder again (Open pack folder) to finish copying it.`);
+    }
     const manifest = parseFetchedManifest(pack.manifestJson, pack.sourceUrl);
     return this.installFetched({ manifest, json: pack.manifestJson, url: pack.sourceUrl }, options);
+  }
+
+  /**
+   * Copies a pack folder opened from disk (checked by readPackFolder) into the cache through the
+   * downloader, so every chunk and file is verified as a download's is; a folder opened again
+   * continues from the chunks already copied. Refused when a pack of that name came from a URL.
+   * @throws PackFolderError, PackRequirementsError, StorageQuotaError, IntegrityError (the file named)
+   */
+  async importFolder(folder: PackFolder, options: InstallOptions = {}): Promise<PackInfo> {
+    const { name } = folder.fetched.manifest;
+    const existing = await this.backend.get<PackRecord>(packKey(name));
+    if (existing && !isFolderSource(existing.sourceUrl)) {
+      throw new PackFolderError(
+        'name-taken',
+        `A pack named "${name}" is already installed from ${existing.sourceUrl}. Delete it in Models first, or give the folder's pack another name in its manifest.json.`,
+      );
+    }
+    try {
+      return await this.installFetched(folder.fetched, options, folderFetch(folder.blobs));
+    } catch (error) {
+      throw folderCopyError(error, folder);
+    }
   }
 
   /**
@@ -156,15 +183,16 @@ export class ModelStore {
     return (await this.list()).find((p) => p.status === 'complete' && p.sourceUrl === manifestUrl) ?? null;
   }
 
-  private async installFetched({ manifest, json, url }: FetchedManifest, options: InstallOptions): Promise<PackInfo> {
+  /** `fetch` serves the pack's files: the network, or an opened folder's blobs. */
+  private async installFetched({ manifest, json, url }: FetchedManifest, options: InstallOptions, fetch: Fetch | undefined = this.fetch): Promise<PackInfo> {
     try {
-      return await this.installLocked({ manifest, json, url }, { ...options, onProgress: (event) => (options.onProgress?.(event), announce({ type: 'progress', event })) });
+      return await this.installLocked({ manifest, json, url }, { ...options, onProgress: (event) => (options.onProgress?.(event), announce({ type: 'progress', event })) }, fetch);
     } finally {
       announce({ type: 'changed', pack: manifest.name });
     }
   }
 
-  private async installLocked({ manifest, json, url }: FetchedManifest, options: InstallOptions): Promise<PackInfo> {
+  private async installLocked({ manifest, json, url }: FetchedManifest, options: InstallOptions, fetch: Fetch | undefined): Promise<PackInfo> {
     const problems = packProblems(manifest, options.limits ?? null);
     if (problems.length > 0) throw new PackRequirementsError(problems);
     const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
@@ -180,7 +208,7 @@ export class ModelStore {
       for (const [i, file] of manifest.files.entries()) {
         await downloadFile(manifest.name, file as ManifestFile & { url: string }, records[i]!, {
           backend: this.backend,
-          ...(this.fetch ? { fetch: this.fetch } : {}),
+          ...(fetch ? { fetch } : {}),
           ...pick(options, ['signal', 'onProgress', 'onNote', 'retries', 'retryDelayMs']),
         });
       }
@@ -317,11 +345,7 @@ export class ModelStore {
    *   (the file is then marked corrupt, so Resume fetches that chunk again)
    */
   async readFile(name: string, path: string, options: ReadOptions = {}): Promise<Uint8Array<ArrayBuffer>> {
-    const record = await this.backend.get<FileRecord>(fileKey(name, path));
-    if (!record || record.state !== 'complete') {
-      const why = !record ? 'is not installed' : record.state === 'corrupt' ? 'is damaged; press Verify, then Resume' : 'is only partly downloaded; press Resume';
-      throw new PackNotInstalledError(record?.state === 'corrupt' ? 'corrupt' : 'not-installed', `${path} of model pack "${name}" ${why}.`, name);
-    }
+    const record = await this.completeRecord(name, path);
     const progress = new FileProgress(options.onProgress, { pack: name, file: path, source: 'cache', total: record.bytes });
     progress.initiate();
     const out = new Uint8Array(record.bytes);
@@ -343,6 +367,44 @@ export class ModelStore {
     }
     progress.done();
     return out;
+  }
+
+  /**
+   * `length` bytes of a complete file from `offset`, reading only the chunks that hold them, each
+   * checked against its stored sha256 as `readFile` does; for files too large to hold whole (an
+   * embedding table read a few rows at a time).
+   * @throws RangeError for a range outside the file; PackNotInstalledError as `readFile`
+   */
+  async readRange(name: string, path: string, offset: number, length: number): Promise<Uint8Array<ArrayBuffer>> {
+    const record = await this.completeRecord(name, path);
+    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > record.bytes) {
+      throw new RangeError(`bytes ${offset}..${offset + length} are outside ${path} (${record.bytes} bytes)`);
+    }
+    const out = new Uint8Array(length);
+    const first = Math.floor(offset / record.chunkBytes);
+    for (let i = first; i * record.chunkBytes < offset + length; i++) {
+      const data = await toBytes(await this.backend.get(chunkKey(name, path, i)));
+      const stored = record.chunks[i];
+      if (!data || data.length !== stored?.bytes) throw await this.badChunk(record, i, 'is missing from storage', Promise.resolve());
+      if ((await sha256Hex(data)) !== stored.sha256) {
+        throw await this.badChunk(record, i, 'is damaged in storage (its bytes no longer match the sha256 they were stored with)', Promise.resolve());
+      }
+      const chunkStart = i * record.chunkBytes;
+      const from = Math.max(offset, chunkStart);
+      const to = Math.min(offset + length, chunkStart + data.length);
+      out.set(data.subarray(from - chunkStart, to - chunkStart), from - offset);
+    }
+    return out;
+  }
+
+  /** The record of a file whose every chunk is stored and checked. */
+  private async completeRecord(name: string, path: string): Promise<FileRecord> {
+    const record = await this.backend.get<FileRecord>(fileKey(name, path));
+    if (!record || record.state !== 'complete') {
+      const why = !record ? 'is not installed' : record.state === 'corrupt' ? 'is damaged; press Verify, then Resume' : 'is only partly downloaded; press Resume';
+      throw new PackNotInstalledError(record?.state === 'corrupt' ? 'corrupt' : 'not-installed', `${path} of model pack "${name}" ${why}.`, name);
+    }
+    return record;
   }
 
   /**
