@@ -70,11 +70,17 @@ export class UniPcMultistepScheduler implements Scheduler {
     return this.sigmas;
   }
 
-  /** A new schedule and an empty history: a sampler is reused only from its first step. */
+  /**
+   * A new schedule and an empty history: a sampler is reused only from its first step. With
+   * `startTime` < 1 (SDEdit) the schedule begins exactly at startTime and keeps the σ below it.
+   */
   setTimesteps(steps: number, startTime = 1): void {
-    const grid = uniPcSigmas(steps, this.config.shift, startTime);
-    this.sigmas = grid.map(Math.fround);
-    this.modelTimes = grid.slice(0, -1).map((sigma) => Math.floor(sigma * TRAIN_TIMESTEPS) / TRAIN_TIMESTEPS);
+    if (!(startTime >= 0 && startTime <= 1)) throw new RangeError(`startTime must be in [0, 1], got ${startTime}`);
+    const grid = uniPcSigmas(steps, this.config.shift);
+    const below = startTime === 1 ? grid : grid.filter((sigma) => sigma < startTime);
+    const start = startTime === 1 ? [] : [startTime];
+    this.sigmas = [...start, ...below.map(Math.fround)];
+    this.modelTimes = [...start, ...below].slice(0, -1).map((sigma) => Math.floor(sigma * TRAIN_TIMESTEPS) / TRAIN_TIMESTEPS);
     this.history = [];
     this.lastSample = undefined;
     this.lastOrder = 0;
@@ -177,13 +183,11 @@ function stepCoefficients(sigmaS: number, sigmaT: number): { h: number; alpha: n
 }
 
 /**
- * σ_0 … σ_steps in float64: shift(1 − i·(1 − 1/1000)/steps) for i < steps (σ_0 moved to 1 − 10⁻⁶
- * when it is 1), then 0. With `startTime` < 1 (SDEdit) the grid begins exactly at startTime and keeps
- * the σ below it.
+ * σ_0 … σ_steps in float64, before the float32 rounding: shift(1 − i·(1 − 1/1000)/steps) for
+ * i < steps (σ_0 moved to 1 − 10⁻⁶ when it is 1), then 0. The model's times are ⌊1000·σ⌋ of these.
  */
-export function uniPcSigmas(steps: number, shift: number, startTime = 1): number[] {
+export function uniPcSigmas(steps: number, shift: number): number[] {
   if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`steps must be a positive integer, got ${steps}`);
-  if (!(startTime >= 0 && startTime <= 1)) throw new RangeError(`startTime must be in [0, 1], got ${startTime}`);
   // i·Δ + 1 with Δ computed first, as numpy's linspace rounds, so ⌊1000·σ⌋ agrees at the edges.
   const delta = (1 / TRAIN_TIMESTEPS - 1) / steps;
   const grid = Array.from({ length: steps }, (_, i) => {
@@ -191,6 +195,5 @@ export function uniPcSigmas(steps: number, shift: number, startTime = 1): number
     return (shift * s) / (1 + (shift - 1) * s);
   });
   if (Math.abs(grid[0]! - 1) < FIRST_SIGMA_EPSILON) grid[0] = grid[0]! - FIRST_SIGMA_EPSILON;
-  const sigmas = [...grid, 0];
-  return startTime === 1 ? sigmas : [startTime, ...sigmas.filter((sigma) => sigma < startTime)];
+  return [...grid, 0];
 }
