@@ -8,12 +8,19 @@ import type { ArchitectureName, Manifest } from '../models/manifest';
 import type { Architecture } from '../pipeline/architecture';
 import type { ModelRunner } from '../pipeline/modelRunner';
 import { tesseraTiny } from './tessera-tiny/tesseraTiny';
+import { wan21 } from './wan21/wan21';
 
-const ARCHITECTURES: Readonly<Record<ArchitectureName, (manifest: Manifest, runner: ModelRunner) => Architecture>> = Object.freeze({
+/** Each architecture's factory takes the manifest of its own kind. */
+type Factories = { readonly [A in ArchitectureName]: (manifest: Extract<Manifest, { architecture: A }>, runner: ModelRunner) => Architecture };
+
+const ARCHITECTURES: Factories = Object.freeze({
   'tessera-tiny': tesseraTiny,
+  'wan2.1': wan21,
 });
 
-/** The pack's architecture, running its graphs on `runner` (a runner of the same pack). */
+/** The pack's architecture, running its graphs on `runner` (a runner of the same pack; its `data` port for packs with data files). */
 export function createArchitecture(manifest: Manifest, runner: ModelRunner): Architecture {
-  return ARCHITECTURES[manifest.architecture](manifest, runner);
+  // The table is keyed by the manifest's own discriminant, so the factory found takes this manifest.
+  const create = ARCHITECTURES[manifest.architecture] as (manifest: Manifest, runner: ModelRunner) => Architecture;
+  return create(manifest, runner);
 }

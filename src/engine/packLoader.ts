@@ -9,7 +9,7 @@ import type { ModelProgress } from '../cache';
 import { probeVideoCodec } from '../media/codecs';
 import { graphRoles, type Manifest } from '../models/manifest';
 import { wasmChoice } from '../runtime/device';
-import { loadInstalledPack, loadModelRole, loadPack, type ModelPack } from '../runtime/modelFiles';
+import { loadInstalledPack, loadModelRole, loadPack, packData, type ModelPack } from '../runtime/modelFiles';
 import { createWebRunner, type WebRunner } from '../runtime/webRunner';
 import { emit } from './emit';
 import type { ChooseBackend, LoadedPack, LoadHooks } from './enginePlatform';
@@ -61,6 +61,7 @@ export async function createPackRunner(pack: ModelPack, backend: BackendInfo, ad
     adapter,
     memoryPlan: manifest.runtime.memoryPlan,
     loadBytes: (role) => loadModelRole(pack, role, (progress) => emit(hooks.onProgress, downloadProgress(progress))),
+    data: packData(pack),
     ...(hooks.onRun ? { onRun: hooks.onRun } : {}),
   });
   const graphs = graphRoles(manifest);

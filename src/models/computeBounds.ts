@@ -33,7 +33,8 @@ export interface ComputeSpec {
   readonly patch: PatchSpec;
   readonly video: VideoSpec;
   readonly tokenizer: { readonly maxLength: number };
-  readonly text: { readonly embedDim: number };
+  /** `contextLength`: the rows of text the DiT attends to, where the pack pads the encoder's output (wan2.1); else `tokenizer.maxLength`. */
+  readonly text: { readonly embedDim: number; readonly contextLength?: number };
 }
 
 /** One buffer the pipeline or the graphs must hold, with its float32 size. */
@@ -58,12 +59,17 @@ const GUIDANCE_ROWS = 2;
 
 /** Text embeddings of both guidance rows, [2, maxLength, embedDim] float32: the same for every clip. */
 export function textEmbeddingBuffer(spec: Pick<ComputeSpec, 'tokenizer' | 'text'>): BufferEstimate {
-  const { maxLength } = spec.tokenizer;
+  const rows = contextRows(spec);
   const { embedDim } = spec.text;
   return {
-    name: `text embeddings [${GUIDANCE_ROWS}, ${maxLength}, ${embedDim}]`,
-    bytes: GUIDANCE_ROWS * maxLength * embedDim * FLOAT32_BYTES,
+    name: `text embeddings [${GUIDANCE_ROWS}, ${rows}, ${embedDim}]`,
+    bytes: GUIDANCE_ROWS * rows * embedDim * FLOAT32_BYTES,
   };
+}
+
+/** Rows of text embeddings the DiT's cross-attention reads. */
+function contextRows(spec: Pick<ComputeSpec, 'tokenizer' | 'text'>): number {
+  return spec.text.contextLength ?? spec.tokenizer.maxLength;
 }
 
 /**
@@ -86,8 +92,8 @@ export function clipCost(spec: ComputeSpec, size: VideoSize, frames: number): Cl
     },
     { name: `self-attention scores of one head [${tokens}, ${tokens}]`, bytes: tokens * tokens * FLOAT32_BYTES },
     {
-      name: `cross-attention scores of one head [${tokens}, ${spec.tokenizer.maxLength}]`,
-      bytes: tokens * spec.tokenizer.maxLength * FLOAT32_BYTES,
+      name: `cross-attention scores of one head [${tokens}, ${contextRows(spec)}]`,
+      bytes: tokens * contextRows(spec) * FLOAT32_BYTES,
     },
     // The VAE decoder's output, and the VAE encoder's input in the video modes.
     { name: `decoded frames [1, 3, ${frames}, ${decoded.height}, ${decoded.width}]`, bytes: 3 * frames * pixelsPerFrame * FLOAT32_BYTES },
@@ -106,7 +112,7 @@ export function checkComputeBounds(spec: ComputeSpec): void {
   if (text.bytes > MAX_BUFFER_BYTES) {
     throw exceeds(
       'text.embedDim',
-      `tokenizer.maxLength × text.embedDim ask for ${text.name}, ${mib(text.bytes)}`,
+      `${spec.text.contextLength === undefined ? 'tokenizer.maxLength' : 'text.contextLength'} × text.embedDim ask for ${text.name}, ${mib(text.bytes)}`,
       `buffers of ${mib(MAX_BUFFER_BYTES)}`,
       'Choose a pack with a shorter tokenizer.maxLength or a smaller text.embedDim.',
     );

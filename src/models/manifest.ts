@@ -46,7 +46,8 @@ import {
   type RuntimeSpec,
   type Manifest,
 } from './manifestTypes';
-import { ARCHITECTURE_NAMES, rolesOf, type ArchitectureName } from './packArchitectures';
+import { ARCHITECTURE_NAMES, dataRolesOf, rolesOf, type ArchitectureName } from './packArchitectures';
+import { parseWan21Sections } from './wan21Manifest';
 
 export { ManifestError, type ManifestErrorCode } from './manifestError';
 export { MAX_BUFFER_BYTES, MAX_FRAMES_PER_CLIP, MAX_PIXELS_PER_FRAME, MAX_TOKENS_PER_CLIP } from './computeBounds';
@@ -58,6 +59,8 @@ const NAME = /^[a-z0-9-]{1,64}$/;
 const SEMVER = /^\d{1,9}\.\d{1,9}\.\d{1,9}(?:[-+][0-9A-Za-z.-]{1,64})?$/;
 const SHA256 = /^[0-9a-fA-F]{64}$/;
 const ASPECT = /^[1-9]\d{0,2}:[1-9]\d{0,2}$/;
+/** A licence name: printable ASCII, no control characters. */
+const LICENSE = /^[\x20-\x7e]{1,128}$/;
 /** Relative path of plain segments: no scheme, no leading slash, no backslash, no query. */
 const SAFE_PATH = /^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*$/;
 
@@ -78,18 +81,27 @@ export function parseManifest(json: unknown, baseUrl?: string): Manifest {
   const architecture = oneOf(root, 'architecture', ARCHITECTURE_NAMES);
   const latent = parseLatent(child(root, 'latent'));
   const patch = parsePatch(child(root, 'patch'));
-  const tokenizer = parseTokenizer(child(root, 'tokenizer'));
+  // tessera-tiny's tokenizer is read first, as it always was, so its errors come in the same order.
+  const wordTokenizer = architecture === 'tessera-tiny' ? parseTokenizer(child(root, 'tokenizer')) : null;
+  const name = string(root, 'name', NAME, 'a name of 1-64 characters from [a-z0-9-]');
+  const version = string(root, 'version', SEMVER, 'a semantic version such as "1.0.0"');
+  const description = Object.hasOwn(root.value, 'description') ? string(root, 'description') : '';
+  const license = Object.hasOwn(root.value, 'license') ? string(root, 'license', LICENSE, 'a licence name of 1-128 printable characters, such as "Apache-2.0"') : undefined;
+  const dtype = oneOf(root, 'dtype', DTYPES);
+  const files = parseFiles(root, baseUrl, architecture);
+  const family = wordTokenizer
+    ? { architecture: 'tessera-tiny' as const, tokenizer: wordTokenizer, text: { embedDim: integer(child(root, 'text'), 'embedDim', 1, 65536) } }
+    : { architecture: 'wan2.1' as const, ...parseWan21Sections(root, files) };
   const manifest: Manifest = {
     format: 'tessera-model-pack',
     formatVersion: MANIFEST_FORMAT_VERSION,
-    architecture,
-    name: string(root, 'name', NAME, 'a name of 1-64 characters from [a-z0-9-]'),
-    version: string(root, 'version', SEMVER, 'a semantic version such as "1.0.0"'),
-    description: Object.hasOwn(root.value, 'description') ? string(root, 'description') : '',
-    dtype: oneOf(root, 'dtype', DTYPES),
-    files: parseFiles(root, baseUrl, architecture),
-    tokenizer,
-    text: { embedDim: integer(child(root, 'text'), 'embedDim', 1, 65536) },
+    name,
+    version,
+    description,
+    ...(license === undefined ? {} : { license }),
+    dtype,
+    files,
+    ...family,
     latent,
     patch,
     video: parseVideo(child(root, 'video'), latent, patch),
@@ -114,10 +126,11 @@ export function fileFor(manifest: Manifest, role: ModelRole): ManifestFile {
   return file;
 }
 
-/** `files`: one file for each role the architecture declares, external data of those graphs, no path twice. */
+/** `files`: one file for each graph and data role the architecture declares, external data of its graphs, no path twice. */
 function parseFiles(root: Node, baseUrl: string | undefined, architecture: ArchitectureName): ManifestFile[] {
-  const roles = rolesOf(architecture);
-  const files = array(root, 'files', roles.length, 64).map(({ value, path }) => parseFile(object(value, path), baseUrl, roles));
+  const graphs = rolesOf(architecture);
+  const roles = [...graphs, ...dataRolesOf(architecture)];
+  const files = array(root, 'files', roles.length, 64).map(({ value, path }) => parseFile(object(value, path), baseUrl, roles, graphs));
   const paths = new Set<string>();
   files.forEach((file, i) => {
     if (paths.has(file.path)) throw new ManifestError('duplicate', `files[${i}].path`, `"${file.path}" is listed twice`);
@@ -131,9 +144,10 @@ function parseFiles(root: Node, baseUrl: string | undefined, architecture: Archi
   return files;
 }
 
-function parseFile(node: Node, baseUrl: string | undefined, roles: readonly ModelRole[]): ManifestFile {
+function parseFile(node: Node, baseUrl: string | undefined, roles: readonly ModelRole[], graphs: readonly ModelRole[]): ManifestFile {
   const role = oneOf(node, 'role', [...roles, 'externalData']);
-  const of = role === 'externalData' ? oneOf(node, 'of', roles) : undefined;
+  // Only graphs have external data: a data file is read whole or by range as it is.
+  const of = role === 'externalData' ? oneOf(node, 'of', graphs) : undefined;
   const path = parsePath(node);
   const bytes = field(node, 'bytes');
   if (typeof bytes === 'number' && Number.isInteger(bytes) && bytes > MAX_FILE_BYTES) {

@@ -38,6 +38,7 @@ export interface ManifestFile {
   readonly url?: string;
 }
 
+/** tessera-tiny's word tokenizer, whole in the manifest. */
 export interface TokenizerSpec {
   readonly type: 'word';
   readonly vocab: readonly string[];
@@ -45,6 +46,41 @@ export interface TokenizerSpec {
   readonly padId: number;
   readonly unkId: number;
   readonly lowercase: boolean;
+}
+
+/**
+ * A SentencePiece Unigram tokenizer whose model is the pack's `tokenizer` data file (Hugging Face
+ * tokenizers JSON); the manifest holds only what the architecture does with its ids.
+ */
+export interface UnigramTokenizerSpec {
+  readonly type: 'unigram';
+  /** Most ids a prompt keeps, its end-of-sequence id included. */
+  readonly maxLength: number;
+  readonly padId: number;
+  /** Appended to every prompt's ids. */
+  readonly eosId: number;
+}
+
+/** wan2.1's text side: umT5 over embedding rows, its output zero-padded to `contextLength` rows. */
+export interface Wan21TextSpec {
+  readonly embedDim: number;
+  readonly contextLength: number;
+  /** Rows of the `tokenEmbeddings` file. */
+  readonly vocabSize: number;
+  /** What an empty negative prompt means for this checkpoint (its official default). */
+  readonly negativePrompt: string;
+}
+
+/** wan2.1's DiT: attention heads and the 3-D RoPE the architecture computes for each latent shape. */
+export interface Wan21DitSpec {
+  readonly heads: number;
+  readonly headDim: number;
+  readonly ropeTheta: number;
+}
+
+/** wan2.1's streaming VAE decoder: how many cache tensors the step graph takes and gives back. */
+export interface Wan21VaeSpec {
+  readonly cacheTensors: number;
 }
 
 export interface LatentSpec {
@@ -121,8 +157,8 @@ export interface Requirements {
   readonly shaderF16: boolean;
 }
 
-/** A validated model-pack manifest. */
-export interface Manifest {
+/** What every validated manifest has, whatever its architecture. */
+interface ManifestCommon {
   readonly format: 'tessera-model-pack';
   readonly formatVersion: typeof MANIFEST_FORMAT_VERSION;
   /** The model family (src/architectures/<name>/); formatVersion 1 packs are tessera-tiny. */
@@ -130,10 +166,10 @@ export interface Manifest {
   readonly name: string;
   readonly version: string;
   readonly description: string;
+  /** The weights' licence (an SPDX id or a short name); optional, absent when the pack names none. */
+  readonly license?: string;
   readonly dtype: Dtype;
   readonly files: readonly ManifestFile[];
-  readonly tokenizer: TokenizerSpec;
-  readonly text: { readonly embedDim: number };
   readonly latent: LatentSpec;
   readonly patch: PatchSpec;
   readonly video: VideoSpec;
@@ -142,3 +178,22 @@ export interface Manifest {
   readonly requirements: Requirements;
   readonly runtime: RuntimeSpec;
 }
+
+/** A tessera-tiny pack: its word tokenizer whole in the manifest. */
+export interface TesseraTinyManifest extends ManifestCommon {
+  readonly architecture: 'tessera-tiny';
+  readonly tokenizer: TokenizerSpec;
+  readonly text: { readonly embedDim: number };
+}
+
+/** A wan2.1 pack (docs/model-pack.md, "wan2.1 packs"). */
+export interface Wan21Manifest extends ManifestCommon {
+  readonly architecture: 'wan2.1';
+  readonly tokenizer: UnigramTokenizerSpec;
+  readonly text: Wan21TextSpec;
+  readonly dit: Wan21DitSpec;
+  readonly vae: Wan21VaeSpec;
+}
+
+/** A validated model-pack manifest, told apart by `architecture`. */
+export type Manifest = TesseraTinyManifest | Wan21Manifest;

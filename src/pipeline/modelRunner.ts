@@ -6,6 +6,7 @@
  * names a graph has is the architecture's business (src/architectures/<name>/), not the runner's.
  */
 import { PipelineError } from './errors';
+import type { PackData } from './packData';
 
 /** A float32 tensor: row-major data and its dims. */
 export interface Tensor32 {
@@ -45,6 +46,11 @@ export interface ModelRunner {
   run(role: string, feeds: NamedTensors, options?: RunOptions): Promise<NamedTensors>;
   /** Frees the sessions; the runner is unusable afterwards. */
   release(): Promise<void>;
+  /**
+   * The pack's data files (packData.ts), for architectures that declare data roles; runners of
+   * packs with graphs only, and test runners, may leave it out.
+   */
+  readonly data?: PackData;
 }
 
 /** The float32 output `name` of a run; a missing or int64 output is a broken pack, said with the role. */

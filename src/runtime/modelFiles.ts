@@ -5,7 +5,8 @@
  * With the network down, a complete pack installed from the same URL is used as it is.
  */
 import { CacheError, manifestUrlFor, ModelStore, PackNotInstalledError, sessionSource, type ModelProgress, type SessionSource } from '../cache';
-import type { Manifest, ModelRole } from '../models/manifest';
+import { fileFor, type Manifest, type ModelRole } from '../models/manifest';
+import type { PackData } from '../pipeline/packData';
 import { EngineError } from '../errors/engineError';
 
 /** A model pack whose manifest has been read and validated and whose files are installed. */
@@ -62,6 +63,23 @@ export async function loadModelRole(pack: ModelPack, role: ModelRole, onProgress
   } catch (error) {
     throw asEngineError(error);
   }
+}
+
+/**
+ * The pack's data files (src/pipeline/packData.ts) from the cache: each read takes only the stored
+ * chunks holding its range, checked as `loadModelRole`'s reads are, so a 1 GiB embedding table is
+ * never one buffer.
+ */
+export function packData(pack: ModelPack): PackData {
+  return {
+    async readData(role, offset, length) {
+      try {
+        return await modelStore().readRange(pack.manifest.name, fileFor(pack.manifest, role).path, offset, length);
+      } catch (error) {
+        throw asEngineError(error);
+      }
+    },
+  };
 }
 
 /** Cache errors keep their words; the engine's code says the model is unavailable, the detail which cache code. */

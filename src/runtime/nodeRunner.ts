@@ -10,6 +10,7 @@ import { fileFor, type Manifest, type MemoryPlan, type ModelRole } from '../mode
 import type { ModelRunner, NamedTensors } from '../pipeline/modelRunner';
 import { ModelLoadError } from './errors';
 import { readVerifiedFile } from './nodePack';
+import { createNodePackData } from './nodePackData';
 import { elementType, plainTensors } from './plainTensors';
 import { RunQueue } from './runQueue';
 import type { RunTiming } from './runTimings';
@@ -61,6 +62,7 @@ export function createNodeRunner(dir: string, manifest: Manifest, options: NodeR
         }
       }),
     release: () => queue.run(() => pool.close()),
+    data: createNodePackData(dir, manifest),
   };
 }
 

@@ -7,6 +7,7 @@
 import * as ort from 'onnxruntime-web/webgpu';
 import type { MemoryPlan } from '../models/manifest';
 import type { ModelRunner, NamedTensors, RunOptions, Tensor } from '../pipeline/modelRunner';
+import type { PackData } from '../pipeline/packData';
 import { EngineError } from '../errors/engineError';
 import type { SessionSource } from '../cache';
 import type { Backend } from './backendTypes';
@@ -26,6 +27,8 @@ export interface WebRunnerOptions {
   readonly memoryPlan: MemoryPlan;
   /** Model bytes of a graph role. */
   readonly loadBytes: (role: string) => Promise<Uint8Array | SessionSource>;
+  /** The pack's data files, for architectures that declare data roles (ModelRunner.data). */
+  readonly data?: PackData;
   /** Called once if the GPU device is lost. */
   readonly onDeviceLost?: (message: string) => void;
   /** Timing hook: called after every graph run (see runTimings.ts). */
@@ -53,6 +56,7 @@ interface KeptOutput {
 
 export class WebRunner implements ModelRunner {
   readonly backend: Backend;
+  readonly data?: PackData;
   /** Every session creation and run starts after the previous one settled. */
   private readonly queue = new RunQueue();
   private readonly pool: SessionPool<ort.InferenceSession>;
@@ -62,6 +66,7 @@ export class WebRunner implements ModelRunner {
 
   constructor(private readonly options: WebRunnerOptions) {
     this.backend = options.backend;
+    if (options.data) this.data = options.data;
     this.pool = new SessionPool(options.memoryPlan, {
       create: (role) => this.createSession(role),
       release: (session) => session.release(),

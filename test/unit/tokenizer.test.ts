@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseManifest } from '../../src/models/manifest';
+import { parseManifest, type TesseraTinyManifest } from '../../src/models/manifest';
 import { splitWords, tokenize } from '../../src/architectures/tessera-tiny/wordTokenizer';
 import { validManifestJson } from '../fixtures/manifestFixture';
 
 // vocab: <pad> <unk> a red circle moving left on blue background; maxLength 8
-const spec = parseManifest(validManifestJson()).tokenizer;
+const spec = (parseManifest(validManifestJson()) as TesseraTinyManifest).tokenizer;
 const ids = (text: string) => [...tokenize(text, spec).ids].map(Number);
 
 describe('tokenize', () => {

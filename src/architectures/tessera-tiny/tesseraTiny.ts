@@ -31,6 +31,8 @@ export interface TesseraTinyEmbeddings extends PromptEmbeddings {
 
 /** tessera-tiny bound to a runner of its pack. */
 export function tesseraTiny(manifest: Manifest, runner: ModelRunner): Architecture<TesseraTinyEmbeddings> {
+  // Callers hold a parsed `Manifest`; only a tessera-tiny one has the word tokenizer read below.
+  if (manifest.architecture !== TESSERA_TINY) throw new PipelineError('model-output', `a ${manifest.architecture} pack is not a ${TESSERA_TINY} pack`);
   const { tokenizer, latent, patch } = manifest;
   // The grid and positions of the last shape: one generation asks for the same shape every step.
   let layout: { shape: LatentDims; grid: TokenGrid; positions: Tensor32 } | null = null;

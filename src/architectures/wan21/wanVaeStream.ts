@@ -1,0 +1,62 @@
+/**
+ * Wan2.1's VAE decoder, streamed one latent frame at a time: the `vaeDecoderFirst` graph decodes
+ * latent frame 0 into frame 0 and gives the causal convolutions' cache, then `vaeDecoderStep` decodes
+ * each later latent frame into the next 4 frames, taking the cache tensors the previous run gave and
+ * giving the next ones (the official decoder's feature cache; without it the temporal upsampling is
+ * skipped). Frames come out in [-1, 1] and are yielded as RGBA bytes, one group per latent frame, so
+ * the first frames can be shown and encoded while the rest decode.
+ */
+import type { RgbaFrames } from '../../pipeline/architecture';
+import type { LatentDims } from '../../pipeline/latents';
+import type { ModelRunner, NamedTensors, Tensor32 } from '../../pipeline/modelRunner';
+import { float32Output } from '../../pipeline/modelRunner';
+import { planarToRgba, type ValueRange } from '../../pipeline/planarFrames';
+import { expectDims } from './graphOutputs';
+
+/** The decoder's frames: RGB in [-1, 1]. */
+const FRAME_RANGE: ValueRange = { black: -1, white: 1 };
+
+export interface WanVaeStreamOptions {
+  /** Cache tensors the step graph takes and gives (manifest `vae.cacheTensors`). */
+  readonly cacheTensors: number;
+  /** Frames per latent frame after the first (manifest `latent.temporalCompression`). */
+  readonly framesPerLatent: number;
+  /** Pixels per latent cell on each side (manifest `latent.spatialCompression`). */
+  readonly spatialCompression: number;
+}
+
+/** Latents [C, T, h, w] (normalised, as the DiT sees them) → RGBA frames in groups: 1 frame, then `framesPerLatent` per latent frame. */
+export async function* decodeWanStream(runner: ModelRunner, latents: Float32Array, shape: LatentDims, options: WanVaeStreamOptions): AsyncGenerator<RgbaFrames> {
+  const width = shape.width * options.spatialCompression;
+  const height = shape.height * options.spatialCompression;
+  let cache: NamedTensors = {};
+  for (let t = 0; t < shape.frames; t++) {
+    const first = t === 0;
+    const role = first ? 'vaeDecoderFirst' : 'vaeDecoderStep';
+    const feeds: Record<string, Tensor32> = { latent: latentFrame(latents, shape, t) };
+    if (!first) {
+      for (let k = 0; k < options.cacheTensors; k++) feeds[`cache_in_${k}`] = float32Output(cache, role, `cache_out_${k}`);
+    }
+    const outputs = await runner.run(role, feeds);
+    const count = first ? 1 : options.framesPerLatent;
+    const frames = float32Output(outputs, role, 'frames');
+    expectDims(role, frames, [1, 3, count, height, width]);
+    cache = cacheOutputs(outputs, role, options.cacheTensors);
+    yield planarToRgba(frames.data, count, width * height, FRAME_RANGE);
+  }
+}
+
+/** Latent frame `t` of [C, T, h, w] as the graphs' [1, C, 1, h, w]. */
+function latentFrame(latents: Float32Array, shape: LatentDims, t: number): Tensor32 {
+  const plane = shape.height * shape.width;
+  const out = new Float32Array(shape.channels * plane);
+  for (let c = 0; c < shape.channels; c++) out.set(latents.subarray((c * shape.frames + t) * plane, (c * shape.frames + t + 1) * plane), c * plane);
+  return { data: out, dims: [1, shape.channels, 1, shape.height, shape.width] };
+}
+
+/** Only the cache outputs are carried to the next run, so the frames already yielded can be freed. */
+function cacheOutputs(outputs: NamedTensors, role: string, count: number): NamedTensors {
+  const cache: Record<string, Tensor32> = {};
+  for (let k = 0; k < count; k++) cache[`cache_out_${k}`] = float32Output(outputs, role, `cache_out_${k}`);
+  return cache;
+}
