@@ -25,6 +25,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from rope import rope_tables
+
 DIT_INPUT_NAMES = ["latents", "timestep", "context", "rope_cos", "rope_sin"]
 DIT_OUTPUT_NAMES = ["velocity"]
 
@@ -64,9 +66,14 @@ class RmsNorm(nn.Module):
         return x * torch.rsqrt(x.pow(2).mean(dim=-1, keepdim=True) + self.eps) * self.weight
 
 
+def split_heads(x: torch.Tensor, heads: int) -> torch.Tensor:
+    """[B, L, heads*d] -> [B, L, heads, d]. (reshape, not unflatten: torch 1.13 cannot export unflatten.)"""
+    return x.reshape(x.shape[0], x.shape[1], heads, -1)
+
+
 def apply_rope(x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor:
     """Rotate consecutive pairs (x[2i], x[2i+1]) of x [B, L, heads, head_dim] by cos/sin [L, head_dim/2]."""
-    pairs = x.unflatten(-1, (-1, 2))
+    pairs = x.reshape(x.shape[0], x.shape[1], x.shape[2], -1, 2)
     even, odd = pairs[..., 0], pairs[..., 1]
     cos = cos[:, None, :]
     sin = sin[:, None, :]
@@ -89,9 +96,9 @@ class Attention(nn.Module):
         self.norm_k = RmsNorm(dim, eps) if qk_norm else nn.Identity()
 
     def forward(self, x: torch.Tensor, context: torch.Tensor, rope: Tuple[torch.Tensor, torch.Tensor] | None) -> torch.Tensor:
-        q = self.norm_q(self.to_q(x)).unflatten(2, (self.heads, -1))
-        k = self.norm_k(self.to_k(context)).unflatten(2, (self.heads, -1))
-        v = self.to_v(context).unflatten(2, (self.heads, -1))
+        q = split_heads(self.norm_q(self.to_q(x)), self.heads)
+        k = split_heads(self.norm_k(self.to_k(context)), self.heads)
+        v = split_heads(self.to_v(context), self.heads)
         if rope is not None:
             q = apply_rope(q, *rope)
             k = apply_rope(k, *rope)
@@ -188,7 +195,7 @@ class ConditionEmbedder(nn.Module):
         angles = timestep.float()[:, None] * self.sinusoid_freqs[None, :]
         sinusoid = torch.cat([torch.cos(angles), torch.sin(angles)], dim=-1)
         temb = self.time_embedder(sinusoid)
-        time_mod = self.time_proj(F.silu(temb)).unflatten(1, (6, -1))
+        time_mod = self.time_proj(F.silu(temb)).reshape(temb.shape[0], 6, -1)
         return temb, time_mod, self.text_embedder(context)
 
 
@@ -278,8 +285,6 @@ class WanDiT(nn.Module):
 
 def dummy_dit_inputs(model: WanDiT, frames: int = 2, height: int = 4, width: int = 6, context_length: int = 8) -> Tuple[torch.Tensor, ...]:
     """Small random inputs with every dynamic axis > 1 and distinct, so tracing keeps them symbolic."""
-    from .rope import rope_tables
-
     p_t, p_h, p_w = model.patch_size
     conv = model.patch_embedding
     text_dim = model.condition_embedder.text_embedder.linear_1.in_features

@@ -68,7 +68,7 @@ def write_golden(path: str, head_dim: int = 16, frames: int = 2, height_tokens: 
     cos, sin = rope_tables(head_dim, frames, height_tokens, width_tokens)
     golden = {
         "description": "converter/wan/rope.py rope_tables output; regenerate with "
-        "/usr/bin/python3 -m converter.wan.rope test/fixtures/wan21/rope-golden.json",
+        "/usr/bin/python3 converter/wan/rope.py test/fixtures/wan21/rope-golden.json",
         "headDim": head_dim,
         "frames": frames,
         "heightTokens": height_tokens,
@@ -87,5 +87,5 @@ if __name__ == "__main__":
     import sys
 
     if len(sys.argv) != 2:
-        raise SystemExit("usage: python3 -m converter.wan.rope OUT.json")
+        raise SystemExit("usage: /usr/bin/python3 converter/wan/rope.py OUT.json")
     write_golden(sys.argv[1])

@@ -81,7 +81,8 @@ class SelfAttention(nn.Module):
         return self.relative_attention_bias(buckets).permute(2, 0, 1)[None]  # [1, heads, L, L]
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        q, k, v = (proj(x).unflatten(2, (self.heads, -1)).transpose(1, 2) for proj in (self.q, self.k, self.v))
+        # [B, heads, L, d_kv]; reshape, not unflatten, which torch 1.13 cannot export.
+        q, k, v = (proj(x).reshape(x.shape[0], x.shape[1], self.heads, -1).transpose(1, 2) for proj in (self.q, self.k, self.v))
         scores = torch.matmul(q, k.transpose(-1, -2)) + self.position_bias(x.shape[1])
         out = torch.matmul(scores.softmax(dim=-1), v)
         return self.o(out.transpose(1, 2).flatten(2))
