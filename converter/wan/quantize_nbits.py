@@ -13,7 +13,7 @@ Activations stay float32.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, List, Tuple
+from typing import Dict, List
 
 import numpy as np
 import onnx
@@ -96,7 +96,7 @@ class QuantizeStats:
 
 def quantize_matmuls(model: onnx.ModelProto, bits: int, block_size: int, symmetric: bool,
                      min_elements: int = 0) -> QuantizeStats:
-    """Rewrite, in place, every MatMul whose B is a 2-D float initializer into MatMulNBits."""
+    """Rewrite, in place, every Linear (MatMul or Gemm with a 2-D float initializer as weight) into MatMulNBits."""
     graph = model.graph
     initializers: Dict[str, onnx.TensorProto] = {t.name: t for t in graph.initializer}
     uses: Dict[str, int] = {}
@@ -108,13 +108,15 @@ def quantize_matmuls(model: onnx.ModelProto, bits: int, block_size: int, symmetr
     added: List[onnx.TensorProto] = []
     stats = QuantizeStats(0, 0, 0, 0.0)
     for node in graph.node:
-        weight_name = node.input[1] if node.op_type == "MatMul" and len(node.input) == 2 else None
+        weight_name = _linear_weight(node)
         tensor = initializers.get(weight_name) if weight_name else None
         if (tensor is None or len(tensor.dims) != 2 or tensor.data_type != onnx.TensorProto.FLOAT
                 or uses.get(weight_name, 0) != 1 or tensor.dims[0] * tensor.dims[1] < min_elements):
             new_nodes.append(node)
             continue
         weight = numpy_helper.to_array(tensor)
+        if node.op_type == "Gemm" and _attribute(node, "transB", 0):
+            weight = weight.T
         k, n = weight.shape
         q = quantize_weight(weight, bits, block_size, symmetric)
         error = np.linalg.norm(dequantize(q, k, bits, block_size) - weight) / max(np.linalg.norm(weight), 1e-30)
@@ -125,13 +127,17 @@ def quantize_matmuls(model: onnx.ModelProto, bits: int, block_size: int, symmetr
         if q.zero_points is not None:
             names.append(f"{base}_zero_points")
             added.append(numpy_helper.from_array(q.zero_points, names[2]))
+        bias = node.input[2] if node.op_type == "Gemm" and len(node.input) > 2 and node.input[2] else None
+        product = f"{base}_product" if bias else node.output[0]
         new_nodes.append(helper.make_node(
-            "MatMulNBits", [node.input[0], *names], list(node.output), name=(node.name or base) + "_nbits",
+            "MatMulNBits", [node.input[0], *names], [product], name=(node.name or base) + "_nbits",
             domain=MS_DOMAIN, K=k, N=n, bits=bits, block_size=block_size))
+        if bias:
+            new_nodes.append(helper.make_node("Add", [product, bias], list(node.output), name=(node.name or base) + "_bias"))
         dropped.append(weight_name)
         stats.replaced += 1
         stats.float_bytes += weight.nbytes
-        stats.quantized_bytes += sum(a.nbytes for a in (q.packed, q.scales) ) + (
+        stats.quantized_bytes += q.packed.nbytes + q.scales.nbytes + (
             q.zero_points.nbytes if q.zero_points is not None else 0)
     if not stats.replaced:
         return stats
@@ -145,5 +151,19 @@ def quantize_matmuls(model: onnx.ModelProto, bits: int, block_size: int, symmetr
     return stats
 
 
-def weight_shapes_of(model: onnx.ModelProto) -> List[Tuple[str, Tuple[int, ...]]]:
-    return [(t.name, tuple(t.dims)) for t in model.graph.initializer]
+def _attribute(node: onnx.NodeProto, name: str, default):
+    for attribute in node.attribute:
+        if attribute.name == name:
+            return helper.get_attribute_value(attribute)
+    return default
+
+
+def _linear_weight(node: onnx.NodeProto) -> str | None:
+    """The constant-weight input of a Linear layer as torch exports it: MatMul(A, W), or for a 2-D input
+    Gemm(A, W, bias) with alpha = beta = 1 and A not transposed."""
+    if node.op_type == "MatMul" and len(node.input) == 2:
+        return node.input[1]
+    if (node.op_type == "Gemm" and _attribute(node, "alpha", 1.0) == 1.0 and _attribute(node, "beta", 1.0) == 1.0
+            and not _attribute(node, "transA", 0)):
+        return node.input[1]
+    return None

@@ -1,0 +1,136 @@
+"""Export the three Wan2.1 components to ONNX with Tessera's own model code (dit.py, umt5.py,
+vae_decoder.py), loading each tensor from the memory-mapped checkpoint only when it is needed."""
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from typing import Callable, Dict, List
+
+import numpy as np
+import onnx
+import torch
+from onnx import TensorProto, helper
+
+import graph_chain
+from layout import Component
+from quantize_nbits import QuantizeStats, quantize_matmuls
+from rope import rope_tables
+
+Progress = Callable[[str], None]
+OPSET = 17
+
+
+def _torch_tensor(component: Component, key: str) -> torch.Tensor:
+    return torch.from_numpy(np.array(component.checkpoint.tensor(key), dtype=np.float32))
+
+
+def state_dict_of(component: Component, prefix: str = "", strip: str = "") -> Dict[str, torch.Tensor]:
+    """The component's used tensors whose key starts with `prefix`, as float32, `strip` removed from the key."""
+    return {key[len(strip):]: _torch_tensor(component, key) for key in component.checkpoint.keys()
+            if key.startswith(prefix) and key not in component.set_aside}
+
+
+def _merge(total: QuantizeStats, part: QuantizeStats) -> None:
+    total.replaced += part.replaced
+    total.float_bytes += part.float_bytes
+    total.quantized_bytes += part.quantized_bytes
+    total.max_relative_error = max(total.max_relative_error, part.max_relative_error)
+
+
+def _export_to_proto(module: torch.nn.Module, inputs: tuple, input_names: List[str], output_names: List[str],
+                     dynamic_axes: dict) -> onnx.ModelProto:
+    buffer = io.BytesIO()
+    with torch.no_grad():
+        torch.onnx.export(module.eval(), inputs, buffer, input_names=input_names, output_names=output_names,
+                          dynamic_axes=dynamic_axes, opset_version=OPSET, do_constant_folding=True)
+    return onnx.load_from_string(buffer.getvalue())
+
+
+def export_text_encoder(component: Component, bits: int, block_size: int, symmetric: bool,
+                        progress: Progress) -> tuple[onnx.ModelProto, QuantizeStats]:
+    """umT5 layers one at a time (each exported, quantised, freed), then chained into one graph
+    `inputs_embeds` [1, L, d_model] -> `hidden_states` [1, L, d_model]."""
+    from umt5 import UMT5Encoder
+
+    config = component.config
+    layers = int(config["num_layers"])
+    d_model = int(config["d_model"])
+    one_layer = UMT5Encoder({**config, "num_layers": 1})
+    block, final_norm = one_layer.encoder.block[0], one_layer.encoder.final_layer_norm
+    sample = (torch.randn(1, 7, d_model, generator=torch.Generator().manual_seed(0)),)
+    axes = {"x": {1: "length"}, "y": {1: "length"}}
+    stats = QuantizeStats(0, 0, 0, 0.0)
+    pieces: List[onnx.ModelProto] = []
+    for i in range(layers):
+        prefix = f"encoder.block.{i}."
+        block.load_state_dict(state_dict_of(component, prefix, prefix), strict=True)
+        piece = _export_to_proto(block, sample, ["x"], ["y"], axes)
+        _merge(stats, quantize_matmuls(piece, bits, block_size, symmetric))
+        pieces.append(piece)
+        progress(f"text encoder: layer {i + 1}/{layers} exported and quantised to {bits} bits")
+    final_norm.load_state_dict(state_dict_of(component, "encoder.final_layer_norm.", "encoder.final_layer_norm."),
+                               strict=True)
+    pieces.append(_export_to_proto(final_norm, sample, ["x"], ["y"], axes))
+    shape = [1, "length", d_model]
+    model = graph_chain.chain(pieces, helper.make_tensor_value_info("inputs_embeds", TensorProto.FLOAT, shape),
+                              helper.make_tensor_value_info("hidden_states", TensorProto.FLOAT, shape),
+                              "umt5_encoder")
+    onnx.checker.check_model(model)
+    return model, stats
+
+
+def dit_sample_inputs(config: dict, frames: int = 2, height_tokens: int = 3, width_tokens: int = 4,
+                      context_length: int = 8) -> tuple:
+    """Inputs with every dynamic axis distinct and > 1, so tracing keeps them symbolic."""
+    p_t, p_h, p_w = config["patch_size"]
+    head_dim = int(config["attention_head_dim"])
+    gen = torch.Generator().manual_seed(0)
+    cos, sin = rope_tables(head_dim, frames, height_tokens, width_tokens)
+    return (torch.randn(1, int(config["in_channels"]), frames * p_t, height_tokens * p_h, width_tokens * p_w,
+                        generator=gen),
+            torch.tensor([500.0]),
+            torch.randn(1, context_length, int(config["text_dim"]), generator=gen),
+            torch.from_numpy(cos), torch.from_numpy(sin))
+
+
+def load_dit(component: Component):
+    from dit import WanDiT
+
+    model = WanDiT(component.config)
+    model.load_state_dict(state_dict_of(component), strict=True)
+    return model.eval()
+
+
+def export_dit(component: Component, bits: int | None, block_size: int, symmetric: bool,
+               progress: Progress) -> tuple[onnx.ModelProto, QuantizeStats]:
+    """The whole DiT through dit.py's exporter (contract I/O), then its Linear weights to MatMulNBits."""
+    from dit import export_dit_onnx
+
+    model = load_dit(component)
+    with tempfile.TemporaryDirectory(prefix="wan-dit-export-") as scratch:
+        path = os.path.join(scratch, "dit.onnx")
+        export_dit_onnx(model, path, dit_sample_inputs(component.config))
+        del model
+        graph = onnx.load(path, load_external_data=True)
+    progress("dit: exported")
+    stats = QuantizeStats(0, 0, 0, 0.0)
+    if bits is not None:
+        stats = quantize_matmuls(graph, bits, block_size, symmetric)
+        progress(f"dit: {stats.replaced} linear weights quantised to {bits} bits")
+    return graph, stats
+
+
+def load_vae_decoder(component: Component):
+    from vae_decoder import WanVaeDecoder, load_vae_decoder_weights
+
+    decoder = WanVaeDecoder(component.config)
+    load_vae_decoder_weights(decoder, state_dict_of(component))
+    return decoder.eval()
+
+
+def export_vae(decoder, folder: str, height_latent: int, width_latent: int) -> dict:
+    """The two streaming graphs (fp32) via vae_export.py, written into `folder`."""
+    from vae_export import export_vae_decoder_onnx
+
+    return export_vae_decoder_onnx(decoder, folder, height_latent, width_latent)
