@@ -2,7 +2,7 @@
  * A pack's declared needs against what this device offers, checked before a byte is downloaded so
  * a pack that cannot run is refused with reasons instead of failing later inside onnxruntime.
  */
-import type { Manifest } from '../models/manifest';
+import { graphRoles, type Manifest } from '../models/manifest';
 import { formatBytes } from '../lib/formatBytes';
 
 /** What the device offers; `webgpu` null where there is no adapter (onnxruntime then runs WASM). */
@@ -15,8 +15,8 @@ export interface DeviceLimits {
   } | null;
 }
 
-/** A WASM heap is 32-bit: everything a session holds must fit in 4 GiB. */
-const WASM_MEMORY_BYTES = 4 * 1024 ** 3;
+/** onnxruntime-web's WASM build is 32-bit: every session it holds at once must fit in 4 GiB. */
+export const WASM_MEMORY_BYTES = 4 * 1024 ** 3;
 /** protobuf cannot hold an ONNX graph of 2 GiB or more; larger weights go in externalData files. */
 const MAX_GRAPH_FILE_BYTES = 2 * 1024 ** 3 - 1;
 /** More than any browser can hold for one pack; a manifest claiming more is refused as absurd. */
@@ -65,8 +65,9 @@ export function packProblems(manifest: Manifest, limits: DeviceLimits | null): s
   if (totalBytes < fileBytes) {
     problems.push(`Its manifest declares totalBytes ${totalBytes} but its files add up to ${fileBytes}; the manifest is inconsistent.`);
   }
+  const graphs = new Set(graphRoles(manifest));
   for (const file of manifest.files) {
-    if (file.role !== 'externalData' && file.bytes > MAX_GRAPH_FILE_BYTES) {
+    if (graphs.has(file.role) && file.bytes > MAX_GRAPH_FILE_BYTES) {
       problems.push(`${file.path} is ${formatBytes(file.bytes)}; an ONNX graph must stay under 2 GiB, with larger weights in externalData files.`);
     }
   }
@@ -80,14 +81,40 @@ export function packProblems(manifest: Manifest, limits: DeviceLimits | null): s
     );
   }
   if (gpu) {
-    const limit = Math.min(gpu.maxBufferSize, gpu.maxStorageBufferBindingSize);
+    const binding = gpu.maxStorageBufferBindingSize <= gpu.maxBufferSize;
+    const limit = binding ? gpu.maxStorageBufferBindingSize : gpu.maxBufferSize;
     if (largestBufferBytes > limit) {
       problems.push(
-        `Its largest weight buffer is ${formatBytes(largestBufferBytes)} but ${gpu.description} allows at most ${formatBytes(limit)} per buffer; choose a smaller or sharded pack.`,
+        `Its largest weight buffer is ${formatBytes(largestBufferBytes)} but ${gpu.description} allows at most ${formatBytes(limit)} per buffer ` +
+          `(${binding ? 'maxStorageBufferBindingSize' : 'maxBufferSize'} ${limit} bytes, the buffer ${largestBufferBytes}); choose a smaller or sharded pack.`,
       );
     }
-  } else if (totalBytes > WASM_MEMORY_BYTES) {
-    problems.push(`It needs ${formatBytes(totalBytes)} of memory, but without WebGPU models run in WebAssembly, which has at most 4 GiB.`);
+  } else {
+    const wasm = wasmSessionBytes(manifest);
+    if (wasm.bytes > WASM_MEMORY_BYTES) {
+      problems.push(
+        `Without WebGPU models run in WebAssembly, whose memory is 4 GiB at most (a 32-bit build), but ${wasm.what} ${formatBytes(wasm.bytes)} ` +
+          `(${wasm.bytes} bytes, more than ${WASM_MEMORY_BYTES}); use a browser and device with WebGPU.`,
+      );
+    }
   }
   return problems;
+}
+
+/**
+ * The weights onnxruntime's WASM heap must hold at once: each graph with its external data, all of
+ * them for a `resident` pack, the largest for a `sequential` one (its sessions are made and released
+ * in turn). Data files the architecture reads itself (a tokenizer, an embedding table) stay outside
+ * that heap. A lower bound: activations come on top.
+ */
+export function wasmSessionBytes(manifest: Manifest): { bytes: number; what: string } {
+  const sessions = graphRoles(manifest).map((role) => ({
+    role,
+    bytes: manifest.files.filter((f) => f.role === role || (f.role === 'externalData' && f.of === role)).reduce((sum, f) => sum + f.bytes, 0),
+  }));
+  if (manifest.runtime.memoryPlan === 'sequential') {
+    const largest = sessions.reduce((a, b) => (b.bytes > a.bytes ? b : a));
+    return { bytes: largest.bytes, what: `its largest session (${largest.role}, run alone: the pack's memory plan is sequential) holds` };
+  }
+  return { bytes: sessions.reduce((sum, s) => sum + s.bytes, 0), what: `its sessions, all held at once, weigh` };
 }

@@ -179,10 +179,35 @@ describe('pack requirements against the device', () => {
     expect(packProblems(manifest((m) => (m.requirements.largestBufferBytes = 600 * 1024 ** 2)), GPU({ maxStorageBufferBindingSize: 128 * 1024 ** 2 }))).toHaveLength(1);
   });
 
-  it('refuses more than WebAssembly memory when there is no WebGPU', () => {
-    const huge = manifest((m) => (m.requirements.totalBytes = 5 * 1024 ** 3));
-    expect(packProblems(huge, { webgpu: null })[0]).toMatch(/4 GiB/);
-    expect(packProblems(huge, GPU())).toEqual([]);
+  it('refuses sessions over WebAssembly memory when there is no WebGPU: all of them for a resident pack, the largest for a sequential one', () => {
+    // Two graphs of 1.5 GiB of weights each (external data, so no graph file breaks the protobuf limit).
+    const shards = (plan?: 'sequential') =>
+      manifest((m) => {
+        m.files.push({ role: 'externalData', of: 'dit', path: 'dit.onnx.data', bytes: 1.5 * 1024 ** 3, sha256: 'a'.repeat(64) });
+        m.files.push({ role: 'externalData', of: 'textEncoder', path: 'text_encoder.onnx.data', bytes: 1.5 * 1024 ** 3, sha256: 'b'.repeat(64) });
+        m.files.push({ role: 'externalData', of: 'vaeDecoder', path: 'vae_decoder.onnx.data', bytes: 1.5 * 1024 ** 3, sha256: 'c'.repeat(64) });
+        m.requirements.totalBytes = 5 * 1024 ** 3;
+        if (plan) m.runtime = { memoryPlan: plan };
+      });
+    const [resident] = packProblems(shards(), { webgpu: null });
+    expect(resident).toBe(
+      'Without WebGPU models run in WebAssembly, whose memory is 4 GiB at most (a 32-bit build), but its sessions, all held at once, weigh 4.83 GB (4831848208 bytes, more than 4294967296); use a browser and device with WebGPU.',
+    );
+    expect(packProblems(shards(), GPU())).toEqual([]);
+    expect(packProblems(shards('sequential'), { webgpu: null })).toEqual([]);
+    const oneHuge = manifest((m) => {
+      m.files.push({ role: 'externalData', of: 'dit', path: 'a.data', bytes: 2 * 1024 ** 3, sha256: 'a'.repeat(64) }, { role: 'externalData', of: 'dit', path: 'b.data', bytes: 2.5 * 1024 ** 3, sha256: 'b'.repeat(64) });
+      m.requirements.totalBytes = 5 * 1024 ** 3;
+      m.runtime = { memoryPlan: 'sequential' };
+    });
+    expect(packProblems(oneHuge, { webgpu: null })[0]).toMatch(/its largest session \(dit, run alone: the pack's memory plan is sequential\) holds 4\.83 GB \(4831840208 bytes/);
+  });
+
+  it('names the adapter limit a buffer breaks, with both numbers', () => {
+    const problems = packProblems(manifest((m) => (m.requirements.largestBufferBytes = 200 * 1024 ** 2)), GPU({ maxStorageBufferBindingSize: 128 * 1024 ** 2 }));
+    expect(problems).toEqual([
+      'Its largest weight buffer is 210 MB but SwiftShader allows at most 134 MB per buffer (maxStorageBufferBindingSize 134217728 bytes, the buffer 209715200); choose a smaller or sharded pack.',
+    ]);
   });
 
   it('refuses inconsistent or absurd manifests whatever the device', () => {
