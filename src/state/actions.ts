@@ -166,8 +166,13 @@ export function setPrompt(prompt: string): void {
   expansionTimer = setTimeout(() => void refreshExpansion(prompt), EXPANSION_DEBOUNCE_MS);
 }
 
+/**
+ * The caption preview of `prompt` from the loaded pack's architecture. A pack without expansion
+ * (one that reads free text) has none, cleared at once so another pack's caption never shows under
+ * its prompt, nor reaches it as an edited caption.
+ */
 async function refreshExpansion(prompt: string): Promise<void> {
-  if (!client || prompt.trim().length === 0) {
+  if (!client || prompt.trim().length === 0 || !useStore.getState().pack?.promptExpansion) {
     useStore.setState({ expansion: null });
     return;
   }

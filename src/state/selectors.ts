@@ -23,6 +23,25 @@ export function expansionUnavailable(pack: PackInfo | null): string | null {
   return pack && !pack.promptExpansion ? `The ${pack.name} model offers no prompt expansion: it reads the prompt as written.` : null;
 }
 
+/**
+ * What the loaded model understands, said under the prompt: a pack whose architecture expands
+ * prompts knows only the caption world it was trained on (tessera-tiny's shapes, colours and
+ * motions), and the preview below shows the caption it will read; any other pack reads the prompt
+ * as free text, as written.
+ */
+export function promptGuide(pack: PackInfo | null): string {
+  if (!pack) return 'Ctrl+Enter (⌘+Enter) generates.';
+  if (pack.promptExpansion) {
+    return `Ctrl+Enter (⌘+Enter) generates. ${pack.name} knows only the captions it was trained on (simple shapes, colours and motions): your prompt is rewritten into one, shown below, and words it does not know are left out.`;
+  }
+  return `Ctrl+Enter (⌘+Enter) generates. ${pack.name} reads your prompt as free text, exactly as written: describe the subject, the setting and the motion in a sentence or two.`;
+}
+
+/** An example prompt in the loaded model's terms. */
+export function promptPlaceholder(pack: PackInfo | null): string {
+  return pack && !pack.promptExpansion ? 'a dog running on a beach at sunset' : 'a red circle moving left on a blue background';
+}
+
 const STAGE_WORDS: Record<GenerationProgress['stage'], string> = {
   download: 'Downloading the model',
   load: 'Loading the model',

@@ -5,7 +5,7 @@
 import type { FormEvent, KeyboardEvent } from 'react';
 import { setPrompt } from '../state/actions';
 import { cancelRunningJob, queueFromForm, VARIATION_COUNT } from '../state/queueActions';
-import { durationOptions } from '../state/selectors';
+import { durationOptions, promptGuide, promptPlaceholder } from '../state/selectors';
 import { useStore } from '../state/store';
 import { AdvancedSettings } from './AdvancedSettings';
 import { ExpandedPrompt } from './ExpandedPrompt';
@@ -40,13 +40,13 @@ export function GenerateForm() {
         id="prompt"
         value={prompt}
         rows={3}
-        placeholder="a red circle moving left on a blue background"
+        placeholder={promptPlaceholder(pack)}
         aria-invalid={errorField === 'prompt' || undefined}
         aria-describedby="prompt-hint expanded-prompt"
         onChange={(e) => setPrompt(e.target.value)}
       />
-      <p id="prompt-hint" className="hint">
-        Ctrl+Enter (⌘+Enter) generates. The model knows simple shapes, colours and motions.
+      <p id="prompt-hint" className="hint" data-testid="prompt-guide">
+        {promptGuide(pack)}
       </p>
       <ExpandedPrompt />
       <ModeControl />

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PackInfo } from '../../src/engine/protocol';
-import { durationOptions, expansionUnavailable, formatDuration, loadText, progressText } from '../../src/state/selectors';
+import { durationOptions, expansionUnavailable, formatDuration, loadText, progressText, promptGuide, promptPlaceholder } from '../../src/state/selectors';
 
 const PACK: PackInfo = {
   name: 'p',
@@ -21,6 +21,15 @@ describe('UI selectors', () => {
     expect(expansionUnavailable(PACK)).toBeNull();
     expect(expansionUnavailable(null)).toBeNull();
     expect(expansionUnavailable({ ...PACK, promptExpansion: false })).toBe('The p model offers no prompt expansion: it reads the prompt as written.');
+  });
+
+  it('says what the loaded model understands: its caption world where it expands prompts, free text otherwise', () => {
+    expect(promptGuide(PACK)).toContain('p knows only the captions it was trained on (simple shapes, colours and motions)');
+    expect(promptGuide({ ...PACK, name: 'wan', promptExpansion: false })).toContain('wan reads your prompt as free text, exactly as written');
+    expect(promptGuide({ ...PACK, promptExpansion: false })).not.toContain('caption');
+    expect(promptGuide(null)).toBe('Ctrl+Enter (⌘+Enter) generates.');
+    expect(promptPlaceholder(PACK)).toBe('a red circle moving left on a blue background');
+    expect(promptPlaceholder({ ...PACK, promptExpansion: false })).toBe('a dog running on a beach at sunset');
   });
 
   it('offers the pack frame counts as durations at its fps, one frame as an image', () => {
