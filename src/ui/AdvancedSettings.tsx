@@ -50,17 +50,12 @@ export function AdvancedSettings() {
         />
       </fieldset>
 
-      <label className="check" title={noExpansion ?? undefined}>
-        <input
-          type="checkbox"
-          checked={expandPrompt && noExpansion === null}
-          disabled={noExpansion !== null}
-          aria-describedby={noExpansion !== null ? 'no-expansion' : undefined}
-          onChange={(e) => setSettings({ expandPrompt: e.target.checked })}
-        />{' '}
-        Expand the prompt into the model's caption style
-      </label>
-      {noExpansion !== null && (
+      {/* A pack that reads free text has no expansion to offer: no option, one line saying why. */}
+      {noExpansion === null ? (
+        <label className="check">
+          <input type="checkbox" checked={expandPrompt} onChange={(e) => setSettings({ expandPrompt: e.target.checked })} /> Expand the prompt into the model's caption style
+        </label>
+      ) : (
         <p id="no-expansion" className="hint">
           {noExpansion}
         </p>
