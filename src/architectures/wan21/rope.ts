@@ -43,7 +43,7 @@ export function ropeTables(headDim: number, frames: number, height: number, widt
   return { cos, sin, tokens };
 }
 
-/** The d/2 frequencies of an axis of `d` dimensions, in float64 as the official code computes them. */
+/** The d/2 frequencies of an axis of `d` dimensions, in float64 and in the official code's order of operations (1 / theta^(2k/d)). */
 function axisFrequencies(d: number, theta: number): number[] {
-  return Array.from({ length: d / 2 }, (_, k) => theta ** (-(2 * k) / d));
+  return Array.from({ length: d / 2 }, (_, k) => 1 / theta ** ((2 * k) / d));
 }
