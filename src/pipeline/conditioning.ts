@@ -12,8 +12,9 @@
  *   instead of at t = 1 from noise: 0 keeps the source, 1 ignores it.
  * - **Tied frames** (loops): pairs of latent frames sampled as one variable. After every step both
  *   take their mean, so each follows the average of the two updates the DiT drives for it.
- * - **Roll** (loops): before step i the rolled frames turn by i, the step runs on that view, and
- *   after it they turn back.
+ * - **Roll** (loops): at step i the model sees the rolled frames turned by i, and its output is
+ *   turned back before the scheduler steps. The scheduler always works in clip order, so a
+ *   multistep sampler (UniPC) combines each frame's predictions with that same frame's earlier ones.
  *
  * Latents here are one clip in the model's layout [C, T, h, w] (no batch); everything is pure.
  */
@@ -91,15 +92,18 @@ export interface StepState {
 }
 
 /**
- * What the sampling loop calls so that it reads predict → guidance → step whatever the mode. Each
- * hook may write into `latents` and returns the sample to carry on with.
+ * What the sampling loop calls so that it reads predict → guidance → step whatever the mode. The
+ * sample and the scheduler stay in clip order; only the model may see another view. Each hook may
+ * write into `latents` and returns the sample to carry on with.
  */
 export interface SamplingHooks {
   /** The sample at the scheduler's first time `times[0]` (call after `setTimesteps`). */
   initialSample(): Float32Array;
-  /** The sample step `step` works on: the model sees it and the scheduler updates it. */
+  /** What the model sees at step `step`: the sample, or a view of it (rolled frames). */
   beforeStep(state: StepState): Float32Array;
-  /** The stepped sample back in clip order with the constraints put back at the time reached. */
+  /** The model's output for `beforeStep`'s view, back in clip order for the scheduler. */
+  outputInClipOrder(step: number, output: Float32Array): Float32Array;
+  /** The stepped sample with the constraints put back at the time reached. */
   afterStep(state: StepState): Float32Array;
 }
 
@@ -121,7 +125,8 @@ export function conditioningHooks(conditioning: LatentConditioning, dims: Latent
       return constrain(start ? scheduler.scaleNoise(start.latents, t0, noise) : noise.slice(), t0);
     },
     beforeStep: ({ step, latents }) => (roll ? rollFrames(latents, dims, roll.from, step) : latents),
-    afterStep: ({ step, t, latents }) => constrain(roll ? rollFrames(latents, dims, roll.from, -step) : latents, t),
+    outputInClipOrder: (step, output) => (roll ? rollFrames(output, dims, roll.from, -step) : output),
+    afterStep: ({ t, latents }) => constrain(latents, t),
   };
 }
 

@@ -119,10 +119,10 @@ export async function textToVideo(
   const total = scheduler.timesteps.length;
   for (const [i, t] of scheduler.timesteps.entries()) {
     throwIfAborted(signal);
-    const sample = hooks.beforeStep({ step: i, t, latents });
-    const [cond, neg] = await predictGuidanceRows(architecture, sample, shape, t, embeddings);
-    const guided = applyGuidance(cond, neg, settings.guidance);
-    latents = hooks.afterStep({ step: i, t: scheduler.times[i + 1]!, latents: scheduler.step(guided, i, sample, scheduler.needsNoise ? { noise: freshNoise(i) } : {}) });
+    const view = hooks.beforeStep({ step: i, t, latents });
+    const [cond, neg] = await predictGuidanceRows(architecture, view, shape, t, embeddings);
+    const guided = hooks.outputInClipOrder(i, applyGuidance(cond, neg, settings.guidance));
+    latents = hooks.afterStep({ step: i, t: scheduler.times[i + 1]!, latents: scheduler.step(guided, i, latents, scheduler.needsNoise ? { noise: freshNoise(i) } : {}) });
     onStepEnd?.({ step: i + 1, total, t, latents: latentTensor(latents.slice(), shape) });
   }
 

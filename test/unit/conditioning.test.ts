@@ -46,13 +46,14 @@ describe('conditioning', () => {
     expect(frameOf(sample, 2)).toEqual(frameOf(sample, 0));
   });
 
-  it('rolls the sample by the step index before the step and back after it', () => {
+  it('shows the model the sample rolled by the step index and turns its output back, leaving the sample in clip order', () => {
     const hooks = hooksFor({ roll: { from: 1 } }, ramp(-1));
     const latents = ramp(1);
     expect(hooks.beforeStep({ step: 0, t: 1, latents })).toBe(latents);
     const rolled = hooks.beforeStep({ step: 1, t: 0.75, latents });
     expect(rolled).toEqual(rollFrames(latents, dims, 1, 1));
-    expect(hooks.afterStep({ step: 1, t: 0.5, latents: rolled })).toEqual(latents);
+    expect(hooks.outputInClipOrder(1, rolled)).toEqual(latents);
+    expect(hooks.afterStep({ step: 1, t: 0.5, latents })).toEqual(latents);
   });
 
   it('leaves an unconditioned sample alone', () => {
@@ -60,6 +61,7 @@ describe('conditioning', () => {
     expect(hooks.initialSample()).toEqual(ramp(-1));
     const latents = ramp(2);
     expect(hooks.beforeStep({ step: 1, t: 0.75, latents })).toBe(latents);
+    expect(hooks.outputInClipOrder(1, latents)).toBe(latents);
     expect(hooks.afterStep({ step: 1, t: 0.5, latents })).toEqual(ramp(2));
   });
 

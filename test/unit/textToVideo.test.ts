@@ -8,6 +8,7 @@ import { gaussianNoise, stepNoiseSeed } from '../../src/pipeline/noise';
 import { unpatchify } from '../../src/architectures/tessera-tiny/patches';
 import { textToVideo, type TextToVideoRequest } from '../../src/pipeline/textToVideo';
 import { FlowMatchEulerScheduler } from '../../src/schedulers/flowMatchEulerScheduler';
+import { UniPcMultistepScheduler } from '../../src/schedulers/uniPcMultistepScheduler';
 import { fakeRunner } from '../fixtures/fakeRunner';
 import { validManifestJson } from '../fixtures/manifestFixture';
 
@@ -105,6 +106,34 @@ describe('textToVideo', () => {
     }
   });
 
+  it('keeps known frames on their noise path under the multistep UniPC sampler too, exact at the end', async () => {
+    const uniPc: Manifest = { ...manifest, scheduler: { ...manifest.scheduler, type: 'unipc-multistep' } };
+    const { runner, log } = fake();
+    const seen: Float32Array[] = [];
+    const dims = { channels: 4, frames: 3, height: 8, width: 14 };
+    const recording: ModelRunner = {
+      ...runner,
+      run: (role, feeds, options) => {
+        const tokens = feeds.tokens as Tensor32 | undefined;
+        if (role === 'dit' && tokens) seen.push(unpatchify(tokens.data.subarray(0, tokens.data.length / 2), dims, manifest.patch));
+        return runner.run(role, feeds, options);
+      },
+    };
+    const plane = 8 * 14;
+    const z = Float32Array.from({ length: 4 * 3 * plane }, (_, i) => Math.sin(i));
+    await textToVideo(createArchitecture(uniPc, recording), uniPc, { ...request, conditioning: { known: { latents: z, frames: [true, false, false] } } });
+    const noise = gaussianNoise(4 * 3 * plane, 7);
+    const schedule = new UniPcMultistepScheduler({ shift: 2.5 }); // the pack's shift
+    schedule.setTimesteps(5);
+    const frame0 = (c: number, p: number) => c * 3 * plane + p;
+    for (const [step, latents] of seen.entries()) {
+      const t = schedule.times[step]!; // the sample's own time, not the model's rounded one
+      for (let c = 0; c < 4; c++) [0, 57, plane - 1].forEach((p) => expect(latents[frame0(c, p)]).toBe(Math.fround((1 - t) * z[frame0(c, p)]! + t * noise[frame0(c, p)]!)));
+    }
+    const final = log.decodedLatents[0]!.data;
+    for (let c = 0; c < 4; c++) for (let p = 0; p < plane; p++) expect(final[frame0(c, p)]).toBe(z[frame0(c, p)]);
+  });
+
   it('samples with the scheduler the pack names, giving a re-noising one fresh seeded noise each step', async () => {
     const { runner, log } = fake();
     const lcm: Manifest = { ...manifest, scheduler: { ...manifest.scheduler, type: 'flow-match-lcm' } as unknown as SchedulerSpec };
@@ -115,6 +144,21 @@ describe('textToVideo', () => {
     const fresh = gaussianNoise(size, stepNoiseSeed(7, 0));
     const t1 = 1.25 / 1.75;
     log.decodedLatents[0]!.data.forEach((v, i) => expect(v).toBeCloseTo((1 - t1) * (noise[i]! - 0.75) + t1 * fresh[i]! - t1 * 0.75, 5));
+  });
+
+  it('keeps a multistep sampler’s history in clip order under rolled (loop) sampling', async () => {
+    // The fake's velocity is the same for every frame, so rolling what the model sees changes nothing:
+    // a loop run must equal a plain one. UniPC's corrector combines this step's sample with the last
+    // ones, which only works if the sampler always gets the frames in the same places.
+    const uniPc: Manifest = { ...manifest, scheduler: { ...manifest.scheduler, type: 'unipc-multistep' } };
+    const run = async (conditioning?: TextToVideoRequest['conditioning']) => {
+      const { runner, log } = fake();
+      await textToVideo(createArchitecture(uniPc, runner), uniPc, { ...request, steps: 6, ...(conditioning ? { conditioning } : {}) });
+      return log.decodedLatents[0]!.data;
+    };
+    const plain = await run();
+    const looped = await run({ roll: { from: 0 } });
+    looped.forEach((v, i) => expect(v).toBeCloseTo(plain[i]!, 5));
   });
 
   it('stops within one step when cancelled, and says so with code "aborted"', async () => {
