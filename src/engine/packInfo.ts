@@ -4,7 +4,7 @@ import type { Architecture } from '../pipeline/architecture';
 import type { PackInfo } from './protocol';
 
 /** A manifest and its architecture → the plain PackInfo that crosses to the page. */
-export function packInfo(manifest: Manifest, architecture: Pick<Architecture, 'expandPrompt'>): PackInfo {
+export function packInfo(manifest: Manifest, architecture: Pick<Architecture, 'expandPrompt' | 'encode'>): PackInfo {
   return {
     name: manifest.name,
     version: manifest.version,
@@ -18,5 +18,6 @@ export function packInfo(manifest: Manifest, architecture: Pick<Architecture, 'e
     temporalCompression: manifest.latent.temporalCompression,
     ...(manifest.video.decoderUpscale === undefined ? {} : { decoderUpscale: manifest.video.decoderUpscale }),
     promptExpansion: architecture.expandPrompt !== undefined,
+    sourceModes: architecture.encode !== undefined,
   };
 }

@@ -36,6 +36,11 @@ export interface PackInfo {
   readonly decoderUpscale?: number;
   /** The pack's architecture rewrites prompts into its caption style (the expand option and its preview). */
   readonly promptExpansion: boolean;
+  /**
+   * The pack's architecture encodes frames (it has a VAE encoder), which image-to-video, extend,
+   * video-to-video and connect start from; text and loop need none.
+   */
+  readonly sourceModes: boolean;
 }
 
 export interface EngineInfo {

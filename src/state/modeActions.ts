@@ -9,13 +9,14 @@ import type { ModeSlice, SourceChoice } from './slices/modeSlice';
 import { useStore } from './store';
 
 /** The modes offered, in the order of the Mode control, with their labels. */
-export const MODE_OPTIONS: readonly { readonly kind: ModeKind; readonly label: string }[] = [
-  { kind: 'text', label: 'Text' },
-  { kind: 'image-to-video', label: 'Image → video' },
-  { kind: 'extend', label: 'Extend' },
-  { kind: 'video-to-video', label: 'Video → video' },
-  { kind: 'loop', label: 'Loop' },
-  { kind: 'connect', label: 'Connect' },
+/** `fromSource`: the mode starts from source frames, so it needs a pack whose architecture encodes them (PackInfo.sourceModes). */
+export const MODE_OPTIONS: readonly { readonly kind: ModeKind; readonly label: string; readonly fromSource: boolean }[] = [
+  { kind: 'text', label: 'Text', fromSource: false },
+  { kind: 'image-to-video', label: 'Image → video', fromSource: true },
+  { kind: 'extend', label: 'Extend', fromSource: true },
+  { kind: 'video-to-video', label: 'Video → video', fromSource: true },
+  { kind: 'loop', label: 'Loop', fromSource: false },
+  { kind: 'connect', label: 'Connect', fromSource: true },
 ];
 
 export function setMode(patch: Partial<Pick<ModeSlice, 'mode' | 'extendDirection' | 'strength'>>): void {

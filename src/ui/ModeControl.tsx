@@ -20,17 +20,23 @@ export function ModeControl() {
   const direction = useStore((s) => s.extendDirection);
   const strength = useStore((s) => s.strength);
   const errorField = useStore((s) => s.error?.field);
+  const pack = useStore((s) => s.pack);
+  // Until a pack loads, every mode is offered; a pack without a VAE encoder cannot start from frames.
+  const sourceModes = pack?.sourceModes ?? true;
+  const unavailable = !sourceModes && MODE_OPTIONS.some((option) => option.kind === mode && option.fromSource);
   return (
     <fieldset className="mode" aria-describedby="mode-hint">
       <legend>Mode</legend>
       <select id="mode" aria-label="Mode" value={mode} onChange={(e) => setMode({ mode: e.target.value as ModeKind })}>
         {MODE_OPTIONS.map((option) => (
-          <option key={option.kind} value={option.kind}>
+          <option key={option.kind} value={option.kind} disabled={option.fromSource && !sourceModes}>
             {option.label}
+            {option.fromSource && !sourceModes ? ' (not with this model)' : ''}
           </option>
         ))}
       </select>
       <p id="mode-hint" className="hint">
+        {unavailable && `${pack?.name} has no VAE encoder, so it cannot start from an image or a clip: choose Text or Loop. `}
         {HINTS[mode]}
         {mode !== 'text' && mode !== 'loop' && ' The aspect ratio follows the source (centre-cropped).'}
       </p>

@@ -26,6 +26,7 @@ const TINY: PackInfo = {
   defaultGuidance: 4,
   temporalCompression: 4,
   promptExpansion: true,
+  sourceModes: true,
 };
 const OTHER: PackInfo = { ...TINY, name: 'other', sizes: { '9:16': { width: 18, height: 32 }, '1:1': { width: 64, height: 64 } }, frameCounts: [1, 5, 13, 25], defaultSteps: 12, defaultGuidance: 2.5 };
 const FORM_DEFAULTS = { steps: 20, guidance: 4 };

@@ -14,6 +14,7 @@ const PACK: PackInfo = {
   defaultGuidance: 4,
   temporalCompression: 4,
   promptExpansion: true,
+  sourceModes: true,
 };
 
 describe('UI selectors', () => {
