@@ -273,6 +273,7 @@ class WanVaeDecoder(nn.Module):
         self.set_conv3d_as_conv2d(conv3d_as_conv2d)
 
     def set_conv3d_as_conv2d(self, enabled):
+        self.conv3d_as_conv2d = bool(enabled)
         for module in self.modules():
             if isinstance(module, CausalConv):
                 module.as_conv2d = bool(enabled)

@@ -4,7 +4,9 @@ Graph I/O (float32, names fixed by the pack contract):
 - vae_decoder_first.onnx: `latent` [1, C, 1, h, w] -> `frames` [1, 3, 1, 8h, 8w], `cache_out_0..K-1`
 - vae_decoder_step.onnx:  `latent` [1, C, 1, h, w], `cache_in_0..K-1` -> `frames` [1, 3, 4, 8h, 8w], `cache_out_0..K-1`
 h and w are dynamic; every cache is [2, C_i, H_i, W_i] with H_i, W_i a fixed multiple of h, w, and the step graph
-hands `cache_out_i` back as `cache_in_i` on the next call. Both graphs carry their own copy of the weights (fp32).
+hands `cache_out_i` back as `cache_in_i` on the next call. Caches are frames-major, two frames each; the first
+graph's time-upsampler caches are zeros. Both graphs carry their own fp32 weights; the first graph only the last
+temporal tap of each 3-tap conv (its past is zeros), about a third of the step graph's bytes.
 """
 import os
 
@@ -48,7 +50,15 @@ def export_vae_decoder_onnx(decoder: WanVaeDecoder, folder, height_latent, width
     Returns {'first': path, 'step': path, 'cache_count': K}."""
     os.makedirs(folder, exist_ok=True)
     decoder = decoder.eval()
+    previous_form = decoder.conv3d_as_conv2d
     decoder.set_conv3d_as_conv2d(conv3d_as_conv2d)
+    try:
+        return _export_both(decoder, folder, height_latent, width_latent)
+    finally:
+        decoder.set_conv3d_as_conv2d(previous_form)
+
+
+def _export_both(decoder, folder, height_latent, width_latent):
     count = decoder.cache_count
     cache_in = [f'cache_in_{i}' for i in range(count)]
     cache_out = [f'cache_out_{i}' for i in range(count)]
