@@ -9,6 +9,7 @@ import { PackRequirementsError } from './errors';
 import type { FetchedManifest } from './manifestFetch';
 import type { InstallOptions, ModelStore, PackInfo, StoreAnnouncement } from './modelStore';
 import { MODELS_CHANNEL } from './modelStore';
+import { readPackFolder, type OpenedFolder, type PackFolder } from './packFolder';
 import type { ModelProgress } from './progress';
 import { requestPersistence } from './quota';
 import { packProblems, probeDeviceLimits, type DeviceLimits } from './requirements';
@@ -39,10 +40,13 @@ export interface ModelsSnapshot {
   /** The "Add model from URL" form. */
   readonly adding: boolean;
   readonly addError: ModelsError | null;
+  /** "Open pack folder": the folder being read and checked, and why the last one was refused. */
+  readonly opening: boolean;
+  readonly folderError: ModelsError | null;
   readonly usage: { readonly usedBytes: number; readonly persisted: boolean | null } | null;
 }
 
-const EMPTY: ModelsSnapshot = { packs: [], downloads: {}, busy: {}, errors: {}, adding: false, addError: null, usage: null };
+const EMPTY: ModelsSnapshot = { packs: [], downloads: {}, busy: {}, errors: {}, adding: false, addError: null, opening: false, folderError: null, usage: null };
 
 /** Snapshot updates at most this often while bytes stream (about 10 a second). */
 const PUBLISH_INTERVAL_MS = 100;
@@ -96,6 +100,33 @@ export class ModelsController {
     await this.run(fetched.manifest.name, 'installing', (signal) => this.store.install(fetched.url, { ...this.installDefaults, signal, limits }));
   }
 
+  /**
+   * Reads an opened pack folder (manifest, every file's presence and size) and checks the pack's
+   * needs against this device and the storage quota before a byte is copied; then copies it into
+   * the cache with each chunk and file verified. Cancel with `pause`.
+   */
+  async openFolder(folder: OpenedFolder): Promise<void> {
+    this.set({ opening: true, folderError: null });
+    let pack: PackFolder;
+    let limits: DeviceLimits;
+    try {
+      [pack, limits] = await Promise.all([readPackFolder(folder), probeDeviceLimits()]);
+      const problems = packProblems(pack.fetched.manifest, limits);
+      if (problems.length > 0) throw new PackRequirementsError(problems);
+    } catch (error) {
+      this.set({ opening: false, folderError: errorView(error) });
+      return;
+    }
+    this.set({ opening: false });
+    await requestPersistence();
+    await this.run(pack.fetched.manifest.name, 'installing', (signal) => this.store.importFolder(pack, { ...this.installDefaults, signal, limits }), 'folderError');
+  }
+
+  /** Shows why a folder could not be opened at all (the picker failed, or nothing was dropped). */
+  folderRefused(error: ModelsError): void {
+    this.set({ folderError: error });
+  }
+
   /** Continues a partial or corrupt pack. */
   resume(name: string): Promise<void> {
     return this.run(name, 'installing', async (signal) => this.store.resume(name, { ...this.installDefaults, signal, limits: await probeDeviceLimits() }));
@@ -114,7 +145,13 @@ export class ModelsController {
     return this.run(name, 'deleting', () => this.store.delete(name));
   }
 
-  private async run(name: string, kind: 'installing' | 'verifying' | 'deleting', action: (signal: AbortSignal) => Promise<unknown>): Promise<void> {
+  /** `orphanError`: where a failure shows when the pack has no row (refused before anything was stored). */
+  private async run(
+    name: string,
+    kind: 'installing' | 'verifying' | 'deleting',
+    action: (signal: AbortSignal) => Promise<unknown>,
+    orphanError: 'addError' | 'folderError' = 'addError',
+  ): Promise<void> {
     const controller = new AbortController();
     this.controllers.set(name, controller);
     this.set({ busy: { ...this.snapshot.busy, [name]: kind }, errors: without(this.snapshot.errors, name) });
@@ -130,9 +167,9 @@ export class ModelsController {
       await this.refresh();
     }
     if (!failure) return;
-    // A pack refused before anything was stored has no row to show its error: show it by the URL field.
+    // A pack refused before anything was stored has no row to show its error: show it by the control that started it.
     if (this.snapshot.packs.some((p) => p.name === name)) this.set({ errors: { ...this.snapshot.errors, [name]: failure } });
-    else this.set({ addError: failure });
+    else this.set({ [orphanError]: failure });
   }
 
   private start(): void {

@@ -151,8 +151,11 @@ export function folderCopyError(error: unknown, folder: PackFolder): unknown {
   const pack = folder.fetched.manifest.name;
   const where = `the folder "${folder.folderName}"`;
   if (error instanceof IntegrityError) {
+    // A file without chunk hashes that fits in one chunk is checked against its whole sha256.
+    const listed = folder.fetched.manifest.files.find((f) => f.path === error.file);
+    const whole = error.chunk === null || (listed?.chunks === undefined && error.expected === listed?.sha256);
     const what =
-      error.chunk === null
+      whole
         ? `its sha256 is ${error.actual} but manifest.json says ${error.expected}`
         : `chunk ${error.chunk} hashes to ${error.actual} but manifest.json says ${error.expected}`;
     return new IntegrityError(

@@ -1,11 +1,12 @@
 /**
  * Models: the installed packs with size and status, their downloads (bytes, speed, ETA), Resume,
- * Pause, Verify and Delete, "Add model from URL", and which pack is in use with "Use this model" on
- * the others. Pack state and actions live in the cache's ModelsController, the switch in the app's
+ * Pause, Verify and Delete, "Add model from URL", "Open pack folder" (or a folder dropped on the
+ * panel), and which pack is in use with "Use this model" on the others. Pack state and actions live in the cache's ModelsController, the switch in the app's
  * store and actions; this file only shows them.
  */
 import { useState, useSyncExternalStore, type FormEvent } from 'react';
 import type { PackInfo } from '../cache';
+import { isFolderSource } from '../cache/packFolder';
 import { formatBytes } from '../lib/formatBytes';
 import { describeDownload, type ModelsController, type DownloadView, type ModelsError } from '../cache/modelsController';
 import { choosePack } from '../state/actions';
@@ -13,6 +14,7 @@ import { pageModelCache } from '../state/modelCache';
 import { packUseOffer, type PackChoice, type UseOffer } from '../state/packChoice';
 import type { PackSwitch } from '../state/slices/engineSlice';
 import { useStore } from '../state/store';
+import { OpenPackFolder, useFolderDrop } from './OpenPackFolder';
 import './ModelsPanel.css';
 
 const STATUS_TEXT = { complete: 'Complete', partial: 'Partial', corrupt: 'Corrupt' } as const;
@@ -28,6 +30,7 @@ export function ModelsPanel() {
   const packSwitch = useStore((s) => s.packSwitch);
   const builtInUrl = useStore((s) => s.builtInManifestUrl);
   const builtInListed = snapshot.packs.some((p) => p.sourceUrl === builtInUrl);
+  const drop = useFolderDrop(models);
   const builtInOffer = packUseOffer({ status: 'complete', inUse: packChoice === null, loading: engineStatus === 'switching' && packSwitch?.choice === null, busy: undefined, engineStatus, generating });
 
   const submit = (event: FormEvent) => {
@@ -36,7 +39,14 @@ export function ModelsPanel() {
   };
 
   return (
-    <section className="panel models" aria-labelledby="models-title" data-testid="models-panel">
+    <section
+      className={`panel models${drop.dragging ? ' models-dropping' : ''}`}
+      aria-labelledby="models-title"
+      data-testid="models-panel"
+      onDragOver={drop.onDragOver}
+      onDragLeave={drop.onDragLeave}
+      onDrop={drop.onDrop}
+    >
       <h2 id="models-title">Models</h2>
       {active ? (
         <p data-testid="models-active">
@@ -111,6 +121,7 @@ export function ModelsPanel() {
           </p>
         )}
       </form>
+      <OpenPackFolder controller={models} opening={snapshot.opening} error={snapshot.folderError} />
     </section>
   );
 }
@@ -131,13 +142,15 @@ function PackRow({ pack, download, busy, error, controller, use, onUse, switchEr
   const [confirming, setConfirming] = useState(false);
   const downloading = busy === 'installing' || (download !== undefined && !download.done);
   const label = `${pack.name} ${pack.version}`;
+  // A pack opened from a folder is copied, not downloaded, and only that folder can finish it.
+  const fromFolder = isFolderSource(pack.sourceUrl);
   return (
     <li className="models-pack" data-testid={`pack-${pack.name}`} data-status={pack.status}>
       <div className="models-pack-head">
         <strong>{pack.name}</strong> <span className="hint">{pack.version}</span>
         <span className="models-size">{formatBytes(pack.totalBytes)}</span>
         <span className={`models-status models-status-${downloading ? 'downloading' : pack.status}`} data-testid="pack-status">
-          {downloading ? 'Downloading' : STATUS_TEXT[pack.status]}
+          {downloading ? (fromFolder ? 'Copying' : 'Downloading') : STATUS_TEXT[pack.status]}
           {pack.status === 'partial' && !downloading ? ` — ${formatBytes(pack.storedBytes)} of ${formatBytes(pack.totalBytes)}` : ''}
         </span>
         {use.kind === 'in-use' ? (
@@ -150,11 +163,12 @@ function PackRow({ pack, download, busy, error, controller, use, onUse, switchEr
         <div className="models-download">
           <progress max={Math.max(1, download.total)} value={download.loaded} aria-label={`Download of ${pack.name}`} />
           <p className="hint" data-testid="download-text">
-            {download.source === 'cache' ? 'Reading' : 'Downloading'} {download.file}: {describeDownload(download)}
+            {download.source === 'cache' ? 'Reading' : fromFolder ? 'Copying' : 'Downloading'} {download.file}: {describeDownload(download)}
           </p>
         </div>
       ) : null}
       {busy === 'verifying' ? <p className="hint">Checking every stored chunk…</p> : null}
+      {fromFolder && pack.status !== 'complete' && !downloading ? <p className="hint">Open this pack's folder again to finish copying it.</p> : null}
       {error ? (
         <p className="models-error" aria-live="assertive" data-code={error.code}>
           {error.message}
@@ -163,14 +177,14 @@ function PackRow({ pack, download, busy, error, controller, use, onUse, switchEr
       <SwitchError message={switchError} />
       <div className="models-actions">
         {use.kind !== 'in-use' ? <UseButton offer={use} label={label} text="Use this model" id={pack.name} onUse={onUse} /> : null}
-        {pack.status !== 'complete' && !downloading ? (
+        {pack.status !== 'complete' && !downloading && !fromFolder ? (
           <button type="button" onClick={() => void controller.resume(pack.name)} disabled={busy !== undefined} aria-label={`Resume ${label}`}>
             Resume
           </button>
         ) : null}
         {busy === 'installing' ? (
-          <button type="button" onClick={() => controller.pause(pack.name)} aria-label={`Pause ${label}`}>
-            Pause
+          <button type="button" onClick={() => controller.pause(pack.name)} aria-label={`${fromFolder ? 'Cancel copying' : 'Pause'} ${label}`}>
+            {fromFolder ? 'Cancel' : 'Pause'}
           </button>
         ) : null}
         <button type="button" onClick={() => void controller.verify(pack.name)} disabled={busy !== undefined || downloading} aria-label={`Verify ${label}`}>

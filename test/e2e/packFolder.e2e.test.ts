@@ -1,0 +1,143 @@
+/**
+ * "Open pack folder" in the Models panel (production build, WASM, real IndexedDB): the built-in
+ * pack's folder copied to disk under another name goes in through the folder input (the fallback of
+ * the directory picker), every file verified, with no request for it; "Use this model" then
+ * generates the same frames as onnxruntime-node on that folder. A folder with one byte changed is
+ * refused naming the file and stays unusable; a folder whose manifest asks for a larger GPU buffer
+ * than SwiftShader allows, or that misses a file, is refused before anything is stored.
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compareBytes, fillForm, generateAndWait, lastRawFrames, rgbaToRgb } from './app';
+import { launchChromium } from './browser';
+import { TINY_DIR, TINY_MANIFEST, within, type PackJson } from './cacheFixtures';
+import { nodeVideo } from './nodePipeline';
+import { openAppIn } from './pwaApp';
+import { startPreview } from './server';
+
+const PROMPT = 'a red circle moving left on a blue background';
+const SETTINGS = { prompt: PROMPT, aspect: '1:1', frames: 9, steps: 2, seed: 99 } as const;
+/** Same pack, WASM vs onnxruntime-node: float rounding only (generate.e2e.test.ts measured max 1). */
+const MAX_LEVELS = 2;
+const VERSION = String(TINY_MANIFEST.version);
+
+let root: string;
+let browser: Browser;
+let app: Awaited<ReturnType<typeof startPreview>>;
+let context: BrowserContext;
+let page: Page;
+const outsideRequests: string[] = [];
+
+/** The built-in pack's folder copied to `root/folder`, its manifest's name set to `name` and then edited. */
+function packFolder(folder: string, name: string, edit: (manifest: PackJson, dir: string) => void = () => undefined): string {
+  const dir = join(root, folder);
+  cpSync(TINY_DIR, dir, { recursive: true });
+  const manifest = structuredClone(TINY_MANIFEST);
+  manifest.name = name;
+  edit(manifest, dir);
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 1));
+  return dir;
+}
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'tessera-folders-'));
+  [browser, app] = await Promise.all([launchChromium(), startPreview()]);
+  context = await browser.newContext({ viewport: { width: 1200, height: 1400 } });
+  context.on('request', (request) => {
+    if (!request.url().startsWith(app.url) && !request.url().startsWith('blob:') && !request.url().startsWith('data:')) outsideRequests.push(request.url());
+  });
+  ({ page } = await openAppIn(context, app.url));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+const row = (name: string) => page.getByTestId(`pack-${name}`);
+const folderInput = () => page.getByLabel('Pack folder', { exact: true });
+const folderError = () => page.getByTestId('pack-folder-error');
+
+/** Every key the weight cache holds for `pack` (its record, file records and chunks). */
+function cacheKeys(pack: string): Promise<string[]> {
+  return within(
+    page.evaluate(async (name) => {
+      const done = <T,>(request: IDBRequest<T>) => new Promise<T>((resolve, reject) => ((request.onsuccess = () => resolve(request.result)), (request.onerror = () => reject(request.error))));
+      const db = await done(indexedDB.open('tessera-models'));
+      const keys = (await done(db.transaction('packs').objectStore('packs').getAllKeys())).map(String);
+      db.close();
+      return keys.filter((k) => k === `pack/${name}` || k.startsWith(`file/${name}/`) || k.startsWith(`chunk/${name}/`));
+    }, pack),
+    15_000,
+    'cacheKeys',
+  );
+}
+
+describe('opening a pack folder from disk', () => {
+  it('copies the folder into the cache with every file verified, and generates with it', async () => {
+    const dir = packFolder('tessera-tiny-folder', 'tessera-tiny-folder');
+    await folderInput().setInputFiles(dir);
+    await expect.poll(() => row('tessera-tiny-folder').getAttribute('data-status').catch(() => null), { timeout: 60_000 }).toBe('complete');
+    expect(outsideRequests).toEqual([]);
+    const keys = await cacheKeys('tessera-tiny-folder');
+    expect(keys.filter((k) => k.startsWith('file/')).sort()).toEqual(TINY_MANIFEST.files.map((f) => `file/tessera-tiny-folder/${f.path}`).sort());
+    await page.screenshot({ path: 'test-results/models-panel-folder.png', fullPage: true }).catch(() => undefined);
+
+    await page.getByRole('button', { name: `Use tessera-tiny-folder ${VERSION}`, exact: true }).click();
+    await expect.poll(() => page.getByTestId('backend-badge').getAttribute('data-pack').catch(() => null), { timeout: 120_000 }).toBe('tessera-tiny-folder');
+    await fillForm(page, SETTINGS);
+    await generateAndWait(page);
+    expect(await page.getByRole('region', { name: 'Result' }).textContent()).toContain('tessera-tiny-folder on WASM');
+    const node = await nodeVideo({ prompt: PROMPT, seed: SETTINGS.seed, steps: SETTINGS.steps, aspect: '1:1', frames: 9, expandPrompt: true, mode: { kind: 'text' } }, dir);
+    const difference = compareBytes(await lastRawFrames(page), rgbaToRgb(node.frames));
+    console.info(`pack opened from a folder, in the browser: max ${difference.max} levels from onnxruntime-node on the folder`);
+    expect(difference.max).toBeLessThanOrEqual(MAX_LEVELS);
+    expect(outsideRequests).toEqual([]);
+  });
+
+  it('refuses a file whose bytes do not match its sha256, naming it, and leaves the pack unusable', async () => {
+    const dir = packFolder('tessera-tiny-corrupt', 'tessera-tiny-corrupt');
+    const decoder = readFileSync(join(dir, 'vae_decoder.onnx'));
+    decoder[decoder.length - 100]! ^= 0xff;
+    writeFileSync(join(dir, 'vae_decoder.onnx'), decoder);
+    await folderInput().setInputFiles(dir);
+    const error = row('tessera-tiny-corrupt').locator('.models-error');
+    await expect.poll(async () => ((await error.count()) ? await error.textContent() : ''), { timeout: 60_000 }).toMatch(
+      /^vae_decoder\.onnx in the folder "tessera-tiny-corrupt" does not match manifest\.json: its sha256 is [0-9a-f]{64} but manifest\.json says [0-9a-f]{64}\. The file is damaged or belongs to another version of the pack; "tessera-tiny-corrupt" cannot be used until a good copy of the folder is opened\.$/,
+    );
+    expect(await error.getAttribute('data-code')).toBe('integrity');
+    console.info(`a changed byte: ${await error.textContent()}`);
+    expect(await row('tessera-tiny-corrupt').getAttribute('data-status')).not.toBe('complete');
+    expect(await page.getByRole('button', { name: `Use tessera-tiny-corrupt ${VERSION}`, exact: true }).isDisabled()).toBe(true);
+    expect(await row('tessera-tiny-corrupt').getByText("Open this pack's folder again to finish copying it.").count()).toBe(1);
+  });
+
+  it('refuses a pack that needs a larger GPU buffer than this adapter allows before copying anything', async () => {
+    const dir = packFolder('tessera-tiny-huge', 'tessera-tiny-huge', (m) => (m.requirements.largestBufferBytes = 2 * 1024 ** 3));
+    await folderInput().setInputFiles(dir);
+    await expect.poll(() => folderError().count(), { timeout: 30_000 }).toBe(1);
+    const text = (await folderError().textContent()) ?? '';
+    console.info(`a 2 GiB buffer on SwiftShader: ${text}`);
+    expect(await folderError().getAttribute('data-code')).toBe('requirements');
+    expect(text).toMatch(/^This model pack cannot run on this device\. Its largest weight buffer is 2\.15 GB but .+ allows at most 1\.07 GB per buffer/);
+    expect(await row('tessera-tiny-huge').count()).toBe(0);
+    expect(await cacheKeys('tessera-tiny-huge')).toEqual([]);
+  });
+
+  it('refuses a folder that misses a file its manifest lists before copying anything', async () => {
+    const dir = packFolder('tessera-tiny-missing', 'tessera-tiny-missing');
+    rmSync(join(dir, 'vae_encoder.onnx'));
+    await folderInput().setInputFiles(dir);
+    await expect.poll(async () => ((await folderError().count()) ? await folderError().textContent() : ''), { timeout: 30_000 }).toBe(
+      `The folder "tessera-tiny-missing" does not hold the pack its manifest.json describes. vae_encoder.onnx is missing: manifest.json lists it (${TINY_MANIFEST.files
+        .find((f) => f.path === 'vae_encoder.onnx')!
+        .bytes.toLocaleString('en-US')} bytes (346 kB)).`,
+    );
+    expect(await folderError().getAttribute('data-code')).toBe('folder-mismatch');
+    expect(await cacheKeys('tessera-tiny-missing')).toEqual([]);
+  });
+});
