@@ -4,7 +4,7 @@
  * in IndexedDB; sessions are created from cached bytes, and a complete file is never fetched again.
  * With the network down, a complete pack installed from the same URL is used as it is.
  */
-import { CacheError, manifestUrlFor, ModelStore, PackNotInstalledError, sessionSource, type ModelProgress, type SessionSource } from '../cache';
+import { CacheError, manifestUrlFor, ModelStore, PackNotInstalledError, probeDeviceLimits, sessionSource, type ModelProgress, type SessionSource } from '../cache';
 import { fileFor, type Manifest, type ModelRole } from '../models/manifest';
 import type { PackData } from '../pipeline/packData';
 import { EngineError } from '../errors/engineError';
@@ -32,7 +32,8 @@ function modelStore(): ModelStore {
 export async function loadPack(packUrl: string, onProgress?: LoadProgress): Promise<ModelPack> {
   const url = manifestUrlFor(packUrl);
   try {
-    const { manifest } = await modelStore().ensure(url, onProgress ? { onProgress } : {});
+    // The device's limits are checked before a byte is fetched, as the Models panel does for "Add".
+    const { manifest } = await modelStore().ensure(url, { ...(onProgress ? { onProgress } : {}), limits: await probeDeviceLimits() });
     return { manifest, baseUrl: new URL('.', url).href };
   } catch (error) {
     throw asEngineError(error);
