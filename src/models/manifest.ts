@@ -293,12 +293,25 @@ function parseVideo(node: Node, latent: LatentSpec, patch: PatchSpec): VideoSpec
 }
 
 function parseScheduler(node: Node): SchedulerSpec {
-  return {
+  const spec = {
     type: oneOf(node, 'type', SCHEDULER_TYPE_NAMES),
     steps: integer(node, 'steps', 1, 1000),
     shift: number(node, 'shift', 1e-3, 1000),
     guidance: number(node, 'guidance', 0, 100),
   };
+  // Optional: a pack without explicit times parses to the same object as before.
+  if (!Object.hasOwn(node.value, 'times')) return spec;
+  const entries = array(node, 'times', 1, 1000);
+  if (entries.length !== spec.steps) {
+    throw new ManifestError('invalid-value', `${node.path}.times`, `has ${entries.length} times, expected one per step (steps = ${spec.steps})`);
+  }
+  const times = entries.map(({ value, path }) => numberValue(value, path, 0, 1));
+  times.forEach((t, i) => {
+    const where = `${node.path}.times[${i}]`;
+    if (t === 0) throw new ManifestError('invalid-value', where, 'got 0, times must be above 0 (sampling ends at 0 after the last)');
+    if (i > 0 && t >= times[i - 1]!) throw new ManifestError('invalid-value', where, `got ${t} after ${times[i - 1]}, times must be strictly descending`);
+  });
+  return { ...spec, times };
 }
 
 function parsePreview(node: Node, channels: number): PreviewSpec {

@@ -131,6 +131,12 @@ export interface SchedulerSpec {
   readonly steps: number;
   readonly shift: number;
   readonly guidance: number;
+  /**
+   * Optional explicit flow times of the `steps` steps (strictly descending, in (0, 1]), for a
+   * checkpoint distilled at fixed times; sampling ends at 0 after the last. They replace the shifted
+   * schedule when a run has exactly `steps` steps; another step count uses the shifted schedule.
+   */
+  readonly times?: readonly number[];
 }
 
 /** Linear latent → RGB projection for cheap previews: rgb = Σ_c latent[c] * weights[c] + bias. */

@@ -1,15 +1,11 @@
 /**
  * Flow-matching Euler sampler (rectified flow), as in docs/model-pack.md "Sampling":
  * x_t = (1 − t)·x_0 + t·noise, the model predicts v = noise − x_0, so dx/dt = v and an Euler step
- * from t_i to t_{i+1} is x ← x + (t_{i+1} − t_i)·v. Times: the shifted schedule of flowMatchSchedule.ts.
+ * from t_i to t_{i+1} is x ← x + (t_{i+1} − t_i)·v. Times: the shifted schedule of flowMatchSchedule.ts,
+ * or the pack's explicit times.
  */
-import { checkShift, checkStep, noiseTo, shiftedTimes } from './flowMatchSchedule';
+import { checkShift, checkStep, noiseTo, scheduleTimes, type FlowScheduleConfig } from './flowMatchSchedule';
 import type { Scheduler } from './scheduler';
-
-export interface FlowMatchEulerConfig {
-  /** Time shift; 1 is the plain linear schedule. */
-  readonly shift: number;
-}
 
 export class FlowMatchEulerScheduler implements Scheduler {
   /** Deterministic: the velocity alone moves the sample. */
@@ -17,7 +13,7 @@ export class FlowMatchEulerScheduler implements Scheduler {
   /** t_0 … t_steps: from 1 (noise) down to 0 (clean), `steps + 1` values. */
   private sigmas: number[] = [];
 
-  constructor(private readonly config: FlowMatchEulerConfig) {
+  constructor(private readonly config: FlowScheduleConfig) {
     checkShift(config.shift);
   }
 
@@ -31,7 +27,7 @@ export class FlowMatchEulerScheduler implements Scheduler {
   }
 
   setTimesteps(steps: number, startTime = 1): void {
-    this.sigmas = shiftedTimes(steps, this.config.shift, startTime);
+    this.sigmas = scheduleTimes(steps, this.config, startTime);
   }
 
   scaleNoise(sample: Float32Array, t: number, noise: Float32Array): Float32Array {

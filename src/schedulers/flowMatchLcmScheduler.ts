@@ -6,13 +6,8 @@
  * (t_next = 0) returns x_0. Unlike Euler it does not follow one flow path, so a model distilled to
  * predict x_0 well in a few steps is not pulled back onto an undistilled trajectory.
  */
-import { checkShift, checkStep, noiseTo, shiftedTimes } from './flowMatchSchedule';
+import { checkShift, checkStep, noiseTo, scheduleTimes, type FlowScheduleConfig } from './flowMatchSchedule';
 import type { Scheduler, StepOptions } from './scheduler';
-
-export interface FlowMatchLcmConfig {
-  /** Time shift; 1 is the plain linear schedule. */
-  readonly shift: number;
-}
 
 export class FlowMatchLcmScheduler implements Scheduler {
   /** Every step but the last re-noises with fresh noise. */
@@ -20,7 +15,7 @@ export class FlowMatchLcmScheduler implements Scheduler {
   /** t_0 … t_steps: from 1 (noise) down to 0 (clean), `steps + 1` values. */
   private sigmas: number[] = [];
 
-  constructor(private readonly config: FlowMatchLcmConfig) {
+  constructor(private readonly config: FlowScheduleConfig) {
     checkShift(config.shift);
   }
 
@@ -33,7 +28,7 @@ export class FlowMatchLcmScheduler implements Scheduler {
   }
 
   setTimesteps(steps: number, startTime = 1): void {
-    this.sigmas = shiftedTimes(steps, this.config.shift, startTime);
+    this.sigmas = scheduleTimes(steps, this.config, startTime);
   }
 
   scaleNoise(sample: Float32Array, t: number, noise: Float32Array): Float32Array {

@@ -1,8 +1,8 @@
 /**
  * What every flow-matching sampler shares (docs/model-pack.md "Sampling"): the forward process
  * x_t = (1 − t)·x_0 + t·noise and the time schedule s_i = 1 − i/steps shifted by
- * t = shift·s / (1 + (shift − 1)·s), which spends more steps at high noise when shift > 1. The
- * samplers differ only in their step.
+ * t = shift·s / (1 + (shift − 1)·s), which spends more steps at high noise when shift > 1, or a
+ * pack's explicit times. The samplers differ only in their step.
  */
 
 /** Throws unless `shift` is a positive finite number. */
@@ -21,6 +21,26 @@ export function shiftedTimes(steps: number, shift: number, startTime = 1): numbe
     const s = 1 - i / steps;
     return (shift * s) / (1 + (shift - 1) * s);
   });
+  return startTime === 1 ? times : [startTime, ...times.filter((t) => t < startTime)];
+}
+
+/** How a sampler's times are chosen: a shift, and optionally the pack's explicit times. */
+export interface FlowScheduleConfig {
+  /** Time shift; 1 is the plain linear schedule. */
+  readonly shift: number;
+  /** Explicit times for a run of exactly `times.length` steps (manifest `scheduler.times`). */
+  readonly times?: readonly number[];
+}
+
+/**
+ * t_0 … t_steps: the explicit times followed by 0 when there are exactly `steps` of them, else the
+ * shifted schedule; with `startTime` < 1 (SDEdit) it begins exactly at startTime and keeps the
+ * times below it.
+ */
+export function scheduleTimes(steps: number, config: FlowScheduleConfig, startTime = 1): number[] {
+  if (config.times?.length !== steps) return shiftedTimes(steps, config.shift, startTime);
+  if (!(startTime >= 0 && startTime <= 1)) throw new RangeError(`startTime must be in [0, 1], got ${startTime}`);
+  const times = [...config.times, 0];
   return startTime === 1 ? times : [startTime, ...times.filter((t) => t < startTime)];
 }
 

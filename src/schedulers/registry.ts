@@ -9,10 +9,11 @@ import { FlowMatchLcmScheduler } from './flowMatchLcmScheduler';
 import type { Scheduler } from './scheduler';
 import { UniPcMultistepScheduler } from './uniPcMultistepScheduler';
 
+// Each sampler reads the spec's shift and, when the pack has them, its explicit times.
 const SCHEDULERS: Readonly<Record<SchedulerSpec['type'], (spec: SchedulerSpec) => Scheduler>> = Object.freeze({
-  'flow-match-euler': (spec: SchedulerSpec) => new FlowMatchEulerScheduler({ shift: spec.shift }),
-  'flow-match-lcm': (spec: SchedulerSpec) => new FlowMatchLcmScheduler({ shift: spec.shift }),
-  'unipc-multistep': (spec: SchedulerSpec) => new UniPcMultistepScheduler({ shift: spec.shift }),
+  'flow-match-euler': (spec: SchedulerSpec) => new FlowMatchEulerScheduler(spec),
+  'flow-match-lcm': (spec: SchedulerSpec) => new FlowMatchLcmScheduler(spec),
+  'unipc-multistep': (spec: SchedulerSpec) => new UniPcMultistepScheduler(spec),
 });
 
 /** The scheduler types this build can sample with. */

@@ -26,13 +26,8 @@
  * their values back after every step (known frames, tied frames) therefore work as with Euler, but
  * every step must see the values in the same places (see docs/wan-parity.md, "Samplers").
  */
-import { checkShift, checkStep, noiseTo } from './flowMatchSchedule';
+import { checkShift, checkStep, noiseTo, type FlowScheduleConfig } from './flowMatchSchedule';
 import type { Scheduler } from './scheduler';
-
-export interface UniPcMultistepConfig {
-  /** Time shift; 1 is the plain linear schedule. */
-  readonly shift: number;
-}
 
 /** The training schedule's length: the grid ends at 1/1000 before the final 0, model times are k/1000. */
 const TRAIN_TIMESTEPS = 1000;
@@ -58,7 +53,7 @@ export class UniPcMultistepScheduler implements Scheduler {
   private lastOrder = 0;
   private nextIndex = 0;
 
-  constructor(private readonly config: UniPcMultistepConfig) {
+  constructor(private readonly config: FlowScheduleConfig) {
     checkShift(config.shift);
   }
 
@@ -71,12 +66,14 @@ export class UniPcMultistepScheduler implements Scheduler {
   }
 
   /**
-   * A new schedule and an empty history: a sampler is reused only from its first step. With
-   * `startTime` < 1 (SDEdit) the schedule begins exactly at startTime and keeps the σ below it.
+   * A new schedule and an empty history: a sampler is reused only from its first step. The pack's
+   * explicit times replace the grid when there are exactly `steps` of them. With `startTime` < 1
+   * (SDEdit) the schedule begins exactly at startTime and keeps the σ below it.
    */
   setTimesteps(steps: number, startTime = 1): void {
     if (!(startTime >= 0 && startTime <= 1)) throw new RangeError(`startTime must be in [0, 1], got ${startTime}`);
-    const grid = uniPcSigmas(steps, this.config.shift);
+    const explicit = this.config.times?.length === steps ? this.config.times : undefined;
+    const grid = explicit ? withFiniteStart([...explicit, 0]) : uniPcSigmas(steps, this.config.shift);
     const below = startTime === 1 ? grid : grid.filter((sigma) => sigma < startTime);
     const start = startTime === 1 ? [] : [startTime];
     this.sigmas = [...start, ...below.map(Math.fround)];
@@ -194,6 +191,11 @@ export function uniPcSigmas(steps: number, shift: number): number[] {
     const s = i * delta + 1;
     return (shift * s) / (1 + (shift - 1) * s);
   });
-  if (Math.abs(grid[0]! - 1) < FIRST_SIGMA_EPSILON) grid[0] = grid[0]! - FIRST_SIGMA_EPSILON;
-  return [...grid, 0];
+  return withFiniteStart([...grid, 0]);
+}
+
+/** The σ with a first σ of (about) 1 moved to 1 − 10⁻⁶, so that λ_0 = ln((1 − σ_0)/σ_0) is finite. */
+function withFiniteStart(sigmas: number[]): number[] {
+  if (Math.abs(sigmas[0]! - 1) < FIRST_SIGMA_EPSILON) sigmas[0] = sigmas[0]! - FIRST_SIGMA_EPSILON;
+  return sigmas;
 }

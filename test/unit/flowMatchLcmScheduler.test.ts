@@ -47,4 +47,14 @@ describe('FlowMatchLcmScheduler', () => {
     expect(() => scheduler.step(Float32Array.of(1), 2, Float32Array.of(1))).toThrow(/outside 0..1/);
     expect(() => new FlowMatchLcmScheduler({ shift: -1 })).toThrow(/shift must be a positive number, got -1/);
   });
+
+  it('runs a pack’s explicit times when the step count matches them, else the shifted schedule', () => {
+    const scheduler = new FlowMatchLcmScheduler({ shift: 2.5, times: [1, 0.757, 0.522] });
+    scheduler.setTimesteps(3);
+    expect(scheduler.times).toEqual([1, 0.757, 0.522, 0]);
+    scheduler.setTimesteps(3, 0.6);
+    expect(scheduler.times).toEqual([0.6, 0.522, 0]);
+    scheduler.setTimesteps(4);
+    [1, 0.8823529411764706, 0.7142857142857143, 0.45454545454545453, 0].forEach((t, i) => expect(scheduler.times[i]).toBeCloseTo(t, 15));
+  });
 });

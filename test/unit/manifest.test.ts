@@ -155,6 +155,25 @@ describe('parseManifest', () => {
   });
 });
 
+describe('parseManifest: explicit scheduler times', () => {
+  it('keeps a distilled checkpoint’s times, one per step, and leaves packs without them unchanged', () => {
+    const json = validManifestJson();
+    json.scheduler = { type: 'flow-match-lcm', steps: 3, shift: 1, guidance: 1, times: [1, 0.757, 0.522] };
+    expect(parseManifest(json).scheduler).toEqual({ type: 'flow-match-lcm', steps: 3, shift: 1, guidance: 1, times: [1, 0.757, 0.522] });
+    expect(Object.hasOwn(parseManifest(validManifestJson()).scheduler, 'times')).toBe(false);
+  });
+
+  it('refuses times that are not one strictly descending time in (0, 1] per step', () => {
+    const withTimes = (times: unknown) => (m: Record<string, any>) => (m.scheduler = { ...m.scheduler, steps: 3, times });
+    expect(expectRefused(withTimes([1, 0.5]), 'invalid-value', 'scheduler.times').message).toContain('has 2 times, expected one per step (steps = 3)');
+    expect(expectRefused(withTimes([1, 0.5, 0.5]), 'invalid-value', 'scheduler.times[2]').message).toContain('got 0.5 after 0.5, times must be strictly descending');
+    expect(expectRefused(withTimes([1, 0.5, 0]), 'invalid-value', 'scheduler.times[2]').message).toContain('times must be above 0');
+    expectRefused(withTimes([1.5, 0.5, 0.25]), 'invalid-value', 'scheduler.times[0]');
+    expectRefused(withTimes([1, '0.5', 0.25]), 'wrong-type', 'scheduler.times[1]');
+    expectRefused(withTimes('1, 0.5, 0.25'), 'wrong-type', 'scheduler.times');
+  });
+});
+
 describe('parseManifest under fuzzing', () => {
   /** mulberry32: a tiny seeded PRNG so a failure is reproducible from its seed. */
   function rng(seed: number): () => number {

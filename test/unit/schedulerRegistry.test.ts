@@ -27,6 +27,14 @@ describe('scheduler registry', () => {
     expect(scheduler.times[1]).toBeCloseTo(Math.fround((3 * 0.75025) / (1 + 2 * 0.75025)), 7);
   });
 
+  it('hands every sampler the pack’s explicit times', () => {
+    for (const type of SCHEDULER_TYPES) {
+      const scheduler = createScheduler({ ...spec, type, steps: 2, times: [0.9, 0.3] } as SchedulerSpec);
+      scheduler.setTimesteps(2);
+      expect(scheduler.times.map((t) => Math.fround(t))).toEqual([Math.fround(0.9), Math.fround(0.3), 0]);
+    }
+  });
+
   it('gives a fresh scheduler each call, so two generations never share a schedule', () => {
     const a = createScheduler(spec);
     a.setTimesteps(2);

@@ -108,6 +108,15 @@ describe('UniPcMultistepScheduler', () => {
     expect(scheduler.timesteps).toEqual([]);
   });
 
+  it('runs a pack’s explicit times (σ_0 = 1 moved to 1 − 10⁻⁶) when the step count matches them', () => {
+    const scheduler = new UniPcMultistepScheduler({ shift: 3, times: [1, 0.8, 0.4] });
+    scheduler.setTimesteps(3);
+    expect(scheduler.times).toEqual([Math.fround(1 - 1e-6), Math.fround(0.8), Math.fround(0.4), 0]);
+    expect(scheduler.timesteps).toEqual([0.999, 0.8, 0.4]);
+    scheduler.setTimesteps(4);
+    expect(scheduler.timesteps).toEqual([0.999, 0.9, 0.75, 0.5]);
+  });
+
   it('forgets its history on setTimesteps: a second run equals the first', () => {
     const scheduler = new UniPcMultistepScheduler({ shift: 3 });
     const first = sampleWith(scheduler, 5).at(-1)!;
