@@ -25,8 +25,20 @@ export interface WanVaeStreamOptions {
   readonly spatialCompression: number;
 }
 
+/** One decoder run's frames: planar RGB [3, count, height·width] in [-1, 1]. */
+export interface WanFrameGroup {
+  readonly planar: Float32Array;
+  readonly count: number;
+}
+
 /** Latents [C, T, h, w] (normalised, as the DiT sees them) → RGBA frames in groups: 1 frame, then `framesPerLatent` per latent frame. */
 export async function* decodeWanStream(runner: ModelRunner, latents: Float32Array, shape: LatentDims, options: WanVaeStreamOptions): AsyncGenerator<RgbaFrames> {
+  const plane = shape.width * options.spatialCompression * shape.height * options.spatialCompression;
+  for await (const group of wanFrameGroups(runner, latents, shape, options)) yield planarToRgba(group.planar, group.count, plane, FRAME_RANGE);
+}
+
+/** The decoder's own float frames, one group per latent frame (what the golden values compare). */
+export async function* wanFrameGroups(runner: ModelRunner, latents: Float32Array, shape: LatentDims, options: WanVaeStreamOptions): AsyncGenerator<WanFrameGroup> {
   const width = shape.width * options.spatialCompression;
   const height = shape.height * options.spatialCompression;
   let cache: NamedTensors = {};
@@ -42,7 +54,7 @@ export async function* decodeWanStream(runner: ModelRunner, latents: Float32Arra
     const frames = float32Output(outputs, role, 'frames');
     expectDims(role, frames, [1, 3, count, height, width]);
     cache = cacheOutputs(outputs, role, options.cacheTensors);
-    yield planarToRgba(frames.data, count, width * height, FRAME_RANGE);
+    yield { planar: frames.data, count };
   }
 }
 
