@@ -199,12 +199,11 @@ class ConditionEmbedder(nn.Module):
         return temb, time_mod, self.text_embedder(context)
 
 
-def _config_value(config: Mapping[str, Any], key: str, default: Any = None) -> Any:
-    if key in config:
-        return config[key]
-    if default is None:
+def _required(config: Mapping[str, Any], key: str) -> Any:
+    """A dimension the config must state: Tessera never fills a model size in from a constant."""
+    if config.get(key) is None:
         raise ValueError(f"transformer config lacks '{key}'")
-    return default
+    return config[key]
 
 
 class WanDiT(nn.Module):
@@ -221,14 +220,14 @@ class WanDiT(nn.Module):
         qk_norm = config.get("qk_norm", "rms_norm_across_heads")
         if qk_norm not in ("rms_norm_across_heads", None):
             raise ValueError(f"transformer config qk_norm = {qk_norm!r}; supported: 'rms_norm_across_heads' or null")
-        heads = int(_config_value(config, "num_attention_heads"))
-        head_dim = int(_config_value(config, "attention_head_dim"))
+        heads = int(_required(config, "num_attention_heads"))
+        head_dim = int(_required(config, "attention_head_dim"))
         if head_dim % 2 != 0:
             raise ValueError(f"attention_head_dim must be even for rotary pairs, got {head_dim}")
-        patch = tuple(int(p) for p in _config_value(config, "patch_size", (1, 2, 2)))
+        patch = tuple(int(p) for p in _required(config, "patch_size"))
         if len(patch) != 3:
             raise ValueError(f"patch_size must have 3 entries (t, h, w), got {list(patch)}")
-        in_channels = int(_config_value(config, "in_channels", 16))
+        in_channels = int(_required(config, "in_channels"))
         out_channels = int(config.get("out_channels") or in_channels)
         dim = heads * head_dim
         eps = float(config.get("eps", 1e-6))
@@ -237,18 +236,18 @@ class WanDiT(nn.Module):
         self.head_dim = head_dim
         self.out_channels = out_channels
         self.patch_embedding = nn.Conv3d(in_channels, dim, kernel_size=patch, stride=patch)
-        self.condition_embedder = ConditionEmbedder(dim, int(_config_value(config, "freq_dim", 256)), int(_config_value(config, "text_dim")))
+        self.condition_embedder = ConditionEmbedder(dim, int(_required(config, "freq_dim")), int(_required(config, "text_dim")))
         self.blocks = nn.ModuleList(
             [
                 TransformerBlock(
                     dim,
-                    int(_config_value(config, "ffn_dim")),
+                    int(_required(config, "ffn_dim")),
                     heads,
                     qk_norm is not None,
                     bool(config.get("cross_attn_norm", True)),
                     eps,
                 )
-                for _ in range(int(_config_value(config, "num_layers")))
+                for _ in range(int(_required(config, "num_layers")))
             ]
         )
         self.norm_out = LayerNormFp32(dim, eps, affine=False)
