@@ -4,7 +4,9 @@
  * the directory picker), every file verified, with no request for it; "Use this model" then
  * generates the same frames as onnxruntime-node on that folder. A folder with one byte changed is
  * refused naming the file and stays unusable; a folder whose manifest asks for a larger GPU buffer
- * than SwiftShader allows, or that misses a file, is refused before anything is stored.
+ * than SwiftShader allows, or that misses a file, is refused before anything is stored. The tiny
+ * synthetic Wan2.1 pack (converter output) goes in the same way, and the form then says the model
+ * reads free text, with no caption preview and no expansion option, and generates with it.
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +19,7 @@ import { TINY_DIR, TINY_MANIFEST, within, type PackJson } from './cacheFixtures'
 import { nodeVideo } from './nodePipeline';
 import { openAppIn } from './pwaApp';
 import { startPreview } from './server';
+import { tinyWanPack } from '../fixtures/wan21/tinyPack';
 
 const PROMPT = 'a red circle moving left on a blue background';
 const SETTINGS = { prompt: PROMPT, aspect: '1:1', frames: 9, steps: 2, seed: 99 } as const;
@@ -29,6 +32,8 @@ let browser: Browser;
 let app: Awaited<ReturnType<typeof startPreview>>;
 let context: BrowserContext;
 let page: Page;
+/** Page and worker errors and console errors of the whole session. */
+let errors: string[];
 const outsideRequests: string[] = [];
 
 /** The built-in pack's folder copied to `root/folder`, its manifest's name set to `name` and then edited. */
@@ -49,7 +54,7 @@ beforeAll(async () => {
   context.on('request', (request) => {
     if (!request.url().startsWith(app.url) && !request.url().startsWith('blob:') && !request.url().startsWith('data:')) outsideRequests.push(request.url());
   });
-  ({ page } = await openAppIn(context, app.url));
+  ({ page, errors } = await openAppIn(context, app.url));
 });
 
 afterAll(async () => {
@@ -139,5 +144,41 @@ describe('opening a pack folder from disk', () => {
     );
     expect(await folderError().getAttribute('data-code')).toBe('folder-mismatch');
     expect(await cacheKeys('tessera-tiny-missing')).toEqual([]);
+  });
+
+  it('opens a Wan2.1 pack folder: the prompt is free text, with no caption preview or expansion, and it generates', async () => {
+    const { pack } = tinyWanPack();
+    const manifest = JSON.parse(readFileSync(join(pack, 'manifest.json'), 'utf8')) as PackJson & { version: string };
+    await folderInput().setInputFiles(pack);
+    await expect.poll(() => row(manifest.name).getAttribute('data-status').catch(() => null), { timeout: 60_000 }).toBe('complete');
+    await page.getByRole('button', { name: `Use ${manifest.name} ${manifest.version}`, exact: true }).click();
+    await expect.poll(() => page.getByTestId('backend-badge').getAttribute('data-pack').catch(() => null), { timeout: 120_000 }).toBe(manifest.name);
+
+    const prompt = 'a dog running on a beach at sunset';
+    await page.getByRole('textbox', { name: 'Prompt', exact: true }).fill(prompt);
+    expect(await page.getByTestId('prompt-guide').textContent()).toBe(
+      `Ctrl+Enter (⌘+Enter) generates. ${manifest.name} reads your prompt as free text, exactly as written: describe the subject, the setting and the motion in a sentence or two.`,
+    );
+    expect(await page.getByRole('textbox', { name: 'Prompt', exact: true }).getAttribute('placeholder')).toBe('a dog running on a beach at sunset');
+    // Past the preview's debounce, still no caption: expansion never touches this prompt.
+    await page.waitForTimeout(1000);
+    expect(await page.getByTestId('expanded-prompt').count()).toBe(0);
+    await page.getByText('Advanced', { exact: true }).click();
+    expect(await page.getByRole('checkbox', { name: "Expand the prompt into the model's caption style" }).count()).toBe(0);
+    expect(await page.locator('#no-expansion').textContent()).toBe(`The ${manifest.name} model offers no prompt expansion: it reads the prompt as written.`);
+
+    await fillForm(page, { prompt, aspect: '1:1', frames: 5, steps: 2, seed: 3 });
+    await generateAndWait(page);
+    const result = (await page.getByRole('region', { name: 'Result' }).textContent()) ?? '';
+    expect(result).toContain(`${manifest.name} on WASM`);
+    expect(result).not.toMatch(/caption|expanded/i);
+    const frames = await lastRawFrames(page);
+    expect(frames.length).toBe(5 * 64 * 64 * 3);
+    const node = await nodeVideo({ prompt, seed: 3, steps: 2, aspect: '1:1', frames: 5, mode: { kind: 'text' } }, pack);
+    const difference = compareBytes(frames, rgbaToRgb(node.frames));
+    console.info(`Wan2.1 tiny pack opened from a folder, in the browser: max ${difference.max} levels from onnxruntime-node on the folder`);
+    expect(difference.max).toBeLessThanOrEqual(MAX_LEVELS);
+    expect(outsideRequests).toEqual([]);
+    expect(errors).toEqual([]);
   });
 });

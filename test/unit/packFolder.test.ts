@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { memoryBackend } from '../../src/cache/backend';
 import { folderFetch } from '../../src/cache/folderFetch';
 import { ModelStore } from '../../src/cache/modelStore';
+import { ModelsController } from '../../src/cache/modelsController';
 import { folderSourceUrl, isFolderSource, matchFolderFiles, readPackFolder, type FolderFile, type OpenedFolder } from '../../src/cache/packFolder';
 import { validManifestJson } from '../fixtures/manifestFixture';
 
@@ -210,6 +211,38 @@ describe('copying a folder into the cache', () => {
       code: 'name-taken',
       message: 'A pack named "tessera-tiny" is already installed from https://example.com/tessera-tiny/manifest.json. Delete it in Models first, or give the folder\'s pack another name in its manifest.json.',
     });
+  });
+});
+
+describe('the Models panel opening a folder (ModelsController)', () => {
+  const controller = () => new ModelsController(new ModelStore(memoryBackend(), { fetch: () => Promise.reject(new Error('no request may leave the page')) }));
+
+  it('refuses a pack this device cannot run before anything is stored, by the folder control', async () => {
+    // Node has no WebGPU adapter, so a pack that needs shader-f16 cannot run here.
+    const { json, bytes } = packFolder();
+    json.requirements.shaderF16 = true;
+    const models = controller();
+    await models.openFolder(opened(json, bytes));
+    expect(models.getSnapshot().folderError).toEqual({
+      code: 'requirements',
+      message: 'This model pack cannot run on this device. It needs WebGPU with shader-f16, and this browser has no WebGPU adapter; choose an fp32 or int8 pack.',
+    });
+    expect(models.getSnapshot().opening).toBe(false);
+    expect(await models.store.backend.keys()).toEqual([]);
+  });
+
+  it('installs a good folder, and shows a bad file on the pack row once its records exist', async () => {
+    const models = controller();
+    const good = packFolder();
+    await models.openFolder(opened(good.json, good.bytes));
+    expect(models.getSnapshot().packs.map((p) => [p.name, p.status])).toEqual([['folder-pack', 'complete']]);
+    expect(models.getSnapshot().folderError).toBeNull();
+
+    const bad = packFolder({ name: 'bad-pack' });
+    bad.bytes['dit.onnx']![7]! ^= 1;
+    await models.openFolder(opened(bad.json, bad.bytes));
+    expect(models.getSnapshot().errors['bad-pack']).toMatchObject({ code: 'integrity', message: expect.stringMatching(/^dit\.onnx in the folder "my-pack" does not match manifest\.json/) });
+    expect(models.getSnapshot().packs.find((p) => p.name === 'bad-pack')?.status).toBe('partial');
   });
 });
 
