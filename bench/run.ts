@@ -15,6 +15,9 @@
  *   npm run bench -- --compare-dist DIR --compare-only   that comparison and the memory plans alone (minutes, not the whole bench)
  *   npm run bench -- --readme           also put the table into README.md ("Performance", between the bench markers)
  *   npm run bench -- --skip-gpu --skip-adherence --note "text"
+ *   npm run bench -- --wan-pack DIR     only the cost of a wan2.1 pack at 320x192x17 on the CPU (bench/wanCost.ts),
+ *                                       written as bench/results/<date>-wan-p6.json/.md (or --name); --wan-dit-frames N
+ *                                       and --wan-vae-frames N measure at fewer frames where 17 is too slow (scaled, said so)
  *
  * An older build for --compare-dist, e.g. the commit before the engine changes:
  *   git worktree add --detach /tmp/before 7368e26 && ln -s "$PWD/node_modules" /tmp/before/node_modules
@@ -44,6 +47,8 @@ import type { CacheBenchResult } from './page/cacheBench';
 import { buildResults, planRow, renderComparison, renderMarkdown, summarizeMemoryPlans, type BenchInputs, type KernelProbe, type PackPairs, type PairedRuns } from './report';
 import { round } from './stats';
 import { startBenchServer } from './server';
+import { runWanCost } from './wanCost';
+import { WAN_CLIP } from './wanCostConfig';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const MODELS = join(ROOT, 'public', 'models');
@@ -68,10 +73,15 @@ interface Args {
   compareOnly: boolean;
   /** Put the table into README.md between its bench markers. */
   readme: boolean;
+  /** A wan2.1 pack: measure its cost alone (bench/wanCost.ts) instead of the default bench. */
+  wanPack: string | null;
+  /** Frames the wan2.1 DiT and the VAE are measured at (the clip's 17 by default). */
+  wanDitFrames: number;
+  wanVaeFrames: number;
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { quick: false, build: true, dist: null, name: null, latest: true, baseline: null, gpu: true, adherence: true, note: null, nativeDefault: false, compareDist: null, compareOnly: false, readme: false };
+  const args: Args = { quick: false, build: true, dist: null, name: null, latest: true, baseline: null, gpu: true, adherence: true, note: null, nativeDefault: false, compareDist: null, compareOnly: false, readme: false, wanPack: null, wanDitFrames: WAN_CLIP.frames, wanVaeFrames: WAN_CLIP.frames };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = () => {
@@ -94,10 +104,20 @@ function parseArgs(argv: readonly string[]): Args {
     else if (arg === '--compare-dist') args.compareDist = resolve(value());
     else if (arg === '--readme') args.readme = true;
     else if (arg === '--compare-only') args.compareOnly = true;
+    else if (arg === '--wan-pack') args.wanPack = resolve(value());
+    else if (arg === '--wan-dit-frames') args.wanDitFrames = wanFrames(arg, value());
+    else if (arg === '--wan-vae-frames') args.wanVaeFrames = wanFrames(arg, value());
     else throw new Error(`unknown argument ${arg} (see the top of bench/run.ts)`);
   }
   if (args.compareOnly && !args.compareDist) throw new Error('--compare-only needs --compare-dist DIR');
   return args;
+}
+
+/** A frame count the wan2.1 latent allows (1 + 4k, at most the clip's). */
+function wanFrames(flag: string, text: string): number {
+  const frames = Number(text);
+  if (!Number.isInteger(frames) || frames < 1 || frames > WAN_CLIP.frames || (frames - 1) % 4) throw new Error(`${flag} ${text}: expected 1, 5, 9, 13 or 17 (1 + 4k)`);
+  return frames;
 }
 
 /** A person reading the page and typing: the engine warms up meanwhile (src/engine/warmUp.ts). */
@@ -162,6 +182,11 @@ async function pairedRuns(page: Page, native: NativePack, clip: ClipSettings, pl
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  if (args.wanPack) {
+    const name = args.name ?? `${new Date().toISOString().slice(0, 10)}-wan-p6`;
+    console.log(`\n${await runWanCost(ROOT, args.wanPack, { ditFrames: args.wanDitFrames, vaeFrames: args.wanVaeFrames, name, note: args.note }, log)}`);
+    return;
+  }
   const plan = args.quick ? QUICK_PLAN : FULL_PLAN;
   const started = performance.now();
   const loadAtStart: OtherProcess[] = await otherLoad();
