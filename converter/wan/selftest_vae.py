@@ -8,8 +8,8 @@ Checks in torch, raising on the first failure:
 - streaming (first + step + step, fixed-shape caches) equals a whole-clip decode written here independently, over
   full [1, C, T, H, W] volumes with causal zero padding;
 - the per-tap Conv2d form equals the Conv3d form.
-Then exports both graph forms to OUT_DIR and writes latents and the torch frames for onnxruntime-node to compare,
-with a second latent size than the one traced at (h and w are dynamic). OUT_DIR/selftest.json describes the cases.
+Then exports the graphs (Conv2d form, as the converter ships them) to OUT_DIR and writes latents and the torch
+frames for onnxruntime-node to compare, also at a latent size other than the one traced at (h and w are dynamic). OUT_DIR/selftest.json describes the cases.
 """
 import json
 import os
@@ -156,10 +156,10 @@ def main(out_dir):
         figures['conv2d_vs_conv3d'] = check('conv3d_as_conv2d vs Conv3d', max_diff(vae.decode_clip(latents), streamed))
         narrow_frames = vae.decode_clip(narrow)
     cases = [write_case(out_dir, 'square', latents, streamed), write_case(out_dir, 'narrow', narrow, narrow_frames)]
-    graphs = {}
-    for form, as_conv2d in (('conv3d', False), ('conv2d', True)):
-        exported = export_vae_decoder_onnx(vae, os.path.join(out_dir, form), 8, 8, conv3d_as_conv2d=as_conv2d)
-        graphs[form] = {'first': os.path.relpath(exported['first'], out_dir), 'step': os.path.relpath(exported['step'], out_dir)}
+    # the shipped (Conv2d) form only: the Conv3d form equals it in torch above, and exporting it too would double
+    # the self-test's time
+    exported = export_vae_decoder_onnx(vae, out_dir, 8, 8, conv3d_as_conv2d=True)
+    graphs = {'first': os.path.basename(exported['first']), 'step': os.path.basename(exported['step'])}
     summary = {'cacheCount': vae.cache_count, 'figures': figures, 'cases': cases, 'graphs': graphs}
     with open(os.path.join(out_dir, 'selftest.json'), 'w') as f:
         json.dump(summary, f, indent=1)

@@ -68,33 +68,52 @@ class CausalConv(nn.Module):
     def forward(self, frames, streams=None):
         taps = self.kernel[0]
         if taps == 1:
-            return self._convolve(frames, frames.shape[0])
+            return self._tap(frames, 0, with_bias=True) if self.as_conv2d else self._conv3d(frames, 0)
         past = streams.take() if streams is not None else None
-        if past is None:
-            sequence = torch.cat([_zero_frames(frames, taps - 1), frames], dim=0)
-        else:
-            sequence = torch.cat([past, frames], dim=0)
+        zero_past = past is None
+        if zero_past:
+            past = _zero_frames(frames, taps - 1)
         if streams is not None:
-            streams.give(sequence[-CACHE_FRAMES:])
-        if past is None and frames.shape[0] == 1:
+            streams.give(_last_frames(past, frames, CACHE_FRAMES))
+        if zero_past and frames.shape[0] == 1:
             # one frame after zeros: only the last temporal tap sees anything
-            return self._convolve(frames, 1, first_tap=taps - 1)
-        return self._convolve(sequence, frames.shape[0])
-
-    def _convolve(self, sequence, out_frames, first_tap=0):
-        """Valid convolution in time over `sequence` ([out_frames + kt - 1 - first_tap, C, H, W]) with the taps
-        from `first_tap` on."""
+            return self._tap(frames, taps - 1, with_bias=True) if self.as_conv2d else self._conv3d(frames, taps - 1)
         if self.as_conv2d:
+            # each tap reads its own window of past + frames, so no tensor is longer than `frames` (at the widest
+            # level a longer one would pass WebGPU's default 128 MiB per binding)
             out = None
-            for tap in range(first_tap, self.kernel[0]):
-                shift = tap - first_tap
-                term = F.conv2d(sequence[shift:shift + out_frames], self.weight[:, :, tap],
-                                self.bias if out is None else None, padding=self.spatial_padding)
+            for tap in range(taps):
+                term = self._tap(_window(past, frames, tap), tap, with_bias=out is None)
                 out = term if out is None else out + term
             return out
+        return self._conv3d(torch.cat([past, frames], dim=0), 0)
+
+    def _tap(self, frames, tap, with_bias):
+        return F.conv2d(frames, self.weight[:, :, tap], self.bias if with_bias else None, padding=self.spatial_padding)
+
+    def _conv3d(self, sequence, first_tap):
+        """Valid convolution in time over `sequence` with the taps from `first_tap` on."""
         volume = sequence.permute(1, 0, 2, 3).unsqueeze(0)
         out = F.conv3d(volume, self.weight[:, :, first_tap:], self.bias, padding=(0, *self.spatial_padding))
         return out.squeeze(0).permute(1, 0, 2, 3)
+
+
+def _window(past, frames, start):
+    """Frames start .. start + T of cat(past, frames) (T = frames' count), concatenating only that window."""
+    count, held = frames.shape[0], past.shape[0]
+    from_past = max(0, min(held - start, count))
+    if from_past == 0:
+        return frames[start - held:start - held + count]
+    if from_past == count:
+        return past[start:start + count]
+    return torch.cat([past[start:], frames[:count - from_past]], dim=0)
+
+
+def _last_frames(past, frames, count):
+    """The last `count` frames of cat(past, frames)."""
+    if frames.shape[0] >= count:
+        return frames[-count:]
+    return torch.cat([past[past.shape[0] - (count - frames.shape[0]):], frames], dim=0)
 
 
 def _zero_frames(frames, count):
@@ -192,7 +211,9 @@ class Upsampler(nn.Module):
     def forward(self, frames, streams):
         if self.time_conv is not None:
             frames = self._double_frames(frames, streams)
-        return self.resample(frames)
+        # one frame at a time: at the widest level the upsampled frames together would pass WebGPU's default
+        # 128 MiB per binding
+        return torch.cat([self.resample(frames[i:i + 1]) for i in range(frames.shape[0])], dim=0)
 
     def _double_frames(self, frames, streams):
         if streams.first_call:

@@ -1,9 +1,9 @@
 /**
  * Tessera's streaming Wan2.1 VAE decoder (converter/wan/vae_decoder.py) on the tiny config.
  * converter/wan/selftest_vae.py checks strict key loading, streaming against an independent whole-clip
- * decode and the Conv2d form against the Conv3d form in torch, then exports both graph forms; here
- * onnxruntime-node streams the exported first/step graphs (caches fed back) and must reproduce the torch
- * frames, at the traced latent size and at another one (h and w are dynamic).
+ * decode and the Conv2d form against the Conv3d form in torch, then exports the graphs as the converter
+ * ships them (Conv2d form); here onnxruntime-node streams the first/step graphs (caches fed back) and must
+ * reproduce the torch frames, at the traced latent size and at another one (h and w are dynamic).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -26,7 +26,7 @@ interface Selftest {
   cacheCount: number;
   figures: Record<string, number>;
   cases: Case[];
-  graphs: Record<'conv3d' | 'conv2d', { first: string; step: string }>;
+  graphs: { first: string; step: string };
 }
 
 let dir = '';
@@ -81,7 +81,7 @@ beforeAll(() => {
   const run = spawnSync(PYTHON, ['converter/wan/selftest_vae.py', dir], { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`selftest_vae.py failed (${run.status}):\n${run.stderr.slice(-3000)}`);
   selftest = JSON.parse(readFileSync(join(dir, 'selftest.json'), 'utf8')) as Selftest;
-}, 120_000);
+}, 300_000); // about 12 s on a quiet 2-core machine; other jobs on the cores can slow it several times
 
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -98,10 +98,10 @@ describe('Wan VAE decoder (torch self-test)', () => {
   });
 });
 
-describe.each(['conv3d', 'conv2d'] as const)('Wan VAE %s graphs on onnxruntime-node', (form) => {
+describe('Wan VAE graphs on onnxruntime-node', () => {
   it.each(['square', 'narrow'])('stream the %s case as torch does', async (name) => {
     const c = selftest.cases.find((x) => x.name === name)!;
-    const frames = await streamDecode(selftest.graphs[form], c);
+    const frames = await streamDecode(selftest.graphs, c);
     expect(maxAbsDiff(frames, floats(c.frames))).toBeLessThan(TOLERANCE);
   });
 });
