@@ -18,11 +18,9 @@ import sys
 import time
 
 import checkpoint_keys
-import graph_export
 import onnx_external
 import pack_manifest
 from layout import LayoutError, accounting_report, read_checkpoint
-from preview_fit import fit_preview
 from safetensors_io import SafetensorsError
 from token_embeddings import write_row_file
 
@@ -109,12 +107,15 @@ def convert(args: argparse.Namespace) -> dict:
     started = time.time()
     if os.path.exists(args.out) and os.listdir(args.out):
         raise LayoutError(f"--out {args.out}: folder exists and is not empty")
-    os.makedirs(args.out, exist_ok=True)
 
     # 1. Read the checkpoint and account for every key.
     ckpt = read_checkpoint(args.weights)
     for line in accounting_report(ckpt):
         progress(line)
+    # torch is imported only now: a checkpoint refused above is reported in well under a second.
+    import graph_export
+    from preview_fit import fit_preview
+
     dit_cfg, text_cfg, vae_cfg = ckpt.transformer.config, ckpt.text_encoder.config, ckpt.vae.config
     temporal = 2 ** sum(bool(v) for v in vae_cfg["temperal_downsample"])
     spatial = 2 ** (len(vae_cfg["dim_mult"]) - 1)
@@ -128,6 +129,7 @@ def convert(args: argparse.Namespace) -> dict:
     scheduler = pack_manifest.scheduler_section(ckpt.scheduler_config, args.steps, args.distilled, args.guidance)
 
     # 2. Tokenizer and the embedding row file.
+    os.makedirs(args.out, exist_ok=True)
     copy_tokenizer(ckpt.tokenizer_folder, args.out)
     embedding = ckpt.text_encoder.checkpoint.tensor(checkpoint_keys.EMBEDDING_KEY)
     row_error = write_row_file(os.path.join(args.out, "token_embeddings.bin"), embedding)

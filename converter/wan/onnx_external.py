@@ -81,6 +81,8 @@ def save_sharded(model: onnx.ModelProto, folder: str, graph_file: str, max_shard
         raise ShardingError(f"{graph_file}: graph protobuf is {len(serialized):,} bytes, over the 2 GiB limit")
     with open(os.path.join(folder, graph_file), "wb") as out:
         out.write(serialized)
+    # Checked from the file, once its weights are external: a ModelProto over 2 GiB cannot be checked in memory.
+    onnx.checker.check_model(os.path.join(folder, graph_file))
     return SavedGraph(graph_file, shard_files, largest)
 
 

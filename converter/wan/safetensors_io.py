@@ -11,7 +11,7 @@ import json
 import os
 import struct
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Mapping, Tuple
+from typing import Callable, Dict, Iterable, List, Mapping, Tuple
 
 import numpy as np
 
@@ -115,18 +115,39 @@ def _check_no_overlap(path: str, entries: Mapping[str, TensorEntry]) -> None:
                                    f"([{a.begin}, {a.end}) and [{b.begin}, {b.end}))")
 
 
-def load_tensor(entry: TensorEntry) -> np.ndarray:
-    """The tensor as a float32 (for float dtypes) or native array; F32 stays a read-only memory map."""
+class WidenedTensor:
+    """A memory-mapped F16/BF16 tensor read as float32 only where it is indexed, so slicing a 2 GB
+    bfloat16 table converts just the slice (np.asarray converts the whole tensor)."""
+
+    def __init__(self, raw: np.memmap, dtype: str, shape: Tuple[int, ...]):
+        self._raw, self._dtype, self.shape = raw.reshape(shape), dtype, shape
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def __getitem__(self, index) -> np.ndarray:
+        return _widen(np.asarray(self._raw[index]), self._dtype)
+
+    def __array__(self, dtype=None) -> np.ndarray:
+        value = _widen(np.asarray(self._raw), self._dtype)
+        return value if dtype is None else value.astype(dtype)
+
+
+def _widen(stored: np.ndarray, dtype: str) -> np.ndarray:
+    if dtype == "BF16":
+        return (stored.astype(np.uint32) << 16).view(np.float32)  # bfloat16 is the upper half of a float32
+    return stored.astype(np.float32)
+
+
+def load_tensor(entry: TensorEntry):
+    """The tensor, memory-mapped: an array for F32 and integer dtypes, a WidenedTensor for F16/BF16."""
     stored, _ = _DTYPES[entry.dtype]
     count = int(np.prod(entry.shape, dtype=np.int64))
     if count == 0:
         return np.zeros(entry.shape, dtype=np.float32 if entry.dtype in ("F32", "F16", "BF16") else stored)
     raw = np.memmap(entry.path, dtype=stored, mode="r", offset=entry.begin, shape=(count,))
-    if entry.dtype == "BF16":
-        # bfloat16 is the upper half of a float32.
-        return (raw.astype(np.uint32) << 16).view(np.float32).reshape(entry.shape)
-    if entry.dtype == "F16":
-        return raw.astype(np.float32).reshape(entry.shape)
+    if entry.dtype in ("BF16", "F16"):
+        return WidenedTensor(raw, entry.dtype, entry.shape)
     return raw.reshape(entry.shape)
 
 
@@ -188,28 +209,47 @@ def open_sharded(index_path: str) -> Checkpoint:
 def write_file(path: str, tensors: Iterable[Tuple[str, np.ndarray]], dtype: str = "F32",
                metadata: Mapping[str, str] | None = None) -> None:
     """Write tensors (name, array) as one .safetensors file; float arrays are stored as `dtype` (F32/F16/BF16)."""
-    prepared: List[Tuple[str, str, np.ndarray]] = []
-    for name, array in tensors:
-        array = np.ascontiguousarray(array)
-        if array.dtype.kind == "f":
-            stored_name, data = dtype, _to_float_storage(array, dtype)
-        else:
-            stored_name, data = _NUMPY_TO_NAME[array.dtype], array.astype(array.dtype.newbyteorder("<"))
-        prepared.append((name, stored_name, data))
+    arrays = {name: np.ascontiguousarray(array) for name, array in tensors}
+    entries = [(name, array.shape, dtype if array.dtype.kind == "f" else _NUMPY_TO_NAME[array.dtype])
+               for name, array in arrays.items()]
+    write_file_streaming(path, entries, lambda name: [arrays[name]], metadata)
+
+
+def write_file_streaming(path: str, entries: List[Tuple[str, Tuple[int, ...], str]],
+                         slices: Callable[[str], Iterable[np.ndarray]],
+                         metadata: Mapping[str, str] | None = None) -> None:
+    """Write tensors given as (name, shape, dtype name), each produced by `slices(name)` as consecutive
+    row-major pieces, so a tensor larger than memory can be written piece by piece."""
     header: Dict[str, object] = {}
     if metadata:
         header["__metadata__"] = dict(metadata)
     offset = 0
-    for name, stored_name, data in prepared:
-        header[name] = {"dtype": stored_name, "shape": list(data.shape), "data_offsets": [offset, offset + data.nbytes]}
-        offset += data.nbytes
+    for name, shape, dtype in entries:
+        if dtype not in _DTYPES:
+            raise SafetensorsError(f"cannot write {name!r} as {dtype!r}; use one of {sorted(_DTYPES)}")
+        size = int(np.prod(shape, dtype=np.int64)) * _DTYPES[dtype][1]
+        header[name] = {"dtype": dtype, "shape": list(shape), "data_offsets": [offset, offset + size]}
+        offset += size
     raw = json.dumps(header, separators=(",", ":")).encode("utf-8")
     raw += b" " * ((8 - len(raw) % 8) % 8)  # keeps the data 8-byte aligned, as the reference writer does
     with open(path, "wb") as handle:
         handle.write(struct.pack("<Q", len(raw)))
         handle.write(raw)
-        for _, _, data in prepared:
-            handle.write(data.tobytes())
+        for name, shape, dtype in entries:
+            written = 0
+            for piece in slices(name):
+                data = _to_storage(np.ascontiguousarray(piece), dtype)
+                handle.write(data.tobytes())
+                written += data.nbytes
+            expected = header[name]["data_offsets"][1] - header[name]["data_offsets"][0]  # type: ignore[index]
+            if written != expected:
+                raise SafetensorsError(f"{path}: {name!r} produced {written} bytes, its shape needs {expected}")
+
+
+def _to_storage(array: np.ndarray, dtype: str) -> np.ndarray:
+    if dtype in ("F32", "F16", "BF16"):
+        return _to_float_storage(array, dtype)
+    return array.astype(_DTYPES[dtype][0])
 
 
 def _to_float_storage(array: np.ndarray, dtype: str) -> np.ndarray:
@@ -224,18 +264,19 @@ def _to_float_storage(array: np.ndarray, dtype: str) -> np.ndarray:
     raise SafetensorsError(f"cannot store floats as {dtype!r}; use F32, F16 or BF16")
 
 
-def write_sharded(folder: str, stem: str, tensors: List[Tuple[str, np.ndarray]], shards: int,
-                  dtype: str = "F32") -> str:
-    """Write tensors over `shards` files named like the Hugging Face writer's, plus the index; returns its path."""
+def write_sharded(folder: str, stem: str, entries: List[Tuple[str, Tuple[int, ...]]],
+                  slices: Callable[[str], Iterable[np.ndarray]], shards: int, dtype: str = "F32") -> str:
+    """Write float tensors (name, shape), produced piece by piece by `slices(name)`, over `shards` files
+    named like the Hugging Face writer's, plus the `*.safetensors.index.json`; returns the index path."""
     names = [f"{stem}-{i + 1:05d}-of-{shards:05d}.safetensors" for i in range(shards)]
     weight_map: Dict[str, str] = {}
     total = 0
     for i, name in enumerate(names):
-        part = tensors[i::shards]
-        write_file(os.path.join(folder, name), part, dtype)
-        for key, array in part:
+        part = entries[i::shards]
+        write_file_streaming(os.path.join(folder, name), [(key, shape, dtype) for key, shape in part], slices)
+        for key, shape in part:
             weight_map[key] = name
-            total += array.size * _DTYPES[dtype][1]
+            total += int(np.prod(shape, dtype=np.int64)) * _DTYPES[dtype][1]
     index_path = os.path.join(folder, f"{stem}.safetensors.index.json")
     with open(index_path, "w", encoding="utf-8") as handle:
         json.dump({"metadata": {"total_size": total}, "weight_map": weight_map}, handle, indent=2)

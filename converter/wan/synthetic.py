@@ -14,7 +14,8 @@ import argparse
 import io
 import json
 import os
-from typing import Dict, List, Tuple
+import zlib
+from typing import Callable, Dict, List, Tuple
 
 import numpy as np
 
@@ -66,25 +67,40 @@ MODEL_INDEX = {
 }
 
 
-def random_tensors(shapes: checkpoint_keys.Shapes, rng: np.random.RandomState) -> List[Tuple[str, np.ndarray]]:
-    """Values of a trained model's scale: norm gains near 1, small biases, weights ~ 1/sqrt(fan_in)."""
-    out = []
-    for key in sorted(shapes):
+def _initial_values(key: str, shape: Tuple[int, ...], normal: Callable[[Tuple[int, ...]], np.ndarray]) -> np.ndarray:
+    """Values of a trained model's scale: norm gains near 1, small biases, weights ~ 1/sqrt(fan_in).
+    `shape` may be a slice of the tensor along its first axis; the rules use only the other axes."""
+    if key.endswith((".gamma", "norm_q.weight", "norm_k.weight", "layer_norm.weight", "norm2.weight")):
+        value = 1.0 + 0.1 * normal(shape)
+    elif key.endswith(".bias"):
+        value = 0.02 * normal(shape)
+    elif key.endswith("scale_shift_table"):
+        value = normal(shape) / np.sqrt(shape[-1])
+    elif key.endswith("relative_attention_bias.weight"):
+        value = 0.5 * normal(shape)
+    elif key == checkpoint_keys.EMBEDDING_KEY:
+        value = normal(shape)
+    else:
+        value = normal(shape) / np.sqrt(int(np.prod(shape[1:])))
+    return value.astype(np.float32)
+
+
+def tiny_tensors(shapes: checkpoint_keys.Shapes, rng: np.random.RandomState) -> Dict[str, np.ndarray]:
+    """All tensors of a small component at once, drawn in key order from one seeded stream."""
+    return {key: _initial_values(key, shapes[key], lambda s: rng.randn(*s)) for key in sorted(shapes)}
+
+
+def streamed_slices(shapes: checkpoint_keys.Shapes, seed: int, elements_per_slice: int = 1 << 24):
+    """slices(key) for tensors too large to hold: each key its own seeded stream, drawn in row slices."""
+    def slices(key: str):
         shape = shapes[key]
-        if key.endswith((".gamma", "norm_q.weight", "norm_k.weight", "layer_norm.weight", "norm2.weight")):
-            value = 1.0 + 0.1 * rng.randn(*shape)
-        elif key.endswith(".bias"):
-            value = 0.02 * rng.randn(*shape)
-        elif key.endswith("scale_shift_table"):
-            value = rng.randn(*shape) / np.sqrt(shape[-1])
-        elif key.endswith("relative_attention_bias.weight"):
-            value = 0.5 * rng.randn(*shape)
-        elif key == checkpoint_keys.EMBEDDING_KEY:
-            value = rng.randn(*shape)
-        else:
-            value = rng.randn(*shape) / np.sqrt(int(np.prod(shape[1:])))
-        out.append((key, value.astype(np.float32)))
-    return out
+        generator = np.random.default_rng([seed, zlib.crc32(key.encode())])
+        row = int(np.prod(shape[1:], dtype=np.int64)) if len(shape) > 1 else 1
+        rows_per_slice = max(1, elements_per_slice // row) if len(shape) > 1 else shape[0]
+        for start in range(0, shape[0] if shape else 1, rows_per_slice):
+            piece = (min(rows_per_slice, shape[0] - start), *shape[1:]) if shape else ()
+            yield _initial_values(key, piece, lambda s: generator.standard_normal(s, dtype=np.float32))
+    return slices
 
 
 def _sentences() -> List[str]:
@@ -144,35 +160,68 @@ def _write_json(path: str, value: object) -> None:
         handle.write("\n")
 
 
-def write_checkpoint(out: str, seed: int = 0) -> None:
-    rng = np.random.RandomState(seed)
+FULL_SIZE = {  # Wan-AI/Wan2.1-T2V-1.3B-Diffusers
+    "transformer": {"attention_head_dim": 128, "ffn_dim": 8960, "freq_dim": 256, "num_attention_heads": 12,
+                    "num_layers": 30, "text_dim": 4096},
+    "text_encoder": {"d_ff": 10240, "d_kv": 64, "d_model": 4096, "num_heads": 64, "num_layers": 24,
+                     "num_decoder_layers": 24, "vocab_size": 256384},
+    "vae": {"base_dim": 96},
+}
+
+
+def configs(size: str, layers: int | None) -> Dict[str, dict]:
+    """The tiny (contract) or full-size (official dims) configs; `layers` overrides both layer counts."""
+    out = {"transformer": dict(TRANSFORMER_CONFIG), "text_encoder": dict(TEXT_ENCODER_CONFIG), "vae": dict(VAE_CONFIG)}
+    if size == "full":
+        for name, changes in FULL_SIZE.items():
+            out[name].update(changes)
+    if layers is not None:
+        out["transformer"]["num_layers"] = layers
+        out["text_encoder"]["num_layers"] = layers
+    return out
+
+
+def write_checkpoint(out: str, seed: int = 0, size: str = "tiny", layers: int | None = None) -> None:
+    """Tiny: every tensor from one seeded stream (a fixed byte-exact checkpoint). Full: each tensor from its
+    own seeded stream, written in slices, so the 17 GB checkpoint never sits in memory."""
+    cfg = configs(size, layers)
     for sub in ("transformer", "vae", "text_encoder", "tokenizer", "scheduler"):
         os.makedirs(os.path.join(out, sub), exist_ok=True)
     _write_json(os.path.join(out, "model_index.json"), MODEL_INDEX)
     _write_json(os.path.join(out, "scheduler", "scheduler_config.json"), SCHEDULER_CONFIG)
-
     train_tokenizer(os.path.join(out, "tokenizer"))
 
-    _write_json(os.path.join(out, "transformer", "config.json"), TRANSFORMER_CONFIG)
-    transformer = random_tensors(checkpoint_keys.transformer_keys(TRANSFORMER_CONFIG), rng)
-    safetensors_io.write_sharded(os.path.join(out, "transformer"), "diffusion_pytorch_model", transformer, 2)
-
-    _write_json(os.path.join(out, "vae", "config.json"), VAE_CONFIG)
-    vae_shapes = {**checkpoint_keys.vae_decoder_keys(VAE_CONFIG), **checkpoint_keys.vae_encoder_keys(VAE_CONFIG)}
-    safetensors_io.write_file(os.path.join(out, "vae", "diffusion_pytorch_model.safetensors"),
-                              random_tensors(vae_shapes, rng))
-
-    _write_json(os.path.join(out, "text_encoder", "config.json"), TEXT_ENCODER_CONFIG)
-    text = random_tensors(checkpoint_keys.text_encoder_keys(TEXT_ENCODER_CONFIG), rng)
-    safetensors_io.write_sharded(os.path.join(out, "text_encoder"), "model", text, 2, dtype="BF16")
+    shapes = {
+        "transformer": checkpoint_keys.transformer_keys(cfg["transformer"]),
+        "vae": {**checkpoint_keys.vae_decoder_keys(cfg["vae"]), **checkpoint_keys.vae_encoder_keys(cfg["vae"])},
+        "text_encoder": checkpoint_keys.text_encoder_keys(cfg["text_encoder"]),
+    }
+    if size == "tiny":
+        rng = np.random.RandomState(seed)
+        tensors = {name: tiny_tensors(shapes[name], rng) for name in ("transformer", "vae", "text_encoder")}
+        slices = {name: (lambda values: lambda key: [values[key]])(tensors[name]) for name in tensors}
+    else:
+        slices = {name: streamed_slices(shapes[name], seed) for name in shapes}
+    for name in ("transformer", "vae", "text_encoder"):
+        _write_json(os.path.join(out, name, "config.json"), cfg[name])
+    ordered = {name: [(key, shapes[name][key]) for key in sorted(shapes[name])] for name in shapes}
+    safetensors_io.write_sharded(os.path.join(out, "transformer"), "diffusion_pytorch_model", ordered["transformer"],
+                                 slices["transformer"], 2)
+    safetensors_io.write_file_streaming(os.path.join(out, "vae", "diffusion_pytorch_model.safetensors"),
+                                        [(key, shape, "F32") for key, shape in ordered["vae"]], slices["vae"])
+    safetensors_io.write_sharded(os.path.join(out, "text_encoder"), "model", ordered["text_encoder"],
+                                 slices["text_encoder"], 2 if size == "tiny" else 5, dtype="BF16")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", required=True, help="folder to write the checkpoint into (created)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--size", choices=("tiny", "full"), default="tiny",
+                        help="tiny: the tests' dims; full: Wan2.1-T2V-1.3B's dims (about 17 GB, for cost measurements)")
+    parser.add_argument("--layers", type=int, default=None, help="override the DiT's and umT5's layer counts")
     args = parser.parse_args()
-    write_checkpoint(args.out, args.seed)
+    write_checkpoint(args.out, args.seed, args.size, args.layers)
     print(f"synthetic Wan2.1 checkpoint written to {args.out}")
 
 
