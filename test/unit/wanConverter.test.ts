@@ -6,6 +6,7 @@
  * Needs /usr/bin/python3 with torch, onnx, numpy and sentencepiece (Debian packages; .ci/run installs them).
  */
 import { createHash } from 'node:crypto';
+import { Tokenizer } from '@huggingface/tokenizers';
 import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import { PYTHON, runPython, tinyWanPack, type TinyWanPack } from '../fixtures/wa
 import { spawnSync } from 'node:child_process';
 
 const GOLDEN_FIXTURE = new URL('../fixtures/wan21/golden.json', import.meta.url);
+const TOKENIZER_GOLDEN = new URL('../fixtures/wan21/tokenizer-golden.json', import.meta.url);
 const SHARD_BYTES = 32768; // TINY_PACK_ARGS
 const MAX_TENSOR_BYTES = 128 * 1024 * 1024;
 
@@ -143,6 +145,43 @@ print(json.dumps(out))`, ['text_encoder.onnx', 'dit.onnx'].map((g) => join(tiny.
     }
     expect(manifest.files.filter((f) => f.of === 'dit').length).toBeGreaterThan(1);
     expect((manifest.requirements as { largestBufferBytes: number }).largestBufferBytes).toBeGreaterThanOrEqual(largest);
+  });
+
+  it('ships a tokenizer.json that @huggingface/tokenizers reads to python3-sentencepiece\'s ids', () => {
+    const tokenizer = new Tokenizer(JSON.parse(readFileSync(join(tiny.pack, 'tokenizer.json'), 'utf8')), {});
+    const { cases } = JSON.parse(readFileSync(TOKENIZER_GOLDEN, 'utf8')) as { cases: { prompt: string; ids: number[] }[] };
+    expect(cases.length).toBeGreaterThanOrEqual(20);
+    for (const { prompt, ids } of cases) expect(tokenizer.encode(prompt).ids, JSON.stringify(prompt)).toEqual(ids);
+  });
+
+  it('makes tokenizer.json from spiece.model when the checkpoint has only that', () => {
+    const out = python(`${CONVERTER_PATH}import json, os, shutil, sys, tempfile
+from convert import copy_tokenizer
+folder, out = tempfile.mkdtemp(), tempfile.mkdtemp()
+shutil.copy(os.path.join(sys.argv[1], 'tokenizer', 'spiece.model'), folder)
+copy_tokenizer(folder, out)
+made = json.load(open(os.path.join(out, 'tokenizer.json')))
+print(json.dumps(made == json.load(open(os.path.join(sys.argv[1], 'tokenizer', 'tokenizer.json')))))`, [tiny.checkpoint]);
+    expect(JSON.parse(out)).toBe(true);
+  });
+
+  it('names the sampler from scheduler_config.json, and the few-step one for a distilled checkpoint', () => {
+    const out = python(`${CONVERTER_PATH}import json
+from pack_manifest import scheduler_section as s
+unipc = {'_class_name': 'UniPCMultistepScheduler', 'flow_shift': 3.0}
+euler = {'_class_name': 'FlowMatchEulerDiscreteScheduler', 'shift': 5.0}
+rows = [s(unipc, None, False, None), s(euler, 30, False, 6.0), s(unipc, None, True, None)]
+try:
+    s({'_class_name': 'DDIMScheduler'}, None, False, None)
+except ValueError as e:
+    rows.append(str(e))
+print(json.dumps(rows))`);
+    expect(JSON.parse(out)).toEqual([
+      { type: 'unipc-multistep', steps: 20, shift: 3, guidance: 5 },
+      { type: 'flow-match-euler', steps: 30, shift: 5, guidance: 6 },
+      { type: 'flow-match-lcm', steps: 4, shift: 3, guidance: 1 },
+      expect.stringMatching(/_class_name 'DDIMScheduler' is not one of/),
+    ]);
   });
 
   it('refuses a weight over the tensor limit by name', () => {
