@@ -29,6 +29,6 @@ export { manifestUrlFor } from './http';
 export type { FileTransferProgress, ModelProgress, ModelProgressStatus, ProgressCallback } from './progress';
 export { checkQuota, requestPersistence } from './quota';
 export { DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES, type PackStatus, type FileState } from './records';
-export { packProblems, probeDeviceLimits, type DeviceLimits } from './requirements';
+export { packProblems, probeDeviceLimits, wasmProblem, type DeviceLimits } from './requirements';
 export { sessionSource, externalDataLocation, type SessionSource } from './sessionSource';
 export { measureCacheRead, measureColdWarmLoad, type CacheReadMeasurement, type LoadMeasurement } from './bench';

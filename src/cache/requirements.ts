@@ -90,15 +90,20 @@ export function packProblems(manifest: Manifest, limits: DeviceLimits | null): s
       );
     }
   } else {
-    const wasm = wasmSessionBytes(manifest);
-    if (wasm.bytes > WASM_MEMORY_BYTES) {
-      problems.push(
-        `Without WebGPU models run in WebAssembly, whose memory is 4 GiB at most (a 32-bit build), but ${wasm.what} ${formatBytes(wasm.bytes)} ` +
-          `(${wasm.bytes} bytes, more than ${WASM_MEMORY_BYTES}); use a browser and device with WebGPU.`,
-      );
-    }
+    const wasm = wasmProblem(manifest);
+    if (wasm) problems.push(wasm);
   }
   return problems;
+}
+
+/** Why this pack cannot run in WebAssembly (the CPU path), or null when its sessions fit there. */
+export function wasmProblem(manifest: Manifest): string | null {
+  const wasm = wasmSessionBytes(manifest);
+  if (wasm.bytes <= WASM_MEMORY_BYTES) return null;
+  return (
+    `Without WebGPU models run in WebAssembly, whose memory is 4 GiB at most (a 32-bit build), but ${wasm.what} ${formatBytes(wasm.bytes)} ` +
+    `(${wasm.bytes} bytes, more than ${WASM_MEMORY_BYTES}); use a browser and device with WebGPU.`
+  );
 }
 
 /**

@@ -5,7 +5,7 @@
  * new one works, and a pack that fails to load leaves the previous one running.
  */
 import { createArchitecture } from '../architectures/registry';
-import type { ModelProgress } from '../cache';
+import { wasmProblem, type ModelProgress } from '../cache';
 import { probeVideoCodec } from '../media/codecs';
 import { graphRoles, type Manifest } from '../models/manifest';
 import { wasmChoice } from '../runtime/device';
@@ -30,11 +30,13 @@ export async function loadEnginePack(source: PackSource, chooseBackend: ChooseBa
   // 3. Create the sessions; a WebGPU failure falls back to WASM with the reason
   let backend = choice.info;
   let runner: WebRunner;
+  if (backend.backend === 'wasm') refuseOverWasmMemory(manifest, null);
   try {
     runner = await createPackRunner(pack, backend, choice.adapter, hooks);
   } catch (error) {
     if (backend.backend !== 'webgpu') throw unloadable(manifest, error);
     const reason = toEngineError(error).detail ?? toEngineError(error).message;
+    refuseOverWasmMemory(manifest, reason);
     backend = wasmChoice({ code: 'session-failed', message: `WebGPU could not run this model (${reason}), so Tessera runs on the CPU (WebAssembly).` }).info;
     runner = await createPackRunner(pack, backend, null, hooks).catch((error: unknown) => {
       throw unloadable(manifest, error);
@@ -74,6 +76,18 @@ export async function createPackRunner(pack: ModelPack, backend: BackendInfo, ad
     throw error;
   }
   return runner;
+}
+
+/**
+ * A pack whose sessions do not fit WebAssembly's 32-bit memory is refused in words before
+ * onnxruntime fails with an out-of-memory abort; `webgpuFailure` is why WebGPU was not used, when it
+ * was tried.
+ */
+function refuseOverWasmMemory(manifest: Manifest, webgpuFailure: string | null): void {
+  const problem = wasmProblem(manifest);
+  if (!problem) return;
+  const why = webgpuFailure === null ? '' : `WebGPU could not run it (${webgpuFailure.trim().replace(/\.+$/, '')}). `;
+  throw new EngineError('model-unavailable', `Model pack "${manifest.name}" cannot run here. ${why}${problem}`, { detail: 'wasm-memory' });
 }
 
 /** The cache's progress as the engine's `download` stage (source `network` or `cache`). */

@@ -3,7 +3,7 @@ import { isQuotaExceeded } from '../../src/cache/errors';
 import { checkHttpUrl, looksLikeHtml, manifestUrlFor, readBodyInto, TruncatedBody } from '../../src/cache/http';
 import { etaSeconds, FileProgress, RateMeter, type ModelProgress } from '../../src/cache/progress';
 import { chunkCount, chunkRange, emptyFileRecord, packStatus, recordMatches, storedBytes, type FileRecord } from '../../src/cache/records';
-import { packProblems, type DeviceLimits } from '../../src/cache/requirements';
+import { packProblems, wasmProblem, type DeviceLimits } from '../../src/cache/requirements';
 import { externalDataLocation } from '../../src/cache/sessionSource';
 import type { PackInfo } from '../../src/cache/modelStore';
 import { describeDownload, formatDuration, summarize } from '../../src/cache/modelsController';
@@ -194,6 +194,9 @@ describe('pack requirements against the device', () => {
       'Without WebGPU models run in WebAssembly, whose memory is 4 GiB at most (a 32-bit build), but its sessions, all held at once, weigh 4.83 GB (4831848208 bytes, more than 4294967296); use a browser and device with WebGPU.',
     );
     expect(packProblems(shards(), GPU())).toEqual([]);
+    // With WebGPU the pack is accepted, but the engine's WASM path (forced, or a fallback) refuses it in the same words.
+    expect(wasmProblem(shards())).toBe(resident);
+    expect(wasmProblem(shards('sequential'))).toBeNull();
     expect(packProblems(shards('sequential'), { webgpu: null })).toEqual([]);
     const oneHuge = manifest((m) => {
       m.files.push({ role: 'externalData', of: 'dit', path: 'a.data', bytes: 2 * 1024 ** 3, sha256: 'a'.repeat(64) }, { role: 'externalData', of: 'dit', path: 'b.data', bytes: 2.5 * 1024 ** 3, sha256: 'b'.repeat(64) });
