@@ -17,7 +17,8 @@
  *   npm run bench -- --skip-gpu --skip-adherence --note "text"
  *   npm run bench -- --wan-pack DIR     only the cost of a wan2.1 pack at 320x192x17 on the CPU (bench/wanCost.ts),
  *                                       written as bench/results/<date>-wan-p6.json/.md (or --name); --wan-dit-frames N
- *                                       and --wan-vae-frames N measure at fewer frames where 17 is too slow (scaled, said so)
+ *                                       and --wan-vae-frames N measure at fewer frames where 17 is too slow (scaled, said so);
+ *                                       --wan-wasm dit,text also runs those on onnxruntime-web's WASM backend in Node
  *
  * An older build for --compare-dist, e.g. the commit before the engine changes:
  *   git worktree add --detach /tmp/before 7368e26 && ln -s "$PWD/node_modules" /tmp/before/node_modules
@@ -48,7 +49,7 @@ import { buildResults, planRow, renderComparison, renderMarkdown, summarizeMemor
 import { round } from './stats';
 import { startBenchServer } from './server';
 import { runWanCost } from './wanCost';
-import { WAN_CLIP } from './wanCostConfig';
+import { WAN_CLIP, WAN_COMPONENTS, type WanComponent } from './wanCostConfig';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const MODELS = join(ROOT, 'public', 'models');
@@ -78,10 +79,12 @@ interface Args {
   /** Frames the wan2.1 DiT and the VAE are measured at (the clip's 17 by default). */
   wanDitFrames: number;
   wanVaeFrames: number;
+  /** Components also measured on onnxruntime-web's WASM backend in Node. */
+  wanWasm: WanComponent[];
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { quick: false, build: true, dist: null, name: null, latest: true, baseline: null, gpu: true, adherence: true, note: null, nativeDefault: false, compareDist: null, compareOnly: false, readme: false, wanPack: null, wanDitFrames: WAN_CLIP.frames, wanVaeFrames: WAN_CLIP.frames };
+  const args: Args = { quick: false, build: true, dist: null, name: null, latest: true, baseline: null, gpu: true, adherence: true, note: null, nativeDefault: false, compareDist: null, compareOnly: false, readme: false, wanPack: null, wanDitFrames: WAN_CLIP.frames, wanVaeFrames: WAN_CLIP.frames, wanWasm: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = () => {
@@ -107,6 +110,7 @@ function parseArgs(argv: readonly string[]): Args {
     else if (arg === '--wan-pack') args.wanPack = resolve(value());
     else if (arg === '--wan-dit-frames') args.wanDitFrames = wanFrames(arg, value());
     else if (arg === '--wan-vae-frames') args.wanVaeFrames = wanFrames(arg, value());
+    else if (arg === '--wan-wasm') args.wanWasm = wanComponents(arg, value());
     else throw new Error(`unknown argument ${arg} (see the top of bench/run.ts)`);
   }
   if (args.compareOnly && !args.compareDist) throw new Error('--compare-only needs --compare-dist DIR');
@@ -118,6 +122,14 @@ function wanFrames(flag: string, text: string): number {
   const frames = Number(text);
   if (!Number.isInteger(frames) || frames < 1 || frames > WAN_CLIP.frames || (frames - 1) % 4) throw new Error(`${flag} ${text}: expected 1, 5, 9, 13 or 17 (1 + 4k)`);
   return frames;
+}
+
+/** A comma-separated list of wan2.1 components (text, dit, vae). */
+function wanComponents(flag: string, text: string): WanComponent[] {
+  const list = text.split(',');
+  const unknown = list.filter((c) => !(WAN_COMPONENTS as readonly string[]).includes(c));
+  if (unknown.length > 0) throw new Error(`${flag} ${text}: unknown component ${unknown.join(', ')} (expected ${WAN_COMPONENTS.join(', ')})`);
+  return list as WanComponent[];
 }
 
 /** A person reading the page and typing: the engine warms up meanwhile (src/engine/warmUp.ts). */
@@ -184,7 +196,7 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (args.wanPack) {
     const name = args.name ?? `${new Date().toISOString().slice(0, 10)}-wan-p6`;
-    console.log(`\n${await runWanCost(ROOT, args.wanPack, { ditFrames: args.wanDitFrames, vaeFrames: args.wanVaeFrames, name, note: args.note }, log)}`);
+    console.log(`\n${await runWanCost(ROOT, args.wanPack, { ditFrames: args.wanDitFrames, vaeFrames: args.wanVaeFrames, name, note: args.note, wasm: args.wanWasm }, log)}`);
     return;
   }
   const plan = args.quick ? QUICK_PLAN : FULL_PLAN;

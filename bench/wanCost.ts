@@ -13,7 +13,7 @@ import { readManifestFile } from '../src/runtime/nodePack';
 import type { Manifest } from '../src/models/manifest';
 import { loadAverage, machineInfo, otherLoad, type OtherProcess } from './machine';
 import { round } from './stats';
-import { WAN_CLIP, WAN_COMPONENTS, WAN_PROMPT, WAN_REPETITIONS, WAN_SAMPLERS, type WanComponent } from './wanCostConfig';
+import { WAN_CLIP, WAN_COMPONENTS, WAN_PROMPT, WAN_REPETITIONS, WAN_SAMPLERS, type WanBackend, type WanComponent } from './wanCostConfig';
 import type { WanComponentCost } from './wanCostChild';
 import { estimateClip, type ClipEstimate, type DitSeconds, type VaeRuns } from './wanCostEstimate';
 
@@ -25,7 +25,12 @@ export interface WanCostOptions {
   /** Results name: bench/results/<name>.json and .md. */
   readonly name: string;
   readonly note: string | null;
+  /** Also run these components on onnxruntime-web's WASM backend in Node; one that fails (e.g. past the 4 GiB cap) is recorded with its error. */
+  readonly wasm: readonly WanComponent[];
 }
+
+/** A component on the WASM backend: its cost, or why it did not run. */
+export type WasmOutcome = { readonly cost: WanComponentCost } | { readonly component: WanComponent; readonly error: string };
 
 /** The CPU as the report names it: model, cores and the vector extensions onnxruntime's kernels use. */
 export function cpuDescription(): { model: string; cores: number; vectorExtensions: string[] } {
@@ -41,11 +46,11 @@ export function cpuDescription(): { model: string; cores: number; vectorExtensio
   return { model: info.cpuModel, cores: info.cores, vectorExtensions: flags.filter((f) => vector.test(f)) };
 }
 
-function runComponent(root: string, packDir: string, component: WanComponent, frames: number, log: (m: string) => void): WanComponentCost {
-  log(`wan2.1: ${component} in its own process (${WAN_CLIP.width}x${WAN_CLIP.height}, ${frames} frames, ${WAN_REPETITIONS[component]} repetition(s))`);
-  const args = ['tsx', join(root, 'bench', 'wanCostChild.ts'), packDir, component, `${WAN_CLIP.width}x${WAN_CLIP.height}`, String(frames), String(WAN_REPETITIONS[component])];
+function runComponent(root: string, packDir: string, component: WanComponent, frames: number, backend: WanBackend, log: (m: string) => void): WanComponentCost {
+  log(`wan2.1: ${component} on ${backend} in its own process (${WAN_CLIP.width}x${WAN_CLIP.height}, ${frames} frames, ${WAN_REPETITIONS[component]} repetition(s))`);
+  const args = ['tsx', join(root, 'bench', 'wanCostChild.ts'), packDir, component, `${WAN_CLIP.width}x${WAN_CLIP.height}`, String(frames), String(WAN_REPETITIONS[component]), backend];
   const child = spawnSync('npx', args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 });
-  if (child.status !== 0) throw new Error(`wan2.1 ${component} failed (status ${child.status ?? child.signal}): ${child.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  if (child.status !== 0) throw new Error(`wan2.1 ${component} on ${backend} failed (status ${child.status ?? child.signal}): ${child.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   return JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '') as WanComponentCost;
 }
 
@@ -78,8 +83,15 @@ export async function runWanCost(root: string, packDir: string, options: WanCost
   const loadAtStart: OtherProcess[] = await otherLoad();
   const loadAvgStart = loadAverage();
   const components = Object.fromEntries(
-    WAN_COMPONENTS.map((c) => [c, runComponent(root, packDir, c, c === 'dit' ? options.ditFrames : c === 'vae' ? options.vaeFrames : WAN_CLIP.frames, log)]),
+    WAN_COMPONENTS.map((c) => [c, runComponent(root, packDir, c, framesOf(c, options), 'native', log)]),
   ) as Record<WanComponent, WanComponentCost>;
+  const wasm: WasmOutcome[] = options.wasm.map((c) => {
+    try {
+      return { cost: runComponent(root, packDir, c, framesOf(c, options), 'wasm', log) };
+    } catch (error) {
+      return { component: c, error: (error as Error).message };
+    }
+  });
   const clipTokens = clipTokenCounts(manifest);
   const dit: DitSeconds = { seconds: warmSeconds(components.dit), tokens: components.dit.tokens };
   const estimates: ClipEstimate[] = WAN_SAMPLERS.map((sampler) => estimateClip(sampler, warmSeconds(components.text), dit, vaeRuns(components.vae), clipTokens));
@@ -94,6 +106,7 @@ export async function runWanCost(root: string, packDir: string, options: WanCost
     clip: { ...WAN_CLIP, ...clipTokens },
     prompt: WAN_PROMPT,
     components,
+    wasm,
     p6: estimates.map((e) => ({ ...e, seconds: round(e.seconds, 4), parts: { text: round(e.parts.text, 4), dit: round(e.parts.dit, 4), vae: round(e.parts.vae, 4) } })),
     otherLoad: { start: loadAtStart, end: await otherLoad(), loadAvgStart, loadAvgEnd: loadAverage() },
     durationS: round((performance.now() - started) / 1000),
@@ -104,6 +117,10 @@ export async function runWanCost(root: string, packDir: string, options: WanCost
   writeFileSync(join(dir, `${options.name}.md`), markdown);
   log(`wrote bench/results/${options.name}.json and .md in ${Math.round(results.durationS)} s`);
   return markdown;
+}
+
+function framesOf(component: WanComponent, options: WanCostOptions): number {
+  return component === 'dit' ? options.ditFrames : component === 'vae' ? options.vaeFrames : WAN_CLIP.frames;
 }
 
 /** The clip's DiT tokens (latent patches) and latent frames, from the pack's own compression and patch. */
@@ -124,6 +141,15 @@ function componentRow(label: string, cost: WanComponentCost, what: string): stri
   return `| ${label} | ${what} | ${sec(cost.repetitionsMs.at(-1)!)} | ${reps} | ${sessions} | ${gb(cost.peakRssBytes)} | ${gb(cost.baseRssBytes)} |`;
 }
 
+function wasmRow(outcome: WasmOutcome, native: Record<WanComponent, WanComponentCost>): string {
+  if (!('cost' in outcome)) return `| ${outcome.component} | did not run: ${outcome.error.replace(/\|/g, '/')} | | | | |`;
+  const { cost } = outcome;
+  const mine = cost.repetitionsMs.at(-1)!;
+  const theirs = native[cost.component];
+  const comparable = theirs.tokens === cost.tokens ? (mine / theirs.repetitionsMs.at(-1)!).toFixed(2) : 'other size';
+  return `| ${cost.component} (${cost.tokens} tokens) | ${sec(mine)} | ${sec(theirs.repetitionsMs.at(-1)!)} | ${comparable} | ${cost.sessions.map((s) => `${s.role} ${sec(s.ms)}`).join(', ')} | ${gb(cost.peakRssBytes)} |`;
+}
+
 export function renderWanCost(r: {
   date: string;
   note: string | null;
@@ -133,6 +159,7 @@ export function renderWanCost(r: {
   machine: ReturnType<typeof machineInfo>;
   clip: { width: number; height: number; frames: number; ditTokens: number; latentFrames: number };
   components: Record<WanComponent, WanComponentCost>;
+  wasm: WasmOutcome[];
   p6: ClipEstimate[];
   otherLoad: { start: OtherProcess[]; end: OtherProcess[]; loadAvgStart: number; loadAvgEnd: number };
 }): string {
@@ -160,6 +187,7 @@ export function renderWanCost(r: {
     '| sampler | text encoder runs | DiT forwards | text s | DiT s | VAE s | total s | total min |',
     '|---|---|---|---|---|---|---|---|',
     ...r.p6.map((e) => `| ${e.sampler} | ${e.textEncoderRuns} | ${e.ditRuns} | ${e.parts.text.toFixed(1)} | ${e.parts.dit.toFixed(0)} | ${e.parts.vae.toFixed(1)} | ${e.seconds.toFixed(0)} | ${(e.seconds / 60).toFixed(1)} |`),
+    ...(r.wasm.length === 0 ? [] : ['', `**onnxruntime-web WASM backend in Node** (${r.cpu.cores} threads; the wasm build is 32-bit, so graph, weights and activations must fit in 4 GiB)`, '', '| component | WASM warm s | native warm s | WASM / native | session creation s | peak RSS GB |', '|---|---|---|---|---|---|', ...r.wasm.map((w) => wasmRow(w, r.components))]),
     '',
     `Other load: ${r.otherLoad.start.length === 0 ? 'none above 5% of a core at the start' : r.otherLoad.start.map((p) => `${p.command.slice(0, 50)} ${p.cpuPercent}%`).join('; ')}; load average ${r.otherLoad.loadAvgStart} → ${r.otherLoad.loadAvgEnd}.`,
   ];

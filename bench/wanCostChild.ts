@@ -3,14 +3,16 @@
  * component's peak resident set is its own, as under the pack's sequential memory plan: the text
  * encoder (tokenizer, embedding-row gather and the umT5 graph), one DiT forward, or the streaming VAE
  * decode. It goes through the wan2.1 architecture (src/architectures/wan21) on onnxruntime-node's CPU
- * execution provider with the runtime's session config; sessions are made from the pack's files by
- * path, timed on their own (the CLI's sha256 check of each graph file is left out: the browser checks
- * files once, at download). Prints one JSON line (`WanComponentCost`).
+ * execution provider (`native`) or on onnxruntime-web's WASM backend in Node (`wasm`, one thread per
+ * core: the browser's CPU path without the page), with the runtime's session config; sessions are
+ * made from the pack's files by path, timed on their own (the CLI's sha256 check of each graph file
+ * is left out: the browser checks files once, at download). Prints one JSON line (`WanComponentCost`).
  *
- *   npx tsx bench/wanCostChild.ts <pack dir> <text|dit|vae> <320x192> <frames> <runs>
+ *   npx tsx bench/wanCostChild.ts <pack dir> <text|dit|vae> <320x192> <frames> <runs> [native|wasm]
  */
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
+import { cpus } from 'node:os';
+import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-common';
 import { createArchitecture } from '../src/architectures/registry';
 import { fileFor, type Manifest, type ModelRole } from '../src/models/manifest';
 import type { Architecture, PromptEmbeddings } from '../src/pipeline/architecture';
@@ -22,12 +24,13 @@ import { createNodePackData } from '../src/runtime/nodePackData';
 import { elementType, plainTensors } from '../src/runtime/plainTensors';
 import { SessionPool } from '../src/runtime/sessionPool';
 import { SESSION_CONFIG } from '../src/runtime/sessionConfig';
-import { WAN_PROMPT, type WanComponent } from './wanCostConfig';
+import { WAN_PROMPT, type WanBackend, type WanComponent } from './wanCostConfig';
 import { resetPeak, rss, sampleRss } from './rss';
 
 /** What one component cost in one process. Milliseconds and bytes. */
 export interface WanComponentCost {
   readonly component: WanComponent;
+  readonly backend: WanBackend;
   readonly size: { width: number; height: number; frames: number };
   readonly latent: LatentDims;
   /** Tokens the component's main graph saw (text: prompt tokens; dit: latent patches; vae: latent frames). */
@@ -52,13 +55,35 @@ interface GraphRun {
   readonly inputDims: readonly number[];
 }
 
-/** A runner of the pack's graphs on onnxruntime-node's CPU provider, timing each session made and each run. */
-function timedRunner(dir: string, manifest: Manifest, sessions: { role: string; ms: number }[], runs: GraphRun[]): ModelRunner {
-  const options: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all', extra: SESSION_CONFIG, executionProviders: ['cpu'] };
-  const pool = new SessionPool<ort.InferenceSession>(manifest.runtime.memoryPlan, {
+/** onnxruntime's session factory and tensor class on `backend`, and the session options for a graph of the pack. */
+async function runtimeFor(backend: WanBackend, dir: string, manifest: Manifest) {
+  if (backend === 'native') {
+    const ort = await import('onnxruntime-node');
+    const options = { graphOptimizationLevel: 'all', extra: SESSION_CONFIG, executionProviders: ['cpu'] } as const;
+    return { create: (path: string) => ort.InferenceSession.create(path, options), Tensor: ort.Tensor as unknown as typeof OrtTensor };
+  }
+  const ort = await import('onnxruntime-web');
+  ort.env.wasm.numThreads = cpus().length;
+  return {
+    create: (path: string, role: string) =>
+      ort.InferenceSession.create(path, {
+        graphOptimizationLevel: 'all',
+        extra: SESSION_CONFIG,
+        executionProviders: ['wasm'],
+        // onnxruntime-web finds no external data by itself: each shard is named, read from its path.
+        externalData: manifest.files.filter((f) => f.role === 'externalData' && f.of === role).map((f) => ({ path: f.path, data: join(dir, f.path) })),
+      }),
+    Tensor: ort.Tensor as unknown as typeof OrtTensor,
+  };
+}
+
+/** A runner of the pack's graphs on `backend`, timing each session made and each run. */
+async function timedRunner(backend: WanBackend, dir: string, manifest: Manifest, sessions: { role: string; ms: number }[], runs: GraphRun[]): Promise<ModelRunner> {
+  const runtime = await runtimeFor(backend, dir, manifest);
+  const pool = new SessionPool<InferenceSession>(manifest.runtime.memoryPlan, {
     async create(role) {
       const started = performance.now();
-      const session = await ort.InferenceSession.create(join(dir, fileFor(manifest, role as ModelRole).path), options);
+      const session = await runtime.create(join(dir, fileFor(manifest, role as ModelRole).path), role);
       sessions.push({ role, ms: performance.now() - started });
       return session;
     },
@@ -67,7 +92,7 @@ function timedRunner(dir: string, manifest: Manifest, sessions: { role: string; 
   return {
     async run(role, feeds) {
       const session = await pool.acquire(role);
-      const ortFeeds = Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, new ort.Tensor(elementType(t), t.data, t.dims)]));
+      const ortFeeds = Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, new runtime.Tensor(elementType(t), t.data, t.dims)]));
       const started = performance.now();
       const result = await session.run(ortFeeds);
       runs.push({ role, ms: performance.now() - started, inputDims: Object.values(feeds)[0]?.dims ?? [] });
@@ -134,17 +159,18 @@ async function measure({ architecture, manifest, runner, sessions, runs }: Measu
 }
 
 async function main(): Promise<void> {
-  const [dir, component, sizeText, framesText, runsText] = process.argv.slice(2);
-  if (!dir || !['text', 'dit', 'vae'].includes(component ?? '') || !/^\d+x\d+$/.test(sizeText ?? '') || !framesText || !runsText) {
-    throw new Error('usage: wanCostChild.ts <pack dir> <text|dit|vae> <WIDTHxHEIGHT> <frames> <runs>');
+  const [dir, component, sizeText, framesText, runsText, backendText = 'native'] = process.argv.slice(2);
+  if (!dir || !['text', 'dit', 'vae'].includes(component ?? '') || !/^\d+x\d+$/.test(sizeText ?? '') || !framesText || !runsText || !['native', 'wasm'].includes(backendText)) {
+    throw new Error('usage: wanCostChild.ts <pack dir> <text|dit|vae> <WIDTHxHEIGHT> <frames> <runs> [native|wasm]');
   }
+  const backend = backendText as WanBackend;
   const [width, height] = sizeText!.split('x').map(Number) as [number, number];
   const frames = Number(framesText);
   const manifest = await readManifestFile(dir);
   if (manifest.architecture !== 'wan2.1') throw new Error(`${dir} is a ${manifest.architecture} pack, not wan2.1`);
   const sessions: { role: string; ms: number }[] = [];
   const runs: GraphRun[] = [];
-  const runner = timedRunner(dir, manifest, sessions, runs);
+  const runner = await timedRunner(backend, dir, manifest, sessions, runs);
   const architecture = createArchitecture(manifest, runner);
   const shape = architecture.latentShape({ width, height }, frames);
   const baseRssBytes = rss(process.pid)?.current ?? 0;
@@ -155,6 +181,7 @@ async function main(): Promise<void> {
   await runner.release();
   const result: WanComponentCost = {
     component: component as WanComponent,
+    backend,
     size: { width, height, frames },
     latent: shape,
     tokens: measured.tokens,

@@ -4,6 +4,9 @@
 export type WanComponent = 'text' | 'dit' | 'vae';
 export const WAN_COMPONENTS: readonly WanComponent[] = ['text', 'dit', 'vae'];
 
+/** onnxruntime-node's CPU provider, or onnxruntime-web's WASM backend run in Node (the browser's CPU path). */
+export type WanBackend = 'native' | 'wasm';
+
 /** A prompt of about twenty umT5 tokens (a real tokenizer's count; a synthetic pack's tokenizer may split it otherwise). */
 export const WAN_PROMPT = 'a golden retriever running along a sandy beach at sunset, waves rolling in, cinematic lighting, slow motion';
 
