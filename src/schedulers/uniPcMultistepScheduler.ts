@@ -34,7 +34,7 @@ const TRAIN_TIMESTEPS = 1000;
 /** How far below 1 the first σ is moved, as in Diffusers, so that ln(1 − σ_0) is finite. */
 const FIRST_SIGMA_EPSILON = 1e-6;
 
-/** One remembered step: the sample it started from and the data prediction there. */
+/** One remembered step: its index in the schedule and the data prediction made there. */
 interface PastStep {
   readonly index: number;
   readonly prediction: Float32Array;
