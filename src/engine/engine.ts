@@ -126,10 +126,13 @@ export class Engine implements WorkerEngineApi {
    * Moves one-time costs out of the first generation (measured by `npm run bench`): the safety
    * policy compiles its term lists on first use (seconds), and V8 runs onnxruntime's wasm on its
    * baseline compiler until the kernels have run a while. Stops as soon as a generation or a switch starts.
+   * Not for a pack under the `sequential` memory plan: such a pack is large (wan2.1), its warm-up would
+   * make each graph's session in turn and decode a whole clip on the CPU, minutes against a tier-up
+   * saving of milliseconds on runs that take seconds each.
    */
   private async warmUp(loaded: LoadedPack): Promise<void> {
     policyVersion();
-    if (loaded.backend.backend !== 'wasm') return;
+    if (loaded.backend.backend !== 'wasm' || loaded.pack.manifest.runtime.memoryPlan === 'sequential') return;
     await warmUpArchitecture(createArchitecture(loaded.pack.manifest, loaded.runner), loaded.pack.manifest, () => this.current !== null || this.switching || this.loaded !== loaded).catch(() => undefined);
   }
 

@@ -192,11 +192,14 @@ describe('wan2.1 architecture', () => {
     expect([...embeddings.contexts[1]!.data.subarray(0, EMBED_DIM)]).toEqual(row(5).map((v) => v + 1));
   });
 
-  it('reads the tokenizer file once across prompts', async () => {
-    const { architecture, reads } = bound();
+  it('reads the tokenizer file and the row scales once per loaded pack, across prompts and generations', async () => {
+    const { architecture, runner, reads } = bound();
     await architecture.encodePrompt(['a dog', '']);
     await architecture.encodePrompt(['a', '']);
+    // The engine binds a new architecture to the same runner for each generation.
+    await wan21(manifest, runner).encodePrompt(['a dog', '']);
     expect(reads.filter(([role]) => role === 'tokenizer')).toHaveLength(1);
+    expect(reads.filter(([, offset, length]) => offset === 0 && length === 4 * VOCAB)).toHaveLength(1);
   });
 
   it('runs the DiT once per row at timestep t·1000 on its context, with RoPE tables of the token grid', async () => {

@@ -2,7 +2,7 @@
  * The tiny synthetic wan2.1 pack (converter/wan/synthetic.py → convert.py, test/fixtures/wan21/tinyPack.ts)
  * through onnxruntime-node and the TypeScript architecture, against the torch model code's values with
  * the pack's own (dequantised) weights (test/fixtures/wan21/golden.json, converter/wan/golden.py): token
- * ids, embedding rows, text encoder output, one DiT output, the streamed VAE frames; then the CLI
+ * ids (and python3-sentencepiece's on tokenizer-golden.json's prompts), embedding rows, text encoder output, one DiT output, the streamed VAE frames; then the CLI
  * writes a clip from the pack.
  */
 import { readFileSync } from 'node:fs';
@@ -66,6 +66,14 @@ describe('the tiny wan2.1 pack in onnxruntime-node', () => {
     expect(manifest.architecture).toBe('wan2.1');
     expect(manifest.dit).toEqual({ heads: 2, headDim: 16, ropeTheta: 10000 });
     expect(manifest.text).toMatchObject({ embedDim: 32, contextLength: 512 });
+  });
+
+  it("tokenizes tokenizer-golden.json's prompts (python3-sentencepiece on the same model) to its ids", () => {
+    const tokenizerGolden = JSON.parse(readFileSync('test/fixtures/wan21/tokenizer-golden.json', 'utf8')) as { eosId: number; cases: { prompt: string; ids: number[] }[] };
+    expect(manifest.tokenizer.eosId).toBe(tokenizerGolden.eosId);
+    const tokenizer = umt5Tokenizer(readFileSync(join(dir, 'tokenizer.json')), manifest.tokenizer);
+    expect(tokenizerGolden.cases.length).toBeGreaterThanOrEqual(20);
+    for (const { prompt, ids } of tokenizerGolden.cases) expect(tokenizer(prompt), JSON.stringify(prompt)).toEqual(ids);
   });
 
   it('tokenizes the golden prompts to the golden ids and gathers the golden embedding rows', async () => {

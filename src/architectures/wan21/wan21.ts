@@ -16,7 +16,7 @@ import { float32Output, type ModelRunner, type Tensor32 } from '../../pipeline/m
 import type { PackData } from '../../pipeline/packData';
 import { expectDims } from './graphOutputs';
 import { ropeTables } from './rope';
-import { tokenEmbeddingTable } from './tokenEmbeddings';
+import { tokenEmbeddingTable, type TokenEmbeddingTable } from './tokenEmbeddings';
 import { umt5Tokenizer, type Umt5Tokenize } from './umt5Tokenizer';
 import { decodeWanStream } from './wanVaeStream';
 
@@ -31,17 +31,40 @@ export interface Wan21Embeddings extends PromptEmbeddings {
   readonly contexts: readonly Tensor32[];
 }
 
+/** What a pack's text side keeps once read: the tokenizer (parsed) and the embedding table (its scales). */
+interface TextSide {
+  readonly tokenize: () => Promise<Umt5Tokenize>;
+  readonly embeddings: TokenEmbeddingTable;
+}
+
+/**
+ * Per pack's data port, so the tokenizer (16 MB of JSON for umT5) is read and parsed once per loaded
+ * pack, not once per generation: the engine binds a new architecture to the runner for each one.
+ */
+const TEXT_SIDES = new WeakMap<PackData, TextSide>();
+
+function textSide(manifest: Wan21Manifest, data: PackData): TextSide {
+  let side = TEXT_SIDES.get(data);
+  if (!side) {
+    let tokenizer: Promise<Umt5Tokenize> | null = null;
+    side = {
+      tokenize: () => {
+        tokenizer ??= data.readData('tokenizer', 0, fileFor(manifest, 'tokenizer').bytes).then((bytes) => umt5Tokenizer(bytes, manifest.tokenizer));
+        // A failed read is not kept: the next prompt reads the file again.
+        tokenizer.catch(() => (tokenizer = null));
+        return tokenizer;
+      },
+      embeddings: tokenEmbeddingTable(data, manifest.text.vocabSize, manifest.text.embedDim),
+    };
+    TEXT_SIDES.set(data, side);
+  }
+  return side;
+}
+
 /** Wan2.1 bound to a runner of its pack (whose `data` port reads the tokenizer and embedding rows). */
 export function wan21(manifest: Wan21Manifest, runner: ModelRunner): Architecture<Wan21Embeddings> {
   const { latent, patch, text, dit } = manifest;
-  const data = runner.data;
-  let tokenize: Promise<Umt5Tokenize> | null = null;
-  const tokenizer = (pack: PackData) => {
-    tokenize ??= pack.readData('tokenizer', 0, fileFor(manifest, 'tokenizer').bytes).then((bytes) => umt5Tokenizer(bytes, manifest.tokenizer));
-    tokenize.catch(() => (tokenize = null));
-    return tokenize;
-  };
-  const embeddings = data ? tokenEmbeddingTable(data, text.vocabSize, text.embedDim) : null;
+  const side = runner.data ? textSide(manifest, runner.data) : null;
   // RoPE of the last shape: one generation asks for the same shape every step.
   let rope: { shape: LatentDims; cos: Tensor32; sin: Tensor32 } | null = null;
   const ropeOf = (shape: LatentDims) => {
@@ -66,13 +89,13 @@ export function wan21(manifest: Wan21Manifest, runner: ModelRunner): Architectur
     },
 
     async encodePrompt(texts) {
-      if (!data || !embeddings) throw new PipelineError('model-output', `a ${WAN21} pack needs its data files (tokenizer, token embeddings), and this runner reads none`);
-      const tokenizeText = await tokenizer(data);
+      if (!side) throw new PipelineError('model-output', `a ${WAN21} pack needs its data files (tokenizer, token embeddings), and this runner reads none`);
+      const tokenizeText = await side.tokenize();
       const contexts: Tensor32[] = [];
       for (const given of texts) {
         // An empty text is the unconditional input: the checkpoint's own negative prompt.
         const ids = tokenizeText(given === '' ? text.negativePrompt : given);
-        const rows = await embeddings.rows(ids);
+        const rows = await side.embeddings.rows(ids);
         const outputs = await runner.run('textEncoder', { inputs_embeds: { data: rows, dims: [1, ids.length, text.embedDim] } });
         const hidden = float32Output(outputs, 'textEncoder', 'hidden_states');
         expectDims('textEncoder', hidden, [1, ids.length, text.embedDim]);
