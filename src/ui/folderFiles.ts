@@ -70,14 +70,16 @@ export function folderFromDrop(transfer: DataTransfer): Promise<OpenedFolder> | 
   const item = [...transfer.items].find((i) => i.kind === 'file');
   if (!item) return null;
   const withHandle = item as DataTransferItem & { getAsFileSystemHandle?: () => Promise<FileHandleLike | DirectoryHandleLike | null> };
+  // Taken now, for the message: a dropped file's name (its handle may come back null).
+  const fileName = item.getAsFile()?.name;
   if (typeof withHandle.getAsFileSystemHandle === 'function') {
     return withHandle.getAsFileSystemHandle().then((handle) => {
-      if (handle?.kind !== 'directory') throw notAFolder(handle?.name);
+      if (handle?.kind !== 'directory') throw notAFolder(handle?.name ?? fileName);
       return folderFromHandle(handle);
     });
   }
   const entry = item.webkitGetAsEntry();
-  if (!entry?.isDirectory) return Promise.reject(notAFolder(entry?.name));
+  if (!entry?.isDirectory) return Promise.reject(notAFolder(entry?.name ?? fileName));
   return folderFromEntry(entry as FileSystemDirectoryEntry);
 }
 

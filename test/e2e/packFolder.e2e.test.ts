@@ -146,6 +146,24 @@ describe('opening a pack folder from disk', () => {
     expect(await cacheKeys('tessera-tiny-missing')).toEqual([]);
   });
 
+  it('takes a drop on the Models panel, and refuses a dropped file with what to drop instead', async () => {
+    await within(
+      page.evaluate(() => {
+        const panel = document.querySelector('[data-testid="models-panel"]')!;
+        const transfer = new DataTransfer();
+        transfer.items.add(new File(['{}'], 'manifest.json', { type: 'application/json' }));
+        panel.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+        panel.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      }),
+      15_000,
+      'drop',
+    );
+    await expect.poll(async () => ((await folderError().count()) ? await folderError().textContent() : ''), { timeout: 15_000 }).toMatch(
+      /^Could not open the folder: "manifest\.json" is a file: drop the pack's folder \(the one that holds manifest\.json\), not a file from it\.$/,
+    );
+    console.info(`a dropped file: ${await folderError().textContent()}`);
+  });
+
   it('opens a Wan2.1 pack folder: the prompt is free text, with no caption preview or expansion, and it generates', async () => {
     const { pack } = tinyWanPack();
     const manifest = JSON.parse(readFileSync(join(pack, 'manifest.json'), 'utf8')) as PackJson & { version: string };
