@@ -26,6 +26,7 @@ from token_embeddings import write_row_file
 
 DEFAULT_SIZES = "320x192,192x320,256x256"
 DEFAULT_FRAMES = "17,33"
+ROW_FILE_CHUNK_BYTES = 1024 * 1024
 
 
 def progress(message: str) -> None:
@@ -163,8 +164,11 @@ def convert(args: argparse.Namespace) -> dict:
     del decoder
 
     # 6. Manifest.
+    # The browser reads the row file a few rows at a time, one stored chunk per row (the chunk is what
+    # its hash covers), so this file gets small chunks: 1 MiB per row read, not 16.
+    row_file_chunk_bytes = min(args.chunk_bytes, ROW_FILE_CHUNK_BYTES)
     files = [pack_manifest.file_record(args.out, "tokenizer.json", "tokenizer", chunk_bytes=args.chunk_bytes),
-             pack_manifest.file_record(args.out, "token_embeddings.bin", "tokenEmbeddings", chunk_bytes=args.chunk_bytes)]
+             pack_manifest.file_record(args.out, "token_embeddings.bin", "tokenEmbeddings", chunk_bytes=row_file_chunk_bytes)]
     for role, saved in (("textEncoder", text_saved), ("dit", dit_saved)):
         files.append(pack_manifest.file_record(args.out, saved.graph_file, role, chunk_bytes=args.chunk_bytes))
         files += [pack_manifest.file_record(args.out, shard, "externalData", of=role, chunk_bytes=args.chunk_bytes)
