@@ -97,11 +97,14 @@ export async function textToVideo(
   const size = resolveSize(pack.video, request.aspect);
   const shape = architecture.latentShape(size, request.frames);
 
-  // 2. Encode the caption and the negative prompt in one batch: row 0 conditional, row 1 negative
+  // 2. Encode the caption and the negative prompt in one batch: row 0 conditional, row 1 negative.
+  //    At guidance 1 the negative row has no effect on the result, so it is neither encoded nor run:
+  //    a distilled few-step pack (no CFG) pays for one denoiser run per step instead of two.
   throwIfAborted(signal);
   onStage?.('encode');
   const caption = request.expansion?.caption ?? request.prompt;
-  const embeddings = await architecture.encodePrompt([caption, settings.negativePrompt]);
+  const guided = settings.guidance !== 1;
+  const embeddings = await architecture.encodePrompt(guided ? [caption, settings.negativePrompt] : [caption]);
 
   // 3. Prepare latents: seeded noise in latent layout [C, T, h, w], the scheduler, the conditioning as hooks
   const conditioning = request.conditioning ?? {};
@@ -120,9 +123,9 @@ export async function textToVideo(
   for (const [i, t] of scheduler.timesteps.entries()) {
     throwIfAborted(signal);
     const view = hooks.beforeStep({ step: i, t, latents });
-    const [cond, neg] = await predictGuidanceRows(architecture, view, shape, t, embeddings);
-    const guided = hooks.outputInClipOrder(i, applyGuidance(cond, neg, settings.guidance));
-    latents = hooks.afterStep({ step: i, t: scheduler.times[i + 1]!, latents: scheduler.step(guided, i, latents, scheduler.needsNoise ? { noise: freshNoise(i) } : {}) });
+    const [cond, neg] = await predictRows(architecture, view, shape, t, embeddings);
+    const output = hooks.outputInClipOrder(i, neg ? applyGuidance(cond, neg, settings.guidance) : cond);
+    latents = hooks.afterStep({ step: i, t: scheduler.times[i + 1]!, latents: scheduler.step(output, i, latents, scheduler.needsNoise ? { noise: freshNoise(i) } : {}) });
     onStepEnd?.({ step: i + 1, total, t, latents: latentTensor(latents.slice(), shape) });
   }
 
@@ -176,17 +179,18 @@ function checkInputs(pack: PackSettings, request: TextToVideoRequest): { steps: 
 }
 
 /** The model output for row 0 (the caption) and row 1 (the negative prompt), each the sample's size. */
-async function predictGuidanceRows(
+/** The denoiser's rows for the encoded texts: the conditional one, then the negative one when guidance needs it. */
+async function predictRows(
   architecture: Architecture,
   sample: Float32Array,
   shape: LatentDims,
   t: number,
   embeddings: PromptEmbeddings,
-): Promise<[Float32Array, Float32Array]> {
+): Promise<[Float32Array, Float32Array | undefined]> {
   const rows = await architecture.predict(sample, shape, t, embeddings);
   const [cond, neg] = rows;
-  if (rows.length !== 2 || !cond || !neg || cond.length !== sample.length || neg.length !== sample.length) {
-    throw new PipelineError('model-output', `${architecture.name} predicted ${rows.length} rows of [${rows.map((r) => r.length).join(', ')}] values, expected 2 rows of ${sample.length}`);
+  if (rows.length !== embeddings.rows || !cond || rows.some((row) => row.length !== sample.length)) {
+    throw new PipelineError('model-output', `${architecture.name} predicted ${rows.length} rows of [${rows.map((r) => r.length).join(', ')}] values, expected ${embeddings.rows} rows of ${sample.length}`);
   }
   return [cond, neg];
 }

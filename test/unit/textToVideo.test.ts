@@ -56,6 +56,18 @@ describe('textToVideo', () => {
     expect(log.dit).toHaveLength(20);
   });
 
+  it('at guidance 1 encodes and runs only the conditional row, whose output it steps with as it is', async () => {
+    const { runner, log } = fake();
+    const video = await textToVideo(createArchitecture(manifest, runner), manifest, { ...request, guidance: 1 });
+
+    expect(log.textEncoderDims).toEqual([[1, 8]]);
+    expect(log.dit).toHaveLength(5);
+    expect(log.dit[0]).toMatchObject({ tokensDims: [1, 84, 16] });
+    const noise = gaussianNoise(4 * 3 * 8 * 14, 7);
+    log.decodedLatents[0]!.data.forEach((v, i) => expect(v).toBeCloseTo(noise[i]! - 0.25, 5));
+    expect(video.guidance).toBe(1);
+  });
+
   it('uses the negative prompt as the second batch row', async () => {
     const { runner, log } = fake();
     // A non-empty negative prompt makes both rows "conditioned" in the fake, so guidance cancels out.
