@@ -120,6 +120,8 @@ export interface UseOfferInput {
   readonly busy: 'installing' | 'verifying' | 'deleting' | undefined;
   readonly engineStatus: EngineStatus;
   readonly generating: boolean;
+  /** The pack was opened from a folder: copied, not downloaded, and finished by opening that folder again. */
+  readonly fromFolder?: boolean;
 }
 
 /**
@@ -131,11 +133,13 @@ export function packUseOffer(input: UseOfferInput): UseOffer {
   if (input.loading) return { kind: 'loading' };
   const reason =
     input.busy === 'installing'
-      ? 'Wait for the download to finish to use this model.'
-      : input.status === 'partial'
-        ? 'Finish the download (Resume) to use this model.'
-        : input.status === 'corrupt'
-          ? 'This pack is damaged: press Verify, then Resume, to use it.'
+      ? `Wait for the ${input.fromFolder ? 'copy' : 'download'} to finish to use this model.`
+      : input.status !== 'complete' && input.fromFolder
+        ? 'Open its folder again to finish copying it, then use it.'
+        : input.status === 'partial'
+          ? 'Finish the download (Resume) to use this model.'
+          : input.status === 'corrupt'
+            ? 'This pack is damaged: press Verify, then Resume, to use it.'
           : input.busy !== undefined
             ? `Wait until ${input.busy === 'verifying' ? 'the check' : 'the deletion'} finishes.`
             : input.generating

@@ -66,6 +66,7 @@ export function ModelsPanel() {
             busy,
             engineStatus,
             generating,
+            fromFolder: isFolderSource(pack.sourceUrl),
           });
           return (
             <PackRow
@@ -168,7 +169,6 @@ function PackRow({ pack, download, busy, error, controller, use, onUse, switchEr
         </div>
       ) : null}
       {busy === 'verifying' ? <p className="hint">Checking every stored chunk…</p> : null}
-      {fromFolder && pack.status !== 'complete' && !downloading ? <p className="hint">Open this pack's folder again to finish copying it.</p> : null}
       {error ? (
         <p className="models-error" aria-live="assertive" data-code={error.code}>
           {error.message}
