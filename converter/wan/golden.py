@@ -66,6 +66,10 @@ def as_in_pack(state: dict, scheme: dict) -> dict:
     return out
 
 
+def relative_rms(value: torch.Tensor, reference: torch.Tensor) -> float:
+    return float((value - reference).pow(2).mean().sqrt() / reference.pow(2).mean().sqrt())
+
+
 def rounded(t: torch.Tensor) -> list:
     return [float(f"{v:.7g}") for v in t.detach().reshape(-1).tolist()]
 
@@ -91,7 +95,8 @@ def text_encoder_golden(ckpt, pack: str, manifest: dict, scheme: dict) -> list:
             hidden, reference = model(rows), floats(rows)
         cases.append({"prompt": prompt, "ids": ids, "inputsEmbeds": rounded(rows), "shape": list(hidden.shape),
                       "hiddenStates": rounded(hidden),
-                      "maxAbsDiffToFloatWeights": float((hidden - reference).abs().max())})
+                      "maxAbsDiffToFloatWeights": float((hidden - reference).abs().max()),
+                      "relRmsDiffToFloatWeights": relative_rms(hidden, reference)})
     return cases
 
 
@@ -128,6 +133,7 @@ def dit_golden(ckpt, manifest: dict, scheme: dict) -> dict:
         "velocity": rounded(velocity),
         "velocityFloatWeights": rounded(reference),
         "maxAbsDiffToFloatWeights": float((velocity - reference).abs().max()),
+        "relRmsDiffToFloatWeights": relative_rms(velocity, reference),
     }
 
 
