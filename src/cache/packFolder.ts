@@ -30,8 +30,6 @@ export interface PackFolder {
   readonly fetched: FetchedManifest;
   /** Each manifest file's bytes, by the file's resolved URL (what the downloader asks for). */
   readonly blobs: ReadonlyMap<string, FolderFile>;
-  /** Files in the folder that are not part of the pack and were left alone (documentation, hidden files). */
-  readonly ignored: readonly string[];
 }
 
 /**
@@ -75,12 +73,12 @@ export async function readPackFolder(folder: OpenedFolder): Promise<PackFolder> 
   const { name } = parseManifest(json);
   const url = folderSourceUrl(name);
   const manifest = parseFetchedManifest(json, url);
-  const { matched, problems, ignored } = matchFolderFiles(manifest.files, files);
+  const { matched, problems } = matchFolderFiles(manifest.files, files);
   if (problems.length > 0) {
     throw new PackFolderError('folder-mismatch', `The folder "${folder.name}" does not hold the pack its manifest.json describes. ${problems.join(' ')}`, problems);
   }
   const blobs = new Map(manifest.files.map((file, i) => [file.url!, matched[i]!] as const));
-  return { folderName: folder.name, fetched: { manifest, json, url }, blobs, ignored };
+  return { folderName: folder.name, fetched: { manifest, json, url }, blobs };
 }
 
 /**
@@ -112,13 +110,14 @@ async function readManifestJson(blob: Blob, folderName: string): Promise<unknown
 
 /**
  * Pairs each manifest file with the folder's file of the same path and size. `problems` names each
- * missing file, each file of the wrong size and each unlisted file that is not documentation, with
- * both sizes; `matched[i]` is manifest file i's folder file where it was found at the right size.
+ * missing file, each file of the wrong size (with both sizes) and each unlisted file that is not
+ * documentation or hidden; `matched[i]` is manifest file i's folder file where it was found at the
+ * right size.
  */
 export function matchFolderFiles(
   listed: readonly Pick<ManifestFile, 'path' | 'bytes'>[],
   files: readonly FolderFile[],
-): { matched: (FolderFile | undefined)[]; problems: string[]; ignored: string[] } {
+): { matched: (FolderFile | undefined)[]; problems: string[] } {
   const byPath = new Map(files.map((f) => [f.path, f]));
   const problems: string[] = [];
   const matched = listed.map((file) => {
@@ -134,13 +133,11 @@ export function matchFolderFiles(
     return found;
   });
   const listedPaths = new Set(listed.map((f) => f.path));
-  const ignored: string[] = [];
   for (const file of files) {
-    if (file.path === MANIFEST || listedPaths.has(file.path)) continue;
-    if (IGNORED_FILE.test(file.path)) ignored.push(file.path);
-    else problems.push(`${file.path} is in the folder but not in manifest.json: the manifest was not written for these files (remove the file, or use the manifest converted with it).`);
+    if (file.path === MANIFEST || listedPaths.has(file.path) || IGNORED_FILE.test(file.path)) continue;
+    problems.push(`${file.path} is in the folder but not in manifest.json: the manifest was not written for these files (remove the file, or use the manifest converted with it).`);
   }
-  return { matched, problems, ignored };
+  return { matched, problems };
 }
 
 /**

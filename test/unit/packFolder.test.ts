@@ -69,7 +69,6 @@ describe('matching a folder against its manifest', () => {
     const result = matchFolderFiles(listed, files);
     expect(result.problems).toEqual([]);
     expect(result.matched.map((f) => f?.path)).toEqual(['dit.onnx', 'dit.onnx.data.0']);
-    expect(result.ignored).toEqual(['README.md', 'LICENSE', '.DS_Store']);
   });
 
   it('names a missing file, a file of the wrong size with both sizes, and an unlisted shard', () => {
