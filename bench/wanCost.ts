@@ -47,8 +47,8 @@ export function cpuDescription(): { model: string; cores: number; vectorExtensio
 }
 
 function runComponent(root: string, packDir: string, component: WanComponent, frames: number, backend: WanBackend, log: (m: string) => void): WanComponentCost {
-  log(`wan2.1: ${component} on ${backend} in its own process (${WAN_CLIP.width}x${WAN_CLIP.height}, ${frames} frames, ${WAN_REPETITIONS[component]} repetition(s))`);
-  const args = ['tsx', join(root, 'bench', 'wanCostChild.ts'), packDir, component, `${WAN_CLIP.width}x${WAN_CLIP.height}`, String(frames), String(WAN_REPETITIONS[component]), backend];
+  log(`wan2.1: ${component} on ${backend} in its own process (${WAN_CLIP.width}x${WAN_CLIP.height}, ${frames} frames, ${WAN_REPETITIONS[backend][component]} repetition(s))`);
+  const args = ['tsx', join(root, 'bench', 'wanCostChild.ts'), packDir, component, `${WAN_CLIP.width}x${WAN_CLIP.height}`, String(frames), String(WAN_REPETITIONS[backend][component]), backend];
   const child = spawnSync('npx', args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 });
   if (child.status !== 0) throw new Error(`wan2.1 ${component} on ${backend} failed (status ${child.status ?? child.signal}): ${child.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   return JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '') as WanComponentCost;
@@ -147,7 +147,7 @@ function wasmRow(outcome: WasmOutcome, native: Record<WanComponent, WanComponent
   const mine = cost.repetitionsMs.at(-1)!;
   const theirs = native[cost.component];
   const comparable = theirs.tokens === cost.tokens ? (mine / theirs.repetitionsMs.at(-1)!).toFixed(2) : 'other size';
-  return `| ${cost.component} (${cost.tokens} tokens) | ${sec(mine)} | ${sec(theirs.repetitionsMs.at(-1)!)} | ${comparable} | ${cost.sessions.map((s) => `${s.role} ${sec(s.ms)}`).join(', ')} | ${gb(cost.peakRssBytes)} |`;
+  return `| ${cost.component} (${cost.tokens} tokens) | ${sec(mine)}${cost.repetitionsMs.length === 1 ? ' (1 run)' : ''} | ${sec(theirs.repetitionsMs.at(-1)!)} | ${comparable} | ${cost.sessions.map((s) => `${s.role} ${sec(s.ms)}`).join(', ')} | ${gb(cost.peakRssBytes)} |`;
 }
 
 export function renderWanCost(r: {

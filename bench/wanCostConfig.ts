@@ -26,5 +26,12 @@ export const WAN_SAMPLERS: readonly WanSampler[] = [
   { name: 'distilled (4 steps, no CFG)', steps: 4, cfg: false },
 ];
 
-/** Timed repetitions per component (the first DiT forward and prompt warm onnxruntime's allocations up). */
-export const WAN_REPETITIONS: Readonly<Record<WanComponent, number>> = { text: 3, dit: 2, vae: 1 };
+/**
+ * Timed repetitions per component and backend (the first prompt and DiT forward warm onnxruntime's
+ * allocations up; the VAE's step graph already runs four times in one decode). On WASM, where a DiT
+ * forward at full size takes minutes, it runs once.
+ */
+export const WAN_REPETITIONS: Readonly<Record<WanBackend, Readonly<Record<WanComponent, number>>>> = {
+  native: { text: 3, dit: 2, vae: 1 },
+  wasm: { text: 2, dit: 1, vae: 1 },
+};
