@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseManifest } from '../../src/models/manifest';
 import { PYTHON, runPython, tinyWanPack, type TinyWanPack } from '../fixtures/wan21/tinyPack';
 import { spawnSync } from 'node:child_process';
 
@@ -102,6 +103,12 @@ describe('wan2.1 pack from the synthetic checkpoint', () => {
     }
     expect(manifest.requirements).toMatchObject({ totalBytes: total, shaderF16: false });
     expect(manifest.runtime).toEqual({ memoryPlan: 'sequential' });
+  });
+
+  it('is a manifest that Tessera\'s parser accepts as wan2.1', () => {
+    const parsed = parseManifest(JSON.parse(JSON.stringify(manifest)));
+    expect(parsed.architecture).toBe('wan2.1');
+    expect(parsed.name).toBe('wan21-tiny-synthetic');
   });
 
   it('takes the sections from the tiny configs and the options', () => {
