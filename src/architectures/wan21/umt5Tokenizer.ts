@@ -3,7 +3,9 @@
  * tokenizers format) with `@huggingface/tokenizers`. A prompt's ids are the tokenizer's ids without
  * special tokens, then the end-of-sequence id, truncated to `maxLength` with EOS kept last: what
  * transformers' T5 tokenizer gives with add_special_tokens, as Wan's pipeline calls it. Whitespace is
- * collapsed and trimmed first, as the official pipeline's prompt cleaning does.
+ * collapsed and trimmed first, as the official pipeline's prompt cleaning does; its other two steps,
+ * ftfy's repair of mis-decoded text and HTML unescaping ("&amp;" → "&"), are not reproduced, so a
+ * prompt holding those tokenizes as written.
  */
 import { Tokenizer } from '@huggingface/tokenizers';
 import type { UnigramTokenizerSpec } from '../../models/manifest';
