@@ -6,15 +6,13 @@ pack's input and output names. Each piece's names get a `p<i>/` prefix so they c
 """
 from __future__ import annotations
 
-from typing import List, Sequence
+from typing import Sequence
 
 import onnx
 from onnx import helper
 
 
-def _rename(piece: onnx.GraphProto, prefix: str, input_name: str, output_name: str) -> onnx.GraphProto:
-    graph = onnx.GraphProto()
-    graph.CopyFrom(piece)
+def _rename_in_place(graph: onnx.GraphProto, prefix: str, input_name: str, output_name: str) -> None:
     (source,) = [i.name for i in graph.input if i.name not in {t.name for t in graph.initializer}]
     (sink,) = [o.name for o in graph.output]
 
@@ -35,27 +33,26 @@ def _rename(piece: onnx.GraphProto, prefix: str, input_name: str, output_name: s
         tensor.name = mapped(tensor.name)
     for info in graph.value_info:
         info.name = mapped(info.name)
-    return graph
 
 
 def chain(pieces: Sequence[onnx.ModelProto], input_info: onnx.ValueInfoProto,
           output_info: onnx.ValueInfoProto, name: str) -> onnx.ModelProto:
-    """pieces[0] feeds pieces[1] ... ; the result reads `input_info` and writes `output_info`."""
-    nodes: List[onnx.NodeProto] = []
-    initializers: List[onnx.TensorProto] = []
-    value_info: List[onnx.ValueInfoProto] = []
+    """pieces[0] feeds pieces[1] ... ; the result reads `input_info` and writes `output_info`.
+    Each piece is emptied as it is moved in, so the weights are never held twice."""
+    graph = helper.make_graph([], name, [input_info], [output_info])
     opsets = {}
     previous = input_info.name
     for i, piece in enumerate(pieces):
-        last = i == len(pieces) - 1
-        out_name = output_info.name if last else f"p{i}/output"
-        graph = _rename(piece.graph, f"p{i}/", previous, out_name)
-        nodes.extend(graph.node)
-        initializers.extend(graph.initializer)
-        value_info.extend(graph.value_info)
+        out_name = output_info.name if i == len(pieces) - 1 else f"p{i}/output"
+        _rename_in_place(piece.graph, f"p{i}/", previous, out_name)
+        graph.node.extend(piece.graph.node)
+        graph.value_info.extend(piece.graph.value_info)
+        for tensor in piece.graph.initializer:
+            graph.initializer.add().CopyFrom(tensor)
+            tensor.Clear()
+        piece.graph.Clear()
         for opset in piece.opset_import:
             opsets[opset.domain] = max(opsets.get(opset.domain, 0), opset.version)
         previous = out_name
-    graph = helper.make_graph(nodes, name, [input_info], [output_info], initializers, value_info=value_info)
     return helper.make_model(graph, opset_imports=[helper.make_opsetid(d, v) for d, v in sorted(opsets.items())],
                              producer_name="tessera-wan-converter")

@@ -145,6 +145,7 @@ def quantize_matmuls(model: onnx.ModelProto, bits: int, block_size: int, symmetr
         if bias:
             new_nodes.append(helper.make_node("Add", [product, bias], list(node.output), name=(node.name or base) + "_bias"))
         dropped.append(weight_name)
+        tensor.ClearField("raw_data")  # the float copy goes now, not after the last layer: a 5.7 GB DiT peaks lower
         stats.replaced += 1
         stats.float_bytes += weight.nbytes
         stats.quantized_bytes += q.packed.nbytes + q.scales.nbytes + (
