@@ -16,7 +16,8 @@ on the second call see zeros as their past: their first-call cache outputs are z
 Tensors inside the module are frames-major, [T, C, H, W] (the batch is always 1), so that the two-dimensional
 convolutions, norms and attention need no transposes; `conv3d_as_conv2d` chooses how a causal convolution runs:
 one Conv3d, or (for WebGPU, whose Conv3D kernel is naive) one Conv2d per temporal tap over the shifted frames,
-summed. Both forms compute the same numbers.
+summed. Both forms compute the same numbers. The Conv2d form also never builds a tensor longer than a call's own
+frames, so at the pack's sizes no tensor of a step passes WebGPU's default 128 MiB per binding.
 """
 import math
 
