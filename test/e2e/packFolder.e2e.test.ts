@@ -8,6 +8,7 @@
  * synthetic Wan2.1 pack (converter output) goes in the same way, and the form then says the model
  * reads free text, with no caption preview and no expansion option, and generates with it.
  */
+import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -146,6 +147,41 @@ describe('opening a pack folder from disk', () => {
     );
     expect(await folderError().getAttribute('data-code')).toBe('folder-mismatch');
     expect(await cacheKeys('tessera-tiny-missing')).toEqual([]);
+  });
+
+  it('cancels a copy from the pack row, keeps it unusable, and finishes it when the folder is opened again', async () => {
+    // 256 MiB of external data (16 MiB chunk hashes) keeps the copy going for seconds, long enough to cancel.
+    const dir = packFolder('tessera-tiny-big', 'tessera-tiny-big', (m, folder) => {
+      const chunk = 16 * 1024 * 1024;
+      const hashes: string[] = [];
+      const whole = createHash('sha256');
+      const bytes = Buffer.alloc(16 * chunk);
+      for (let i = 0; i < bytes.length; i += 4) bytes.writeUInt32LE((i * 2654435761) >>> 0, i);
+      for (let at = 0; at < bytes.length; at += chunk) hashes.push(createHash('sha256').update(bytes.subarray(at, at + chunk)).digest('hex'));
+      whole.update(bytes);
+      writeFileSync(join(folder, 'dit.onnx.data.big'), bytes);
+      m.files.push({ role: 'externalData', of: 'dit', path: 'dit.onnx.data.big', bytes: bytes.length, sha256: whole.digest('hex'), chunks: { bytes: chunk, sha256: hashes } });
+      m.requirements.totalBytes += bytes.length;
+    });
+    await folderInput().setInputFiles(dir);
+    const cancel = page.getByRole('button', { name: `Cancel copying tessera-tiny-big ${VERSION}`, exact: true });
+    await cancel.waitFor({ timeout: 60_000 });
+    expect(await row('tessera-tiny-big').getByTestId('pack-status').textContent()).toBe('Copying');
+    await cancel.click();
+    const error = row('tessera-tiny-big').locator('.models-error');
+    await expect.poll(async () => ((await error.count()) ? await error.textContent() : ''), { timeout: 60_000 }).toBe(
+      'Copying "tessera-tiny-big" from the folder "tessera-tiny-big" was cancelled; the verified part is kept. Open the folder again to finish.',
+    );
+    expect(await row('tessera-tiny-big').getAttribute('data-status')).toBe('partial');
+    expect(await row('tessera-tiny-big').locator('.models-use-why').textContent()).toBe('Open its folder again to finish copying it, then use it.');
+
+    await folderInput().setInputFiles(dir);
+    await expect.poll(() => row('tessera-tiny-big').getAttribute('data-status'), { timeout: 180_000 }).toBe('complete');
+    expect(await error.count()).toBe(0);
+    // Room for the next specs: a quarter of a gigabyte is not kept in this browser profile.
+    await row('tessera-tiny-big').getByRole('button', { name: `Delete tessera-tiny-big ${VERSION}`, exact: true }).click();
+    await row('tessera-tiny-big').getByRole('button', { name: `Confirm deleting tessera-tiny-big ${VERSION}`, exact: true }).click();
+    await expect.poll(() => row('tessera-tiny-big').count(), { timeout: 30_000 }).toBe(0);
   });
 
   it('takes a drop on the Models panel, and refuses a dropped file with what to drop instead', async () => {
