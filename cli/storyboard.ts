@@ -73,7 +73,7 @@ async function renderBoardFile(options: StoryboardCliOptions, io: CliIo): Promis
   // 2. The board's images and clips at the pack's size and rate, and the plan
   const media = await readBoardMedia(board, dirname(resolve(options.board)), manifest);
   const clipFrames = new Map([...media].map(([file, clip]) => [file, clip.frames.length]));
-  const plan = planStoryboard(board, packCapabilities(manifest), clipFrames);
+  const plan = planStoryboard(board, packCapabilities(manifest, architecture), clipFrames);
   if (plan.problems.length > 0) {
     const listed = plan.problems.slice(0, 3).map((p) => `${p.path}: ${p.message}`);
     throw new StoryboardError('unrenderable', `${options.board} cannot be rendered as asked: ${listed.join('; ')}${plan.problems.length > 3 ? `; and ${plan.problems.length - 3} more` : ''}`);

@@ -67,7 +67,7 @@ export async function renderStoryboardJob(context: StoryboardJobContext, request
 
     // 3. Plan with the clips' real lengths; a board the pack cannot render as asked is refused here
     const clipFrames = new Map(board.cards.flatMap((card) => (card.type === 'clip' ? [[card.file, media.get(card.file)!.frames.length] as const] : [])));
-    const plan = planStoryboard(board, packCapabilities(manifest), clipFrames);
+    const plan = planStoryboard(board, packCapabilities(manifest, architecture), clipFrames);
 
     // 4. Render the segments in order, with progress and previews per segment
     const steps = board.steps ?? manifest.scheduler.steps;

@@ -152,8 +152,10 @@ export function planStoryboard(board: Storyboard, pack: PackCapabilities, clipFr
       frames: piece.adds + anchorFrames + (opens ? 1 : 0),
       implicit: item.implicit,
       ...(story < needed ? { problem: `needs ${needed} frames before it; the story has ${story}` } : {}),
+      ...(piece.mode !== 'text-to-video' && pack.sourceModes === false ? { problem: withoutEncoder(piece.mode) } : {}),
     };
-    if (segment.problem) problems.push({ card: item.card, path: `cards[${item.card}]`, message: segment.problem });
+    // A card split into several pieces names the same problem once.
+    if (segment.problem && !problems.some((p) => p.card === item.card && p.message === segment.problem)) problems.push({ card: item.card, path: `cards[${item.card}]`, message: segment.problem });
     segments.push(segment);
     if (reaches?.kind === 'keyframe') keyframes.push({ card: reaches.card, file: reaches.file, frame: story + piece.adds });
     story += piece.adds + anchorFrames;
@@ -163,4 +165,9 @@ export function planStoryboard(board: Storyboard, pack: PackCapabilities, clipFr
   function bare(index: number, card: number, prompt: string): PlannedSegment {
     return { index, mode: 'clip', cards: [card], prompt, seed: segmentSeed(board.seed, index), sampledFrames: 0, startFrame: story, frames: 0, implicit: false };
   }
+}
+
+/** Why a segment that starts from frames cannot be rendered on a pack that cannot encode them. */
+function withoutEncoder(mode: string): string {
+  return `needs ${mode}, which starts from frames the pack must encode, and this pack has no VAE encoder: a storyboard on it is one text card`;
 }
