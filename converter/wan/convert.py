@@ -17,6 +17,8 @@ import shutil
 import sys
 import time
 
+import onnx
+
 import checkpoint_keys
 import onnx_external
 import pack_manifest
@@ -160,7 +162,7 @@ def convert(args: argparse.Namespace) -> dict:
     vae = graph_export.export_vae(decoder, args.out, 4, 6)
     progress(f"vae decoder: first and step graphs exported ({vae['cache_count']} cache tensors)")
     preview = fit_preview(decoder, int(vae_cfg["z_dim"]), spatial)
-    vae_largest = max(onnx_external.largest_initializer_bytes(onnx_external.onnx.load(vae[k])) for k in ("first", "step"))
+    vae_largest = max(onnx_external.largest_initializer_bytes(onnx.load(vae[k])) for k in ("first", "step"))
     del decoder
 
     # 6. Manifest.

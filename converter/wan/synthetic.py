@@ -1,12 +1,13 @@
-"""Write a tiny random Wan2.1 checkpoint in the Diffusers layout of Wan-AI/Wan2.1-T2V-1.3B-Diffusers.
+"""Write a random Wan2.1 checkpoint in the Diffusers layout of Wan-AI/Wan2.1-T2V-1.3B-Diffusers.
 
-    /usr/bin/python3 -m converter.wan.synthetic --out DIR [--seed 0]
+    /usr/bin/python3 converter/wan/synthetic.py --out DIR [--seed 0] [--size tiny|full] [--layers N]
 
 The folder has what the official one has: model_index.json; transformer/, vae/ (encoder keys
 included), text_encoder/ (sharded, bfloat16) with their config.json and safetensors under the real key
 names; a Unigram tokenizer trained here with python3-sentencepiece (tokenizer/spiece.model and
-tokenizer.json); scheduler/scheduler_config.json. Dimensions are the contract's tiny config
-(docs/model-pack.md, "Wan2.1"); weights are seeded random numbers, so every run writes the same bytes.
+tokenizer.json); scheduler/scheduler_config.json. `--size tiny` (the tests') uses the contract's tiny
+dims and writes the same bytes on every run; `--size full` uses the official dims (about 17 GB, for cost
+measurements), optionally with fewer layers.
 """
 from __future__ import annotations
 
