@@ -26,6 +26,20 @@ export type Tensor = Tensor32 | TensorI64;
 /** Tensors by graph input or output name. */
 export type NamedTensors = Readonly<Record<string, Tensor>>;
 
+/**
+ * An output a runner left on its device (`ModelRunner.runOnDevice`): its values never cross to this
+ * side. It can only be fed to later runs of the same role on the same runner, which pass the device
+ * buffer as it is; its holder disposes it once no run needs it.
+ */
+export interface DeviceTensor {
+  readonly data: null;
+  readonly dims: readonly number[];
+  dispose(): void;
+}
+
+/** Feeds and outputs of `runOnDevice`: plain tensors, and device tensors where a run kept outputs there. */
+export type RunTensors = Readonly<Record<string, Tensor | DeviceTensor>>;
+
 /** Hints for one run; a runner may ignore them without changing any result. */
 export interface RunOptions {
   /**
@@ -44,6 +58,13 @@ export interface RunOptions {
 export interface ModelRunner {
   /** Runs the graph of `role` (a role the manifest declares) on `feeds`; resolves to all of its outputs. */
   run(role: string, feeds: NamedTensors, options?: RunOptions): Promise<NamedTensors>;
+  /**
+   * `run`, leaving the outputs named in `keep` on the runner's device as `DeviceTensor`s, neither read
+   * back nor uploaded again when fed to the next run of the same role (a streaming decoder's cache,
+   * hundreds of MiB a run at Wan2.1's sizes). Only runners whose outputs live on a device offer it
+   * (onnxruntime-web; on WASM it gives plain tensors); callers without it use `run`.
+   */
+  readonly runOnDevice?: (role: string, feeds: RunTensors, keep: readonly string[]) => Promise<RunTensors>;
   /** Frees the sessions; the runner is unusable afterwards. */
   release(): Promise<void>;
   /**
@@ -54,7 +75,7 @@ export interface ModelRunner {
 }
 
 /** The float32 output `name` of a run; a missing or int64 output is a broken pack, said with the role. */
-export function float32Output(outputs: NamedTensors, role: string, name: string): Tensor32 {
+export function float32Output(outputs: RunTensors, role: string, name: string): Tensor32 {
   const tensor = outputs[name];
   if (!tensor || !(tensor.data instanceof Float32Array)) {
     throw new PipelineError('model-output', `the ${role} graph returned no float32 output "${name}" (outputs: ${Object.keys(outputs).join(', ') || 'none'})`);

@@ -6,7 +6,7 @@
  */
 import * as ort from 'onnxruntime-web/webgpu';
 import type { MemoryPlan } from '../models/manifest';
-import type { ModelRunner, NamedTensors, RunOptions, Tensor } from '../pipeline/modelRunner';
+import type { DeviceTensor, ModelRunner, NamedTensors, RunOptions, RunTensors, Tensor } from '../pipeline/modelRunner';
 import type { PackData } from '../pipeline/packData';
 import { EngineError } from '../errors/engineError';
 import type { SessionSource } from '../cache';
@@ -63,6 +63,8 @@ export class WebRunner implements ModelRunner {
   private lostMessage: string | null = null;
   private device: GPUDevice | null = null;
   private kept: KeptOutput[] = [];
+  /** Outputs left on the GPU by `runOnDevice`, with the role whose next runs may take them. */
+  private readonly onDevice = new Map<DeviceTensor, { readonly tensor: ort.Tensor; readonly role: string }>();
 
   constructor(private readonly options: WebRunnerOptions) {
     this.backend = options.backend;
@@ -99,7 +101,17 @@ export class WebRunner implements ModelRunner {
     return true;
   }
 
-  run(role: string, feeds: NamedTensors, options: RunOptions = {}): Promise<NamedTensors> {
+  async run(role: string, feeds: NamedTensors, options: RunOptions = {}): Promise<NamedTensors> {
+    const outputs = await this.runGraph(role, feeds, options.reuseOutputs === true, new Set());
+    // With no output named to keep on the device, every output was read back.
+    return outputs as NamedTensors;
+  }
+
+  runOnDevice(role: string, feeds: RunTensors, keep: readonly string[]): Promise<RunTensors> {
+    return this.runGraph(role, feeds, false, new Set(keep));
+  }
+
+  private runGraph(role: string, feeds: RunTensors, reuse: boolean, keep: ReadonlySet<string>): Promise<RunTensors> {
     return this.queue.run(async () => {
       // Let queued messages (a cancel) in between runs: a WASM run blocks the worker's thread.
       await yieldToEventLoop();
@@ -107,14 +119,16 @@ export class WebRunner implements ModelRunner {
       if (this.pool.closed) throw new EngineError('not-ready', 'The model is not loaded.');
       const session = await this.pool.acquire(role);
       const started = performance.now();
-      const results = await session.run(this.ortFeeds(feeds));
-      return this.readOutputs(role, results, started, options.reuseOutputs === true);
+      const results = await session.run(this.ortFeeds(role, feeds));
+      return this.readOutputs(role, results, started, reuse, keep);
     });
   }
 
   release(): Promise<void> {
     return this.queue.run(async () => {
       this.disposeKept();
+      for (const { tensor } of this.onDevice.values()) tensor.dispose();
+      this.onDevice.clear();
       await this.pool.close();
     });
   }
@@ -149,18 +163,29 @@ export class WebRunner implements ModelRunner {
     });
   }
 
-  /** onnxruntime tensors of the feeds; data still on the GPU from a kept output is passed as that GPU tensor. */
-  private ortFeeds(feeds: NamedTensors): Record<string, ort.Tensor> {
+  /**
+   * onnxruntime tensors of the feeds: data still on the GPU from a kept output is passed as that GPU
+   * tensor, and so is a device tensor this runner gave for the same role.
+   */
+  private ortFeeds(role: string, feeds: RunTensors): Record<string, ort.Tensor> {
     return Object.fromEntries(
-      Object.entries(feeds).map(([name, tensor]) => [
-        name,
-        this.kept.find((k) => k.data === tensor.data)?.tensor ?? new ort.Tensor(elementType(tensor), tensor.data, tensor.dims),
-      ]),
+      Object.entries(feeds).map(([name, tensor]) => {
+        if (tensor.data === null) {
+          const held = this.onDevice.get(tensor);
+          if (!held || held.role !== role) throw new EngineError('internal', `The ${role} input "${name}" is a GPU tensor that was released or belongs to another graph.`);
+          return [name, held.tensor];
+        }
+        return [name, this.kept.find((k) => k.data === tensor.data)?.tensor ?? new ort.Tensor(elementType(tensor), tensor.data, tensor.dims)];
+      }),
     );
   }
 
-  /** Every output as a plain tensor (read back from the GPU, timed as the copy); `keep` holds GPU outputs for reuse. */
-  private async readOutputs(role: string, results: ort.InferenceSession.OnnxValueMapType, started: number, reuse: boolean): Promise<NamedTensors> {
+  /**
+   * Every output as a plain tensor (read back from the GPU, timed as the copy), except those named in
+   * `onDeviceNames` that are on the GPU, which stay there as device tensors; `reuse` holds GPU
+   * outputs for reuse as feeds.
+   */
+  private async readOutputs(role: string, results: ort.InferenceSession.OnnxValueMapType, started: number, reuse: boolean, onDeviceNames: ReadonlySet<string>): Promise<RunTensors> {
     let ranAt = performance.now();
     const entries = Object.entries(results);
     const onGpu = entries.some(([, value]) => value.location === 'gpu-buffer');
@@ -171,9 +196,13 @@ export class WebRunner implements ModelRunner {
       await this.device?.queue.onSubmittedWorkDone();
       ranAt = performance.now();
     }
-    const outputs: Record<string, Tensor> = {};
+    const outputs: Record<string, Tensor | DeviceTensor> = {};
     const kept: KeptOutput[] = [];
     for (const [name, value] of entries) {
+      if (onDeviceNames.has(name) && value.location === 'gpu-buffer') {
+        outputs[name] = this.leaveOnDevice(value, role);
+        continue;
+      }
       const data = value.location === 'gpu-buffer' ? await value.getData(!keep) : value.data;
       outputs[name] = plainTensor({ type: value.type, data, dims: value.dims }, role, name);
       if (keep && value.location === 'gpu-buffer') kept.push({ data: outputs[name]!.data, tensor: value });
@@ -185,6 +214,19 @@ export class WebRunner implements ModelRunner {
     }
     this.options.onRun?.({ role, runMs: ranAt - started, copyMs });
     return outputs;
+  }
+
+  /** A GPU output as a device tensor for the next runs of `role`; disposing it frees the GPU buffer once. */
+  private leaveOnDevice(value: ort.Tensor, role: string): DeviceTensor {
+    const device: DeviceTensor = {
+      data: null,
+      dims: [...value.dims],
+      dispose: () => {
+        if (this.onDevice.delete(device)) value.dispose();
+      },
+    };
+    this.onDevice.set(device, { tensor: value, role });
+    return device;
   }
 
   private disposeKept(): void {

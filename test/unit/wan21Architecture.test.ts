@@ -15,7 +15,7 @@ import { parseManifest, type Wan21Manifest } from '../../src/models/manifest';
 import { PipelineError } from '../../src/pipeline/errors';
 import type { Tensor32 } from '../../src/pipeline/modelRunner';
 import { textToVideo } from '../../src/pipeline/textToVideo';
-import { fakeWanRunner, memoryPackData, rowFile, TINY_VOCAB, tinyTokenizerJson } from '../fixtures/wan21Fakes';
+import { fakeWanRunner, memoryPackData, rowFile, TINY_VOCAB, tinyTokenizerJson, withDevice } from '../fixtures/wan21Fakes';
 import { wan21ManifestJson } from '../fixtures/wan21ManifestFixture';
 
 const EMBED_DIM = 4;
@@ -115,6 +115,42 @@ describe('streaming VAE decode', () => {
       expect((runs[1]!.feeds[`cache_in_${k}`] as Tensor32).data[0]).toBe(k);
       expect((runs[2]!.feeds[`cache_in_${k}`] as Tensor32).data[0]).toBe(k + 1);
     }
+  });
+
+  it('keeps the step runs\' caches on the device where the runner can, each set disposed once the next run took it', async () => {
+    const fake = fakeWanRunner({ cacheTensors: CACHE_TENSORS, channels: 2, spatialCompression: 2 });
+    const { runner, log } = withDevice(fake.runner);
+    const options = { cacheTensors: CACHE_TENSORS, framesPerLatent: 4, spatialCompression: 2 };
+    const disposedAfterGroup: number[] = [];
+    for await (const _ of decodeWanStream(runner, latents, shape, options)) disposedAfterGroup.push(log.disposed.length);
+    const names = Array.from({ length: CACHE_TENSORS }, (_, k) => `cache_out_${k}`);
+    // The first graph's caches cross as plain tensors (another graph takes them); the steps keep theirs.
+    expect(fake.runs.map((r) => r.role)).toEqual(['vaeDecoderFirst', 'vaeDecoderStep', 'vaeDecoderStep']);
+    expect(log.calls).toEqual([
+      { role: 'vaeDecoderStep', keep: names },
+      { role: 'vaeDecoderStep', keep: names },
+    ]);
+    // Threaded as before: step 2 took step 1's caches (k + 1) from the device.
+    for (let k = 0; k < CACHE_TENSORS; k++) expect((fake.runs[2]!.feeds[`cache_in_${k}`] as Tensor32).data[0]).toBe(k + 1);
+    expect(disposedAfterGroup).toEqual([0, 0, CACHE_TENSORS]);
+    expect(log.live.size).toBe(0);
+    expect(log.disposed).toHaveLength(2 * CACHE_TENSORS);
+  });
+
+  it('disposes the device caches when the decode is abandoned or a run fails', async () => {
+    const options = { cacheTensors: CACHE_TENSORS, framesPerLatent: 4, spatialCompression: 2 };
+    const abandoned = withDevice(fakeWanRunner({ cacheTensors: CACHE_TENSORS, channels: 2, spatialCompression: 2 }).runner);
+    let groups = 0;
+    for await (const _ of decodeWanStream(abandoned.runner, latents, shape, options)) if (++groups === 2) break;
+    expect(abandoned.log.disposed).toHaveLength(CACHE_TENSORS);
+    expect(abandoned.log.live.size).toBe(0);
+
+    const failing = withDevice(fakeWanRunner({ cacheTensors: CACHE_TENSORS, channels: 2, spatialCompression: 2 }).runner, { failAt: 2 });
+    const run = async () => {
+      for await (const _ of decodeWanStream(failing.runner, latents, shape, options));
+    };
+    await expect(run()).rejects.toThrow('run 2 failed');
+    expect(failing.log.live.size).toBe(0);
   });
 
   it('maps [-1, 1] to bytes, clamped', async () => {

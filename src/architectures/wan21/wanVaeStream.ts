@@ -8,8 +8,8 @@
  */
 import type { RgbaFrames } from '../../pipeline/architecture';
 import type { LatentDims } from '../../pipeline/latents';
-import type { ModelRunner, NamedTensors, Tensor32 } from '../../pipeline/modelRunner';
-import { float32Output } from '../../pipeline/modelRunner';
+import { float32Output, type DeviceTensor, type ModelRunner, type NamedTensors, type RunTensors, type Tensor, type Tensor32 } from '../../pipeline/modelRunner';
+import { PipelineError } from '../../pipeline/errors';
 import { planarToRgba, type ValueRange } from '../../pipeline/planarFrames';
 import { expectDims } from './graphOutputs';
 
@@ -37,24 +37,35 @@ export async function* decodeWanStream(runner: ModelRunner, latents: Float32Arra
   for await (const group of wanFrameGroups(runner, latents, shape, options)) yield planarToRgba(group.planar, group.count, plane, FRAME_RANGE);
 }
 
-/** The decoder's own float frames, one group per latent frame (what the golden values compare). */
+/**
+ * The decoder's own float frames, one group per latent frame (what the golden values compare). The
+ * step runs keep their cache outputs on the runner's device where it has one (`runOnDevice`: 554 MiB
+ * of caches a run at 320×192 never cross to JavaScript); each set is disposed once the next run has
+ * taken it, and the last when the stream ends, is abandoned or fails.
+ */
 export async function* wanFrameGroups(runner: ModelRunner, latents: Float32Array, shape: LatentDims, options: WanVaeStreamOptions): AsyncGenerator<WanFrameGroup> {
   const width = shape.width * options.spatialCompression;
   const height = shape.height * options.spatialCompression;
-  let cache: NamedTensors = {};
-  for (let t = 0; t < shape.frames; t++) {
-    const first = t === 0;
-    const role = first ? 'vaeDecoderFirst' : 'vaeDecoderStep';
-    const feeds: Record<string, Tensor32> = { latent: latentFrame(latents, shape, t) };
-    if (!first) {
-      for (let k = 0; k < options.cacheTensors; k++) feeds[`cache_in_${k}`] = float32Output(cache, role, `cache_out_${k}`);
+  const cacheNames = Array.from({ length: options.cacheTensors }, (_, k) => `cache_out_${k}`);
+  let cache: RunTensors = {};
+  try {
+    for (let t = 0; t < shape.frames; t++) {
+      const first = t === 0;
+      const role = first ? 'vaeDecoderFirst' : 'vaeDecoderStep';
+      const feeds: Record<string, Tensor | DeviceTensor> = { latent: latentFrame(latents, shape, t) };
+      if (!first) cacheNames.forEach((name, k) => (feeds[`cache_in_${k}`] = cache[name]!));
+      // The first graph's caches go to another graph, so they cross as plain tensors; a step's go to the next step.
+      const outputs = !first && runner.runOnDevice ? await runner.runOnDevice(role, feeds, cacheNames) : await runner.run(role, plainFeeds(feeds, role));
+      const count = first ? 1 : options.framesPerLatent;
+      const frames = float32Output(outputs, role, 'frames');
+      expectDims(role, frames, [1, 3, count, height, width]);
+      const next = cacheOutputs(outputs, role, cacheNames);
+      disposeOnDevice(cache);
+      cache = next;
+      yield { planar: frames.data, count };
     }
-    const outputs = await runner.run(role, feeds);
-    const count = first ? 1 : options.framesPerLatent;
-    const frames = float32Output(outputs, role, 'frames');
-    expectDims(role, frames, [1, 3, count, height, width]);
-    cache = cacheOutputs(outputs, role, options.cacheTensors);
-    yield { planar: frames.data, count };
+  } finally {
+    disposeOnDevice(cache);
   }
 }
 
@@ -67,8 +78,23 @@ function latentFrame(latents: Float32Array, shape: LatentDims, t: number): Tenso
 }
 
 /** Only the cache outputs are carried to the next run, so the frames already yielded can be freed. */
-function cacheOutputs(outputs: NamedTensors, role: string, count: number): NamedTensors {
-  const cache: Record<string, Tensor32> = {};
-  for (let k = 0; k < count; k++) cache[`cache_out_${k}`] = float32Output(outputs, role, `cache_out_${k}`);
+function cacheOutputs(outputs: RunTensors, role: string, names: readonly string[]): RunTensors {
+  const cache: Record<string, Tensor32 | DeviceTensor> = {};
+  for (const name of names) {
+    const tensor = outputs[name];
+    cache[name] = tensor?.data === null ? tensor : float32Output(outputs, role, name);
+  }
   return cache;
+}
+
+/** Feeds for `run`, which takes plain tensors only (a runner without `runOnDevice` never gave others). */
+function plainFeeds(feeds: RunTensors, role: string): NamedTensors {
+  for (const [name, tensor] of Object.entries(feeds)) {
+    if (tensor.data === null) throw new PipelineError('model-output', `the ${role} input "${name}" is a device tensor, and this runner runs plain tensors only`);
+  }
+  return feeds as NamedTensors;
+}
+
+function disposeOnDevice(tensors: RunTensors): void {
+  for (const tensor of Object.values(tensors)) if (tensor.data === null) tensor.dispose();
 }
