@@ -1,29 +1,26 @@
-"""Join single-input, single-output ONNX graphs end to end into one graph.
+"""Join separately exported ONNX graphs into one graph.
 
-The text encoder is exported one layer at a time (so a 5.7B-parameter umT5 never sits in memory in
-float32) and each layer quantised at once; this puts the layers back together as one graph with the
-pack's input and output names. Each piece's names get a `p<i>/` prefix so they cannot collide.
+The text encoder and the DiT are exported one layer at a time (so a 5.7B-parameter umT5 or a 1.4B DiT
+never sits in memory in float32 twice) and each piece is quantised at once; this puts the pieces back
+together as one graph with the pack's input and output names. Each piece's internal names get a
+`p<i>/` prefix so they cannot collide, and each piece is emptied as it is moved in.
 """
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Dict, List, Sequence, Tuple
 
 import onnx
 from onnx import helper
 
+# A piece and how its graph inputs/outputs are named in the joined graph.
+Piece = Tuple[onnx.ModelProto, Dict[str, str], Dict[str, str]]
 
-def _rename_in_place(graph: onnx.GraphProto, prefix: str, input_name: str, output_name: str) -> None:
-    (source,) = [i.name for i in graph.input if i.name not in {t.name for t in graph.initializer}]
-    (sink,) = [o.name for o in graph.output]
 
+def _rename_in_place(graph: onnx.GraphProto, prefix: str, wiring: Dict[str, str]) -> None:
     def mapped(name: str) -> str:
         if not name:
             return name
-        if name == source:
-            return input_name
-        if name == sink:
-            return output_name
-        return prefix + name
+        return wiring.get(name, prefix + name)
 
     for node in graph.node:
         node.name = prefix + node.name
@@ -35,16 +32,19 @@ def _rename_in_place(graph: onnx.GraphProto, prefix: str, input_name: str, outpu
         info.name = mapped(info.name)
 
 
-def chain(pieces: Sequence[onnx.ModelProto], input_info: onnx.ValueInfoProto,
-          output_info: onnx.ValueInfoProto, name: str) -> onnx.ModelProto:
-    """pieces[0] feeds pieces[1] ... ; the result reads `input_info` and writes `output_info`.
-    Each piece is emptied as it is moved in, so the weights are never held twice."""
-    graph = helper.make_graph([], name, [input_info], [output_info])
-    opsets = {}
-    previous = input_info.name
-    for i, piece in enumerate(pieces):
-        out_name = output_info.name if i == len(pieces) - 1 else f"p{i}/output"
-        _rename_in_place(piece.graph, f"p{i}/", previous, out_name)
+def compose(pieces: Sequence[Piece], inputs: List[onnx.ValueInfoProto], outputs: List[onnx.ValueInfoProto],
+            name: str) -> onnx.ModelProto:
+    """Pieces in execution order; each maps its own input and output names to names in the joined graph
+    (a joined graph input, or an earlier piece's mapped output)."""
+    graph = helper.make_graph([], name, inputs, outputs)
+    opsets: Dict[str, int] = {}
+    for i, (piece, input_map, output_map) in enumerate(pieces):
+        own_inputs = {v.name for v in piece.graph.input} - {t.name for t in piece.graph.initializer}
+        own_outputs = {v.name for v in piece.graph.output}
+        if set(input_map) != own_inputs or set(output_map) != own_outputs:
+            raise ValueError(f"piece {i}: wiring {sorted(input_map)} -> {sorted(output_map)} does not match its graph "
+                             f"{sorted(own_inputs)} -> {sorted(own_outputs)}")
+        _rename_in_place(piece.graph, f"p{i}/", {**input_map, **output_map})
         graph.node.extend(piece.graph.node)
         graph.value_info.extend(piece.graph.value_info)
         for tensor in piece.graph.initializer:
@@ -53,6 +53,19 @@ def chain(pieces: Sequence[onnx.ModelProto], input_info: onnx.ValueInfoProto,
         piece.graph.Clear()
         for opset in piece.opset_import:
             opsets[opset.domain] = max(opsets.get(opset.domain, 0), opset.version)
-        previous = out_name
     return helper.make_model(graph, opset_imports=[helper.make_opsetid(d, v) for d, v in sorted(opsets.items())],
                              producer_name="tessera-wan-converter")
+
+
+def chain(pieces: Sequence[onnx.ModelProto], input_info: onnx.ValueInfoProto,
+          output_info: onnx.ValueInfoProto, name: str) -> onnx.ModelProto:
+    """Single-input, single-output pieces end to end: pieces[0] feeds pieces[1] ..."""
+    wired: List[Piece] = []
+    previous = input_info.name
+    for i, piece in enumerate(pieces):
+        (source,) = {v.name for v in piece.graph.input} - {t.name for t in piece.graph.initializer}
+        (sink,) = [o.name for o in piece.graph.output]
+        out_name = output_info.name if i == len(pieces) - 1 else f"p{i}/output"
+        wired.append((piece, {source: previous}, {sink: out_name}))
+        previous = out_name
+    return compose(wired, [input_info], [output_info], name)

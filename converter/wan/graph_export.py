@@ -3,9 +3,7 @@ vae_decoder.py), loading each tensor from the memory-mapped checkpoint only when
 from __future__ import annotations
 
 import io
-import os
-import tempfile
-from typing import Callable, Dict, List
+from typing import Callable, Dict, List, Set
 
 import numpy as np
 import onnx
@@ -31,22 +29,25 @@ def state_dict_of(component: Component, prefix: str = "", strip: str = "") -> Di
             if key.startswith(prefix) and key not in component.set_aside}
 
 
-def load_into(module: torch.nn.Module, component: Component, prefix: str = "", strip: str = "") -> None:
+def load_into(module: torch.nn.Module, component: Component, prefix: str = "", strip: str = "",
+              include: Callable[[str], bool] | None = None) -> Set[str]:
     """Strict load_state_dict that copies each tensor from the memory map straight into the module's own
-    parameter, one at a time, so a model is never held twice (a 1.4B DiT is 5.7 GB in float32)."""
+    parameter, one at a time, so a model is never held twice (a 1.4B DiT is 5.7 GB in float32).
+    Offers the used keys starting with `prefix` (and passing `include`); returns them."""
     own = module.state_dict()
     offered = {key[len(strip):]: key for key in component.checkpoint.keys()
-               if key.startswith(prefix) and key not in component.set_aside}
+               if key.startswith(prefix) and key not in component.set_aside and (include is None or include(key))}
     missing, unknown = sorted(set(own) - set(offered)), sorted(set(offered) - set(own))
     if missing or unknown:
         raise ValueError(f"{component.name}: the model code and the checkpoint disagree: "
-                         f"missing {[prefix + m for m in missing[:5]]}, unexpected {[offered[u] for u in unknown[:5]]}")
+                         f"missing {[strip + m for m in missing[:5]]}, unexpected {[offered[u] for u in unknown[:5]]}")
     with torch.no_grad():
         for name, key in offered.items():
             value = torch.from_numpy(np.asarray(component.checkpoint.tensor(key), dtype=np.float32))
             if value.shape != own[name].shape:
                 raise ValueError(f"{component.name}: {key} is {list(value.shape)}, the model expects {list(own[name].shape)}")
             own[name].copy_(value)
+    return set(offered.values())
 
 
 def _merge(total: QuantizeStats, part: QuantizeStats) -> None:
@@ -110,30 +111,66 @@ def dit_sample_inputs(config: dict, frames: int = 2, height_tokens: int = 3, wid
             torch.from_numpy(cos), torch.from_numpy(sin))
 
 
-def load_dit(component: Component):
-    from dit import WanDiT
-
-    model = WanDiT(component.config)
-    load_into(model, component)
-    return model.eval()
-
-
 def export_dit(component: Component, bits: int | None, block_size: int, symmetric: bool,
                progress: Progress) -> tuple[onnx.ModelProto, QuantizeStats]:
-    """The whole DiT through dit.py's exporter (contract I/O), then its Linear weights to MatMulNBits."""
-    from dit import export_dit_onnx
+    """The DiT one piece at a time (input side, each block, output side: dit_pieces.py), each exported,
+    quantised and freed, then joined into one graph with the contract's I/O."""
+    from dit import WanDiT
+    import dit_pieces as dp
 
-    model = load_dit(component)
-    with tempfile.TemporaryDirectory(prefix="wan-dit-export-") as scratch:
-        path = os.path.join(scratch, "dit.onnx")
-        export_dit_onnx(model, path, dit_sample_inputs(component.config))
-        del model
-        graph = onnx.load(path, load_external_data=True)
-    progress("dit: exported")
+    config = component.config
+    layers = int(config["num_layers"])
+    model = WanDiT({**config, "num_layers": 1}).eval()
+    head, block, tail = dp.DitHead(model), dp.DitBlock(model.blocks[0]), dp.DitTail(model)
+    loaded = load_into(head, component, include=dp.is_head_key) | load_into(tail, component, include=dp.is_tail_key)
+    latents, timestep, context, cos, sin = dit_sample_inputs(config)
+    with torch.no_grad():
+        tokens, temb, time_mod, text = head(latents, timestep, context)
+    token_axes = {1: "tokens"}
     stats = QuantizeStats(0, 0, 0, 0.0)
-    if bits is not None:
-        stats = quantize_matmuls(graph, bits, block_size, symmetric)
-        progress(f"dit: {stats.replaced} linear weights quantised to {bits} bits")
+
+    def finish(piece: onnx.ModelProto) -> onnx.ModelProto:
+        if bits is not None:
+            _merge(stats, quantize_matmuls(piece, bits, block_size, symmetric))
+        return piece
+
+    pieces: List[graph_chain.Piece] = [(finish(_export_to_proto(
+        head, (latents, timestep, context), dp.HEAD_INPUTS, dp.HEAD_OUTPUTS,
+        {"latents": {2: "frames", 3: "height", 4: "width"}, "context": {1: "context_length"},
+         "tokens": token_axes, "text": {1: "context_length"}})),
+        {"latents": "latents", "timestep": "timestep", "context": "context"},
+        {"tokens": "tokens_0", "temb": "temb", "time_mod": "time_mod", "text": "text"})]
+    for i in range(layers):
+        prefix = f"blocks.{i}."
+        loaded |= load_into(block.block, component, prefix, prefix)
+        piece = finish(_export_to_proto(
+            block, (tokens, text, time_mod, cos, sin), dp.BLOCK_INPUTS, dp.BLOCK_OUTPUTS,
+            {"tokens": token_axes, "text": {1: "context_length"}, "rope_cos": {0: "tokens"}, "rope_sin": {0: "tokens"},
+             "tokens_out": token_axes}))
+        pieces.append((piece, {"tokens": f"tokens_{i}", "text": "text", "time_mod": "time_mod",
+                               "rope_cos": "rope_cos", "rope_sin": "rope_sin"}, {"tokens_out": f"tokens_{i + 1}"}))
+        progress(f"dit: block {i + 1}/{layers} exported" + (f" and quantised to {bits} bits" if bits else ""))
+    pieces.append((finish(_export_to_proto(
+        tail, (tokens, temb, latents), dp.TAIL_INPUTS, dp.TAIL_OUTPUTS,
+        {"tokens": token_axes, "latents": {2: "frames", 3: "height", 4: "width"},
+         "velocity": {2: "frames", 3: "height", 4: "width"}})),
+        {"tokens": f"tokens_{layers}", "temb": "temb", "latents": "latents"}, {"velocity": "velocity"}))
+    unloaded = set(component.checkpoint.keys()) - set(component.set_aside) - loaded
+    if unloaded:
+        raise ValueError(f"transformer: keys no DiT piece took: {sorted(unloaded)[:5]}")
+    channels, text_dim = int(config["in_channels"]), int(config["text_dim"])
+    half_head = int(config["attention_head_dim"]) // 2
+    video = [1, channels, "frames", "height", "width"]
+    graph = graph_chain.compose(
+        pieces,
+        [helper.make_tensor_value_info("latents", TensorProto.FLOAT, video),
+         helper.make_tensor_value_info("timestep", TensorProto.FLOAT, [1]),
+         helper.make_tensor_value_info("context", TensorProto.FLOAT, [1, "context_length", text_dim]),
+         helper.make_tensor_value_info("rope_cos", TensorProto.FLOAT, ["tokens", half_head]),
+         helper.make_tensor_value_info("rope_sin", TensorProto.FLOAT, ["tokens", half_head])],
+        [helper.make_tensor_value_info("velocity", TensorProto.FLOAT, [1, int(config["out_channels"]), "frames",
+                                                                        "height", "width"])],
+        "wan_dit")
     return graph, stats
 
 
