@@ -4,6 +4,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
+import { cpuDescription } from './cpuFeatures';
 
 export interface OtherProcess {
   readonly pid: number;
@@ -15,6 +16,8 @@ export interface OtherProcess {
 export interface MachineInfo {
   readonly cores: number;
   readonly cpuModel: string;
+  /** The model and its vector extensions (P1 depends on them): "AMD EPYC · … avx2 fma (no AVX-512, no VNNI)". */
+  readonly cpuDescription: string;
   readonly memoryGiB: number;
   readonly node: string;
   readonly platform: string;
@@ -25,6 +28,7 @@ export function machineInfo(): MachineInfo {
   return {
     cores: list.length,
     cpuModel: list[0]?.model.trim() ?? 'unknown',
+    cpuDescription: cpuDescription(list[0]?.model.trim()),
     memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
     node: process.version,
     platform: `${process.platform} ${process.arch}`,

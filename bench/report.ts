@@ -127,6 +127,7 @@ export function buildResults(inputs: BenchInputs, baseline: Record<string, unkno
     quick: inputs.quick,
     note: inputs.note,
     p1_wasm_over_native: round(p1Ratio.median),
+    p1_cpu: inputs.machine.cpuDescription,
     p1b_webgpu_over_wasm: gpu ? round(med(gpuMs) / med(wasmSmallMs)) : null,
     p1b_max_abs_diff: inputs.frameDiff.webgpuVsWasm?.max ?? null,
     p2_overhead_share: round(overhead.median),
@@ -152,6 +153,7 @@ export function buildResults(inputs: BenchInputs, baseline: Record<string, unkno
     machine: {
       cores: inputs.machine.cores,
       cpu: inputs.machine.cpuModel,
+      cpuVectors: inputs.machine.cpuDescription,
       memoryGiB: inputs.machine.memoryGiB,
       browser: `Chromium ${inputs.browserVersion}`,
       adapter: inputs.adapter ? `${[inputs.adapter.vendor, inputs.adapter.architecture].filter(Boolean).join(' ')} (${inputs.adapter.description})${inputs.adapter.isFallbackAdapter ? ', software fallback adapter' : ''}` : 'none',
@@ -346,7 +348,7 @@ export function renderMarkdown(r: BenchResults): string {
     '',
     '| | measure | value |',
     '|---|---|---|',
-    `| P1 | Chromium WASM ÷ onnxruntime-node, default clip | **${fmt(r.p1_wasm_over_native)}×** · ${range(d.p1.wasmSamplingMs, ' ms')} vs ${range(d.p1.nativeMs, ' ms')} |`,
+    `| P1 | Chromium WASM ÷ onnxruntime-node, default clip, on ${r.p1_cpu ?? r.machine.cpu} | **${fmt(r.p1_wasm_over_native)}×** · ${range(d.p1.wasmSamplingMs, ' ms')} vs ${range(d.p1.nativeMs, ' ms')} |`,
     `| P1 | the same on one thread each (page not cross-origin isolated) | ${fmt(d.p1.oneThread.ratio.median)}× · 2 threads speed WASM up ${fmt(d.p1.oneThread.wasmThreadSpeedup)}×, native ${fmt(d.p1.oneThread.nativeThreadSpeedup)}× |`,
     `| P1 | by graph, WASM ÷ native (2 threads): text encoder / DiT / VAE decoder | ${['textEncoder', 'dit', 'vaeDecoder'].map((r) => fmt((d.p1.wasmRunMsByRole[r] ?? 0) / (d.p1.nativeRunMsByRole[r] ?? 1))).join(' / ')} |`,
     ...d.p1.kernels.map(
