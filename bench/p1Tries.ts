@@ -8,9 +8,12 @@
  *
  *   npx tsx bench/p1Tries.ts [--rounds 5] [--runs 8] [--threads 2] [--out bench/results/NAME]
  *
- * The fused-attention try needs its graphs first (scratch copies, never the shipped pack):
+ * The tries that change graphs need them first, in scratch copies of the pack under /tmp/p1
+ * (P1_SCRATCH), never the shipped pack: for text_encoder.onnx and dit.onnx,
  *   /usr/bin/python3 training/fuse_attention.py public/models/tessera-tiny/dit.onnx /tmp/p1/fused/dit.onnx
- * (and text_encoder.onnx); the script says so when they are missing.
+ *   /usr/bin/python3 training/matmul_nbits.py public/models/tessera-tiny/dit.onnx /tmp/p1/nbits0/dit.onnx 0   (nbits4: 4)
+ * with the pack's other files copied beside them; the script says which folder lacks them.
+ * `--only a,b` measures those tries and the baseline.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,7 +28,7 @@ import { round, summarize, type Summary } from './stats';
 
 const ROOT = join(import.meta.dirname, '..');
 const PACK = join(ROOT, 'public', 'models', 'tessera-tiny');
-const FUSED = process.env.P1_FUSED_DIR ?? '/tmp/p1/fused';
+const SCRATCH = process.env.P1_SCRATCH ?? '/tmp/p1';
 const GRAPHS = ['text_encoder', 'dit', 'vae_decoder'] as const;
 type Graph = (typeof GRAPHS)[number];
 
@@ -53,11 +56,13 @@ interface Try {
 const BASE_EXTRA = SESSION_CONFIG as unknown as Record<string, Record<string, string>>;
 const TRIES: readonly Try[] = [
   { name: 'baseline', what: 'shipped graphs, app session options, ort.webgpu bundle (asyncify WASM build)', dir: PACK, bundle: 'ort.webgpu.min.mjs', extra: BASE_EXTRA },
-  { name: 'fused-attention', what: 'attention as com.microsoft MultiHeadAttention (training/fuse_attention.py)', dir: FUSED, bundle: 'ort.webgpu.min.mjs', extra: BASE_EXTRA },
+  { name: 'fused-attention', what: 'attention as com.microsoft MultiHeadAttention (training/fuse_attention.py)', dir: join(SCRATCH, 'fused'), bundle: 'ort.webgpu.min.mjs', extra: BASE_EXTRA },
   { name: 'static-shapes', what: 'freeDimensionOverrides with the default clip bucket (batch 2, n 80; t 5, h 8, w 8)', dir: PACK, bundle: 'ort.webgpu.min.mjs', extra: BASE_EXTRA, staticShapes: true },
   { name: 'wasm-plain', what: 'ort.wasm bundle: ort-wasm-simd-threaded.wasm (no asyncify)', dir: PACK, bundle: 'ort.wasm.min.mjs', extra: BASE_EXTRA },
   { name: 'wasm-jsep', what: 'ort.all bundle: ort-wasm-simd-threaded.jsep.wasm', dir: PACK, bundle: 'ort.all.min.mjs', extra: BASE_EXTRA },
   { name: 'no-spinning', what: 'session.intra_op.allow_spinning = 0 (threads sleep between ops)', dir: PACK, bundle: 'ort.webgpu.min.mjs', extra: { session: { ...BASE_EXTRA.session, 'intra_op.allow_spinning': '0' } } },
+  { name: 'nbits8-fp32', what: 'int8 MatMuls as 8-bit MatMulNBits, fp32 activations (training/matmul_nbits.py, accuracy_level 0)', dir: join(SCRATCH, 'nbits0'), bundle: 'ort.webgpu.min.mjs', extra: BASE_EXTRA },
+  { name: 'nbits8-int8', what: 'int8 MatMuls as 8-bit MatMulNBits, int8 activations (accuracy_level 4)', dir: join(SCRATCH, 'nbits4'), bundle: 'ort.webgpu.min.mjs', extra: BASE_EXTRA },
   { name: 'int8-qdq', what: 'int8 kernels kept (no session.disable_quant_qdq): quantized MatMul paths', dir: PACK, bundle: 'ort.webgpu.min.mjs', extra: {} },
 ];
 
