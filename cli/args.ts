@@ -27,9 +27,9 @@ options:
   --guidance G         classifier-free guidance scale (default: the pack's)
   --negative TEXT      negative prompt (default: none)
   --model DIR          model pack folder (default public/models/tessera-tiny)
-  --scale K            integer nearest-neighbour upscale of the decoded frames (default: 4 ÷ the pack's
-                       decoderUpscale, so the file is 4× the model size: 4 for tessera-tiny, 1 for
-                       tessera-tiny-2, whose decoder renders at 4×); all frames together
+  --scale K            integer nearest-neighbour upscale of the decoded frames (default: the pack's,
+                       the smallest factor giving a shorter side of at least 128 px: 4 for
+                       tessera-tiny, 1 for tessera-tiny-2 and Wan2.1 packs); all frames together
                        may hold at most 256 MiB of RGBA (33 frames of 16:9 allow up to --scale 33 on tessera-tiny)
   --omit-prompt        leave the prompt's text out of the file's metadata (its SHA-256 is kept)
   --help               this text
@@ -67,7 +67,7 @@ export interface CliOptions {
   readonly negative: string;
   readonly expand: boolean;
   readonly model?: string;
-  /** Absent: the pack's default, 4 ÷ its decoderUpscale (src/media/outputScale.ts). */
+  /** Absent: the pack's default (src/media/outputScale.ts). */
   readonly scale?: number;
   /** Leave the prompt's text out of the file's metadata (seed, settings and the prompt's hash stay). */
   readonly omitPrompt: boolean;

@@ -9,7 +9,7 @@ import { randomInt } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { createArchitecture } from '../src/architectures/registry';
 import { MediaInputError } from '../src/input/mediaInputError';
-import { DEFAULT_OUTPUT_SCALE, remainingUpscale } from '../src/media/outputScale';
+import { defaultOutputScale } from '../src/media/outputScale';
 import { ManifestError, decodedSize, type Manifest } from '../src/models/manifest';
 import { PipelineError } from '../src/pipeline/errors';
 import { checkFrameCount, frameCountForSeconds, resolveSize } from '../src/pipeline/latents';
@@ -93,7 +93,7 @@ async function generate(options: CliOptions, io: CliIo): Promise<void> {
   const prompt = checkPrompts({ prompt: options.prompt, negativePrompt: options.negative, expandPrompt: options.expand }, architecture);
   await checkOutputPath(options.out);
   if (options.format === 'mp4') assertFfmpeg();
-  const scale = options.scale ?? remainingUpscale(DEFAULT_OUTPUT_SCALE, manifest.video.decoderUpscale);
+  const scale = options.scale ?? defaultOutputScale(manifest.video);
   const defaultSeconds = options.mode.kind === 'text' && options.format === 'png' ? 0 : DEFAULT_SECONDS;
   const frames =
     options.frames ??

@@ -14,7 +14,7 @@ import type { Manifest } from '../src/models/manifest';
 import { PipelineError } from '../src/pipeline/errors';
 import { resolveSize } from '../src/pipeline/latents';
 import type { Architecture } from '../src/pipeline/architecture';
-import { DEFAULT_OUTPUT_SCALE, remainingUpscale } from '../src/media/outputScale';
+import { defaultOutputScale } from '../src/media/outputScale';
 import { generateVideo, type RgbaClip } from '../src/pipeline/videoModes';
 import { finishClip, type FinishOptions } from '../src/render/renderClip';
 import { readManifestFile } from '../src/runtime/nodePack';
@@ -68,7 +68,7 @@ async function renderBoardFile(options: StoryboardCliOptions, io: CliIo): Promis
   checkPrompts(board, architecture);
   await checkOutputPath(options.out);
   if (options.format === 'mp4') assertFfmpeg();
-  const scale = options.scale ?? remainingUpscale(DEFAULT_OUTPUT_SCALE, manifest.video.decoderUpscale);
+  const scale = options.scale ?? defaultOutputScale(manifest.video);
 
   // 2. The board's images and clips at the pack's size and rate, and the plan
   const media = await readBoardMedia(board, dirname(resolve(options.board)), manifest);

@@ -9,8 +9,8 @@ export const STORYBOARD_USAGE = `usage: npm run generate -- --storyboard board.j
 options:
   --steps N            denoising steps of every segment (default: the board's, else the pack's)
   --model DIR          model pack folder (default public/models/tessera-tiny)
-  --scale K            integer nearest-neighbour upscale of the output (default: 4 ÷ the pack's
-                       decoder upscale, so 1 for a pack that decodes at 4x)
+  --scale K            integer nearest-neighbour upscale of the output (default: the pack's, as for
+                       a single clip: 4 for tessera-tiny, 1 for tessera-tiny-2 and Wan2.1 packs)
   --omit-prompt        leave the prompts (and so the board) out of the file's metadata
   --help               this text`;
 
@@ -20,7 +20,7 @@ export interface StoryboardCliOptions {
   readonly format: 'mp4' | 'y4m';
   readonly steps?: number;
   readonly model?: string;
-  /** Without it, the single clip's default: 4 less what the pack's decoder already upscales. */
+  /** Without it, the single clip's default (src/media/outputScale.ts). */
   readonly scale?: number;
   readonly omitPrompt: boolean;
 }

@@ -5,7 +5,7 @@
  * Module-level functions that read and update the store.
  */
 import { toEngineError } from '../engine/errors';
-import { remainingUpscale } from '../media/outputScale';
+import { resolveOutputScale } from '../media/outputScale';
 import type { GenerateResult, GenerateSettings, ModeRequest } from '../engine/protocol';
 import { unstoredBoardNote, unstoredSourceNote } from '../queue/jobSources';
 import { idbQueueBackend } from '../queue/idbQueueBackend';
@@ -166,7 +166,7 @@ export async function queueFromForm(count = 1): Promise<void> {
   const base = formSettings(state);
   const seeds = count === 1 ? [base.seed] : variationSeeds(base.seed, count);
   const createdAt = new Date().toISOString();
-  const input = { mode, upscale: remainingUpscale(state.upscale, state.pack?.decoderUpscale), includePromptInFile: state.promptInFile };
+  const input = { mode, upscale: resolveOutputScale(state.upscale, state.pack), includePromptInFile: state.promptInFile };
   const jobs: QueueJob[] = seeds.map((seed, index) => ({
     id: crypto.randomUUID(),
     kind: 'generate',

@@ -1,6 +1,7 @@
 /** Derived values for the UI, computed from plain store data. */
 import type { PackInfo } from '../engine/protocol';
 import { formatBytes } from '../lib/formatBytes';
+import { defaultOutputScale, offeredOutputScales } from '../media/outputScale';
 import type { LoadProgress } from './slices/engineSlice';
 import type { GenerationProgress } from './slices/generationSlice';
 
@@ -16,6 +17,28 @@ export function durationOptions(pack: PackInfo | null): DurationOption[] {
     frames,
     label: frames === 1 ? 'Image (1 frame)' : `${(frames / pack.fps).toFixed(1)} s (${frames} frames)`,
   }));
+}
+
+export interface OutputScaleOption {
+  /** The factor; null is the pack's default, which follows the pack when it changes. */
+  readonly factor: number | null;
+  readonly label: string;
+}
+
+/**
+ * Output size's choices for the loaded pack at the form's aspect: the pack's default first, then
+ * each offered factor with the file's size, and the user's earlier choice even where this pack
+ * would not offer it (a choice is never dropped silently).
+ */
+export function outputScaleOptions(pack: PackInfo | null, aspect: string, chosen: number | null): OutputScaleOption[] {
+  const size = pack?.sizes[aspect];
+  if (!pack || !size) return [];
+  const decoderUpscale = pack.decoderUpscale ?? 1;
+  const decoded = { width: size.width * decoderUpscale, height: size.height * decoderUpscale };
+  const sized = (factor: number) => `×${factor} (${decoded.width * factor}×${decoded.height * factor})`;
+  const factors = offeredOutputScales(decoded);
+  if (chosen !== null && !factors.includes(chosen)) factors.push(chosen);
+  return [{ factor: null, label: `Model default, ${sized(defaultOutputScale(pack))}` }, ...factors.map((factor) => ({ factor, label: sized(factor) }))];
 }
 
 /** Why the loaded pack offers no prompt expansion, for the greyed option; null when it does or no pack is loaded yet. */

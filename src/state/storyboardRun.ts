@@ -4,7 +4,7 @@
  * a generation: it keeps the result in the gallery, then calls `showStoryboardResult`.
  */
 import type { EngineProgress, GenerateResult, StoryboardSegmentEvent } from '../engine/protocol';
-import { remainingUpscale } from '../media/outputScale';
+import { resolveOutputScale } from '../media/outputScale';
 import type { StoryboardJobInput } from '../queue/queueTypes';
 import { renderStoryboardOnEngine, showResult } from './actions';
 import { publishPreview } from './previewChannel';
@@ -38,10 +38,10 @@ export async function runStoryboardJob(id: string, input: StoryboardJobInput, si
   };
   const onSegment = (segment: StoryboardSegmentEvent) => current() && useStore.setState({ storyboardProgress: segmentProgress(segment) });
   try {
-    // The same output size as a single clip of the pack: the form's factor less what the decoder already renders
+    // The same output size as a single clip of the pack: the form's choice, else the pack's default
     const { upscale, pack } = useStore.getState();
     return await renderStoryboardOnEngine(
-      { id, board: input.board, media: input.media, includePromptInFile: input.includePromptInFile, upscale: remainingUpscale(upscale, pack?.decoderUpscale) },
+      { id, board: input.board, media: input.media, includePromptInFile: input.includePromptInFile, upscale: resolveOutputScale(upscale, pack) },
       { onProgress, onSegment, onPreview: (preview) => current() && publishPreview(preview) },
       signal,
     );

@@ -1,6 +1,7 @@
-/** Steps, guidance, negative prompt, seed (random or fixed) and prompt expansion, folded away. */
+/** Steps, guidance, negative prompt, seed (random or fixed), prompt expansion and output size, folded away. */
 import { expansionUnavailable } from '../state/selectors';
 import { useStore } from '../state/store';
+import { OutputScaleOption } from './OutputScaleOption';
 import { PromptInFileOption } from './PromptInFileOption';
 
 export function AdvancedSettings() {
@@ -60,6 +61,7 @@ export function AdvancedSettings() {
           {noExpansion}
         </p>
       )}
+      <OutputScaleOption />
       <PromptInFileOption />
     </details>
   );

@@ -17,10 +17,11 @@ export interface SettingsSlice {
   seed: number;
   expandPrompt: boolean;
   /**
-   * The saved file's size relative to the model's own (4: 32×32 becomes 128×128); a pack whose
-   * decoder already renders larger is enlarged only by the rest (src/media/outputScale.ts).
+   * The factor the decoded frames are enlarged by in the saved file (nearest neighbour), as the user
+   * chose it in Output size; null follows the loaded pack's default, across pack switches
+   * (src/media/outputScale.ts: 4 for tessera-tiny's 32-pixel frames, 1 for Wan2.1's 192).
    */
-  upscale: number;
+  upscale: number | null;
   setSettings(patch: Partial<Omit<SettingsSlice, 'setSettings'>>): void;
 }
 
@@ -34,7 +35,7 @@ export const DEFAULT_SETTINGS = {
   seedMode: 'random' as SeedMode,
   seed: 1,
   expandPrompt: true,
-  upscale: 4,
+  upscale: null as number | null,
 };
 
 export const createSettingsSlice: StateCreator<StoreState, [], [], SettingsSlice> = (set) => ({
