@@ -10,6 +10,7 @@ export function packInfo(manifest: Manifest, architecture: Pick<Architecture, 'e
     version: manifest.version,
     dtype: manifest.dtype,
     description: manifest.description,
+    ...(manifest.license === undefined ? {} : { license: manifest.license }),
     fps: manifest.video.fps,
     sizes: manifest.video.sizes,
     frameCounts: manifest.video.frameCounts,

@@ -23,6 +23,8 @@ export interface PackInfo {
   readonly version: string;
   readonly dtype: string;
   readonly description: string;
+  /** The weights' licence as the manifest names it (e.g. "Apache-2.0"); absent when it names none. Plain text. */
+  readonly license?: string;
   readonly fps: number;
   /** Keyed by aspect ratio, e.g. "16:9". */
   readonly sizes: Readonly<Record<string, { readonly width: number; readonly height: number }>>;

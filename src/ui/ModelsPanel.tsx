@@ -1,7 +1,7 @@
 /**
  * Models: the installed packs with size and status, their downloads (bytes, speed, ETA), Resume,
  * Pause, Verify and Delete, "Add model from URL", "Open pack folder" (or a folder dropped on the
- * panel), and which pack is in use with "Use this model" on the others. Pack state and actions live in the cache's ModelsController, the switch in the app's
+ * panel), and which pack is in use (with its licence, where the manifest names one) with "Use this model" on the others. Pack state and actions live in the cache's ModelsController, the switch in the app's
  * store and actions; this file only shows them.
  */
 import { useState, useSyncExternalStore, type FormEvent } from 'react';
@@ -15,6 +15,7 @@ import { packUseOffer, type PackChoice, type UseOffer } from '../state/packChoic
 import type { PackSwitch } from '../state/slices/engineSlice';
 import { useStore } from '../state/store';
 import { OpenPackFolder, useFolderDrop } from './OpenPackFolder';
+import { PackLicence } from './PackLicence';
 import './ModelsPanel.css';
 
 const STATUS_TEXT = { complete: 'Complete', partial: 'Partial', corrupt: 'Corrupt' } as const;
@@ -51,6 +52,7 @@ export function ModelsPanel() {
       {active ? (
         <p data-testid="models-active">
           In use: <strong>{active.name}</strong> {active.version} ({active.dtype}){packChoice === null ? ', built in' : ''}
+          <PackLicence license={active.license} />
         </p>
       ) : null}
       {snapshot.packs.length === 0 ? <p className="hint">No model packs installed yet.</p> : null}
