@@ -131,6 +131,12 @@ class WanCheckpoint:
 def read_checkpoint(root: str) -> WanCheckpoint:
     if not os.path.isdir(root):
         raise LayoutError(f"--weights {root}: no such folder")
+    if not os.path.isfile(os.path.join(root, "model_index.json")):
+        # The original Wan layout (one .safetensors for the DiT, .pth files for umT5 and the VAE) is the
+        # likeliest download by mistake: say which repository has the layout read here.
+        raise LayoutError(f"--weights {root}: no model_index.json, so not a checkpoint in the Diffusers layout "
+                          "(the converter reads Wan-AI/Wan2.1-T2V-1.3B-Diffusers, not the original-layout "
+                          "Wan-AI/Wan2.1-T2V-1.3B)")
     model_index = read_json(os.path.join(root, "model_index.json"), "model_index.json")
     for name in ("transformer", "vae", "text_encoder", "tokenizer", "scheduler"):
         if name not in model_index:

@@ -338,4 +338,12 @@ st.write_file(path, tensors + [('decoder.extra_block.weight', np.zeros(4, np.flo
     writeFileSync(configPath, JSON.stringify(config));
     expect(convertExpectingFailure(copy).stderr).toMatch(/transformer\/config\.json: missing field\(s\) num_layers/);
   });
+
+  it('a folder without model_index.json, named as not the Diffusers layout with the repository to get', () => {
+    const copy = checkpointCopy();
+    rmSync(join(copy, 'model_index.json'));
+    const { status, stderr } = convertExpectingFailure(copy);
+    expect(status).toBe(1);
+    expect(stderr).toMatch(/no model_index\.json, so not a checkpoint in the Diffusers layout \(the converter reads Wan-AI\/Wan2\.1-T2V-1\.3B-Diffusers/);
+  });
 });
