@@ -58,6 +58,7 @@ const TRIES: readonly Try[] = [
   { name: 'baseline', what: 'shipped graphs, app session options, ort.webgpu bundle (asyncify WASM build)', dir: PACK, bundle: 'ort.webgpu.min.mjs', extra: BASE_EXTRA },
   { name: 'fused-attention', what: 'attention as com.microsoft MultiHeadAttention (training/fuse_attention.py)', dir: join(SCRATCH, 'fused'), bundle: 'ort.webgpu.min.mjs', extra: BASE_EXTRA },
   { name: 'static-shapes', what: 'freeDimensionOverrides with the default clip bucket (batch 2, n 80; t 5, h 8, w 8)', dir: PACK, bundle: 'ort.webgpu.min.mjs', extra: BASE_EXTRA, staticShapes: true },
+  { name: 'fused+static', what: 'fused attention and the static shapes together', dir: join(SCRATCH, 'fused'), bundle: 'ort.webgpu.min.mjs', extra: BASE_EXTRA, staticShapes: true },
   { name: 'wasm-plain', what: 'ort.wasm bundle: ort-wasm-simd-threaded.wasm (no asyncify)', dir: PACK, bundle: 'ort.wasm.min.mjs', extra: BASE_EXTRA },
   { name: 'wasm-jsep', what: 'ort.all bundle: ort-wasm-simd-threaded.jsep.wasm', dir: PACK, bundle: 'ort.all.min.mjs', extra: BASE_EXTRA },
   { name: 'no-spinning', what: 'session.intra_op.allow_spinning = 0 (threads sleep between ops)', dir: PACK, bundle: 'ort.webgpu.min.mjs', extra: { session: { ...BASE_EXTRA.session, 'intra_op.allow_spinning': '0' } } },
