@@ -30,6 +30,12 @@ export interface LatentConditioning {
     readonly latents: Float32Array;
     /** One flag per latent frame: true = known. */
     readonly frames: readonly boolean[];
+    /**
+     * Per latent frame, the flow time below which a known frame is no longer put back (0, the
+     * default: kept to the end). A released frame starts from its known latent and is then denoised
+     * with its free neighbours, so it can meet them half way (a storyboard's overlap group).
+     */
+    readonly releaseBelow?: readonly number[];
   };
   /** SDEdit: begin at flow time `time` in [0, 1] from the source latent instead of from noise. */
   readonly start?: {
@@ -54,6 +60,8 @@ export function checkConditioning(conditioning: LatentConditioning, dims: Latent
   if (known) {
     if (known.latents.length !== size) fail(`known latents hold ${known.latents.length} values, the latent ${size}`);
     if (known.frames.length !== dims.frames) fail(`known-frame mask has ${known.frames.length} flags for ${dims.frames} latent frames`);
+    const release = known.releaseBelow;
+    if (release && (release.length !== dims.frames || release.some((t) => !(t >= 0 && t <= 1)))) fail(`release times [${release.join(', ')}] are not ${dims.frames} flow times from 0 to 1`);
   }
   if (start) {
     if (start.latents.length !== size) fail(`source latents hold ${start.latents.length} values, the latent ${size}`);
@@ -115,7 +123,7 @@ export interface SamplingHooks {
 export function conditioningHooks(conditioning: LatentConditioning, dims: LatentDims, noise: Float32Array, scheduler: Scheduler): SamplingHooks {
   const { known, start, tied, roll } = conditioning;
   const constrain = (sample: Float32Array, t: number): Float32Array => {
-    if (known) placeFrames(sample, scheduler.scaleNoise(known.latents, t, noise), known.frames, dims);
+    if (known) placeFrames(sample, scheduler.scaleNoise(known.latents, t, noise), pinnedAt(known, t), dims);
     if (tied?.length) tieFrames(sample, tied, dims);
     return sample;
   };
@@ -128,6 +136,12 @@ export function conditioningHooks(conditioning: LatentConditioning, dims: Latent
     outputInClipOrder: (step, output) => (roll ? rollFrames(output, dims, roll.from, -step) : output),
     afterStep: ({ t, latents }) => constrain(latents, t),
   };
+}
+
+/** The known frames still put back at flow time `t`: all of them unless some are released below a time above t. */
+function pinnedAt(known: NonNullable<LatentConditioning['known']>, t: number): readonly boolean[] {
+  const release = known.releaseBelow;
+  return release ? known.frames.map((isKnown, f) => isKnown && t >= release[f]!) : known.frames;
 }
 
 /** Copies the frames flagged in `frames` from `source` into `sample` (both [C, T, h, w]). */

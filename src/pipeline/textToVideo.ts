@@ -37,6 +37,18 @@ export interface TextToVideoRequest {
   readonly expansion?: PromptExpansion;
   /** Known latents, a start time or tied frames (see conditioning.ts); none = plain text-to-video. */
   readonly conditioning?: LatentConditioning;
+  /**
+   * A second prompt for some latent frames: `weights[f]` is the share of frame f's conditional
+   * prediction taken from `prompt` instead of the request's (1: all, 0: none). The texts are
+   * encoded and run in one batch, so it costs one more row per step.
+   */
+  readonly promptBlend?: PromptBlend;
+}
+
+export interface PromptBlend {
+  readonly prompt: string;
+  /** One per latent frame, each from 0 to 1. */
+  readonly weights: readonly number[];
 }
 
 /** Reported after each denoising step. */
@@ -104,7 +116,10 @@ export async function textToVideo(
   onStage?.('encode');
   const caption = request.expansion?.caption ?? request.prompt;
   const guided = settings.guidance !== 1;
-  const embeddings = await architecture.encodePrompt(guided ? [caption, settings.negativePrompt] : [caption]);
+  const blend = request.promptBlend;
+  if (blend) checkBlend(blend, shape);
+  const texts = guided ? [caption, settings.negativePrompt] : [caption];
+  const embeddings = await architecture.encodePrompt(blend ? [...texts, blend.prompt] : texts);
 
   // 3. Prepare latents: seeded noise in latent layout [C, T, h, w], the scheduler, the conditioning as hooks
   const conditioning = request.conditioning ?? {};
@@ -123,8 +138,10 @@ export async function textToVideo(
   for (const [i, t] of scheduler.timesteps.entries()) {
     throwIfAborted(signal);
     const view = hooks.beforeStep({ step: i, t, latents });
-    const [cond, neg] = await predictRows(architecture, view, shape, t, embeddings);
-    const output = hooks.outputInClipOrder(i, neg ? applyGuidance(cond, neg, settings.guidance) : cond);
+    const rows = await predictRows(architecture, view, shape, t, embeddings);
+    // Guidance is linear, so each prompt's guided output can be blended per frame in clip order.
+    const guidedOutput = (cond: Float32Array) => hooks.outputInClipOrder(i, guided ? applyGuidance(cond, rows[1]!, settings.guidance) : cond);
+    const output = blend ? blendFrames(guidedOutput(rows[0]!), guidedOutput(rows[rows.length - 1]!), blend.weights, shape) : guidedOutput(rows[0]!);
     latents = hooks.afterStep({ step: i, t: scheduler.times[i + 1]!, latents: scheduler.step(output, i, latents, scheduler.needsNoise ? { noise: freshNoise(i) } : {}) });
     onStepEnd?.({ step: i + 1, total, t, latents: latentTensor(latents.slice(), shape) });
   }
@@ -178,21 +195,36 @@ function checkInputs(pack: PackSettings, request: TextToVideoRequest): { steps: 
   return { steps, guidance, negativePrompt };
 }
 
-/** The model output for row 0 (the caption) and row 1 (the negative prompt), each the sample's size. */
-/** The denoiser's rows for the encoded texts: the conditional one, then the negative one when guidance needs it. */
-async function predictRows(
-  architecture: Architecture,
-  sample: Float32Array,
-  shape: LatentDims,
-  t: number,
-  embeddings: PromptEmbeddings,
-): Promise<[Float32Array, Float32Array | undefined]> {
+/** The denoiser's rows for the encoded texts, in their order: the conditional one, the negative one when guidance needs it, the blended prompt's. */
+async function predictRows(architecture: Architecture, sample: Float32Array, shape: LatentDims, t: number, embeddings: PromptEmbeddings): Promise<readonly Float32Array[]> {
   const rows = await architecture.predict(sample, shape, t, embeddings);
-  const [cond, neg] = rows;
-  if (rows.length !== embeddings.rows || !cond || rows.some((row) => row.length !== sample.length)) {
+  if (rows.length !== embeddings.rows || rows.length === 0 || rows.some((row) => row.length !== sample.length)) {
     throw new PipelineError('model-output', `${architecture.name} predicted ${rows.length} rows of [${rows.map((r) => r.length).join(', ')}] values, expected ${embeddings.rows} rows of ${sample.length}`);
   }
-  return [cond, neg];
+  return rows;
+}
+
+function checkBlend(blend: PromptBlend, shape: LatentDims): void {
+  if (typeof blend.prompt !== 'string' || blend.prompt.trim().length === 0 || blend.prompt.length > MAX_PROMPT_CHARS) {
+    throw new PipelineError('invalid-prompt', `the blended prompt is empty or longer than ${MAX_PROMPT_CHARS} characters`);
+  }
+  if (blend.weights.length !== shape.frames || blend.weights.some((w) => !(w >= 0 && w <= 1))) {
+    throw new PipelineError('invalid-conditioning', `prompt blend weights [${blend.weights.join(', ')}] are not ${shape.frames} numbers from 0 to 1`);
+  }
+}
+
+/** Per latent frame f: (1 − w[f])·own + w[f]·other, both [C, T, h, w]. */
+function blendFrames(own: Float32Array, other: Float32Array, weights: readonly number[], shape: LatentDims): Float32Array {
+  const plane = shape.height * shape.width;
+  const out = own.slice();
+  for (let c = 0; c < shape.channels; c++) {
+    for (let f = 0; f < shape.frames; f++) {
+      const w = weights[f]!;
+      if (w === 0) continue;
+      for (let i = (c * shape.frames + f) * plane, end = i + plane; i < end; i++) out[i] = (1 - w) * own[i]! + w * other[i]!;
+    }
+  }
+  return out;
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {

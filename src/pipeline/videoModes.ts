@@ -16,7 +16,7 @@ import { warmStart, type LatentConditioning } from './conditioning';
 import { PipelineError } from './errors';
 import { checkClip, closestAspect, fitClip, type RgbaClip } from './fitFrames';
 import { checkFrameCount, resolveSize, type LatentDims } from './latents';
-import { textToVideo, type GeneratedVideo, type PackSettings, type TextToVideoCallbacks, type TextToVideoRequest } from './textToVideo';
+import { textToVideo, type GeneratedVideo, type PackSettings, type PromptBlend, type TextToVideoCallbacks, type TextToVideoRequest } from './textToVideo';
 
 export type { RgbaClip };
 
@@ -26,13 +26,13 @@ export type GenerationMode =
   /** Animate an image: the clip starts from it (only the first frame of `image` is used). */
   | { readonly kind: 'image-to-video'; readonly image: RgbaClip }
   /** New frames after the clip's end (`forward`) or before its start (`backward`). */
-  | { readonly kind: 'extend'; readonly clip: RgbaClip; readonly direction: ExtendDirection; readonly contextGroups?: ContextGroups }
+  | { readonly kind: 'extend'; readonly clip: RgbaClip; readonly direction: ExtendDirection; readonly contextGroups?: ContextGroups; readonly overlap?: Overlap }
   /** SDEdit: re-generate the clip; `strength` 0 keeps it, 1 ignores it. */
   | { readonly kind: 'video-to-video'; readonly clip: RgbaClip; readonly strength: number }
   /** A clip whose last frame flows into its first. */
   | { readonly kind: 'loop'; readonly method?: LoopMethod }
   /** A transition that starts as `first` ends and ends as `second` begins. */
-  | { readonly kind: 'connect'; readonly first: RgbaClip; readonly second: RgbaClip; readonly contextGroups?: ContextGroups };
+  | { readonly kind: 'connect'; readonly first: RgbaClip; readonly second: RgbaClip; readonly contextGroups?: ContextGroups; readonly overlap?: Overlap };
 
 export type GenerationModeKind = GenerationMode['kind'];
 
@@ -57,6 +57,22 @@ export const DEFAULT_LOOP_METHOD: LoopMethod = 'roll';
 export type ExtendDirection = 'forward' | 'backward';
 /** How many latent groups (of temporalCompression frames) of a source are kept fixed (k): more keeps motion, fewer leaves room. */
 export type ContextGroups = 1 | 2;
+/**
+ * Extend forward and connect: the last kept group of the (first) source is sampled again with the
+ * new frames, known until flow time `releaseBelow` and free after it (conditioning.ts
+ * `releaseBelow`), and the output carries the resampled group in place of the source's, so the
+ * join lies one group inside the source and the group on each side of it is denoised together.
+ * For a storyboard, whose sources end in sampled frames (docs/storyboard.md, "The seam figure").
+ */
+export interface Overlap {
+  readonly releaseBelow: number;
+  /**
+   * The prompt the source was sampled with: the kept groups and the overlap group are predicted
+   * under it and the new frames under the request's (textToVideo `promptBlend`), so the prompt
+   * changes after the overlap, between two free groups, instead of at the pinned source.
+   */
+  readonly prompt?: string;
+}
 
 /** A generation request in any mode. `aspect` defaults to the source's closest; `frames` is the sampled clip's length. */
 export interface VideoRequest extends Omit<TextToVideoRequest, 'conditioning' | 'aspect' | 'frames'> {
@@ -127,9 +143,11 @@ export async function generateVideo(architecture: Architecture, pack: PackSettin
 
   // 3. Sample with the conditioning, then 4. join the sampled clip with the sources
   const { mode: _mode, aspect: _aspect, frames: _frames, warmStart: _warm, ...settings } = request;
-  const video = await textToVideo(architecture, pack, { ...settings, aspect, frames, ...(conditioning ? { conditioning } : {}) }, { ...callbacks, onStage });
+  const promptBlend = overlapPrompt(mode, conditioning);
+  const video = await textToVideo(architecture, pack, { ...settings, aspect, frames, ...(conditioning ? { conditioning } : {}), ...(promptBlend ? { promptBlend } : {}) }, { ...callbacks, onStage });
   const joined = plan.join(video.frames);
-  const copied = mode.kind === 'extend' ? fitted[0]!.frames.length : mode.kind === 'connect' ? fitted[0]!.frames.length + fitted[1]!.frames.length : 0;
+  const resampled = mode.kind === 'extend' || mode.kind === 'connect' ? (mode.overlap ? architecture.framesPerLatent : 0) : 0;
+  const copied = (mode.kind === 'extend' ? fitted[0]!.frames.length : mode.kind === 'connect' ? fitted[0]!.frames.length + fitted[1]!.frames.length : 0) - resampled;
   return { ...video, frames: joined.frames, mode: mode.kind, sampledFrames: video.frames, sampledOffset: joined.offset, newFrames: joined.frames.length - copied, aspect };
 }
 
@@ -202,12 +220,14 @@ function planMode(mode: GenerationMode, dims: LatentDims, { encoded: fitted, sho
       if (forward) {
         // The last 1 + gk frames: the first of them alone (latent 0), then k groups → new latents 0…k.
         const context = clip.slice(clip.length - 1 - g * k);
+        const o = overlapGroups(mode.overlap);
         return {
           encodes: true,
-          conditioning: async (encoder) => encoder.known([{ at: 0, latents: await encoder.encode(context), from: 0, count: k + 1 }]),
-          join: (sampled) => ({ frames: [...shownClip, ...sampled.slice(1 + g * k)], offset: clip.length - 1 - g * k }),
+          conditioning: async (encoder) => released(encoder.known([{ at: 0, latents: await encoder.encode(context), from: 0, count: k + 1 }]), k, mode.overlap),
+          join: (sampled) => ({ frames: [...shownClip.slice(0, shownClip.length - g * o), ...sampled.slice(1 + g * (k - o))], offset: clip.length - 1 - g * k }),
         };
       }
+      if (mode.overlap) invalid('source', 'an overlap resamples the end of the clip an extension continues; extending backward keeps the clip as it is');
       // The first gk frames as k groups (encode [f0, f0…f(gk−1)], drop latent 0) → the last k latents.
       const context = clip.slice(0, g * k);
       const sampledKept = 1 + g * (T - 1 - k);
@@ -253,14 +273,19 @@ function planMode(mode: GenerationMode, dims: LatentDims, { encoded: fitted, sho
       const k = contextGroups(mode.contextGroups, Math.min(Math.floor((a.length - 1) / g), Math.floor(b.length / g)), (k) => T - 1 - 2 * k, 'a clip', g);
       const head = a.slice(a.length - 1 - g * k);
       const tail = b.slice(0, g * k);
+      const o = overlapGroups(mode.overlap);
       return {
         encodes: true,
         conditioning: async (encoder) =>
-          encoder.known([
-            { at: 0, latents: await encoder.encode(head), from: 0, count: k + 1 },
-            { at: T - k, latents: await encoder.encode([tail[0]!, ...tail]), from: 1, count: k },
-          ]),
-        join: (sampled) => ({ frames: [...shownA, ...sampled.slice(1 + g * k, 1 + g * (T - 1 - k)), ...shownB], offset: a.length - 1 - g * k }),
+          released(
+            encoder.known([
+              { at: 0, latents: await encoder.encode(head), from: 0, count: k + 1 },
+              { at: T - k, latents: await encoder.encode([tail[0]!, ...tail]), from: 1, count: k },
+            ]),
+            k,
+            mode.overlap,
+          ),
+        join: (sampled) => ({ frames: [...shownA.slice(0, shownA.length - g * o), ...sampled.slice(1 + g * (k - o), 1 + g * (T - 1 - k)), ...shownB], offset: a.length - 1 - g * k }),
       };
     }
   }
@@ -283,6 +308,27 @@ function contextGroups(requested: number | undefined, available: number, free: (
   if (available < 1) invalid('source', `${what} is too short: it needs at least one group of ${g} frames (${g + 1} frames when its end is kept)`);
   if (free(1) < 1) invalid('frames', `${frames(1)} leave nothing to generate; choose a longer clip`);
   return 1;
+}
+
+/** Groups of the source an overlap resamples: one, or none without an overlap. */
+function overlapGroups(overlap: Overlap | undefined): 0 | 1 {
+  if (!overlap) return 0;
+  if (!(overlap.releaseBelow >= 0 && overlap.releaseBelow <= 1)) invalid('strength', `overlap release time ${overlap.releaseBelow} is not a flow time from 0 to 1`);
+  return 1;
+}
+
+/** An overlap's previous prompt on the source's kept and released latent frames (those the source placed before the first free one). */
+function overlapPrompt(mode: GenerationMode, conditioning: LatentConditioning | undefined): PromptBlend | undefined {
+  if ((mode.kind !== 'extend' && mode.kind !== 'connect') || !mode.overlap?.prompt || !conditioning?.known) return undefined;
+  const firstFree = conditioning.known.frames.indexOf(false);
+  return { prompt: mode.overlap.prompt, weights: conditioning.known.frames.map((_, f) => (f < firstFree ? 1 : 0)) };
+}
+
+/** Known latents with latent frame `last` (the source's last kept group) released below the overlap's time. */
+function released(conditioning: LatentConditioning, last: number, overlap: Overlap | undefined): LatentConditioning {
+  if (!overlap || !conditioning.known) return conditioning;
+  const releaseBelow = conditioning.known.frames.map((_, f) => (f === last ? overlap.releaseBelow : 0));
+  return { ...conditioning, known: { ...conditioning.known, releaseBelow } };
 }
 
 function invalid(field: 'frames' | 'source' | 'strength', message: string): never {

@@ -40,7 +40,7 @@ export type RenderSegment = (request: SegmentRequest, signal: AbortSignal | unde
 
 export type StoryProgress =
   | { readonly stage: 'segment-start'; readonly segment: number; readonly of: number }
-  /** `frames`: what the segment added, for a live preview; `storyFrames`: the story's length so far. */
+  /** `frames`: what the segment added, for a live preview (with an overlap, first the frames that replaced the story's last `resamples`); `storyFrames`: the story's length so far. */
   | { readonly stage: 'segment-done'; readonly segment: number; readonly of: number; readonly frames: readonly Uint8ClampedArray[]; readonly storyFrames: number };
 
 export interface RenderStoryOptions {
@@ -82,9 +82,13 @@ export async function renderStoryboard(
     if (options.signal?.aborted) throw new StoryboardError('aborted', 'the storyboard render was cancelled');
     options.onProgress?.({ stage: 'segment-start', segment: segment.index, of: plan.segments.length });
     const added = await renderOne(segment);
-    if (added.frames.length !== segment.frames) {
-      throw new StoryboardError('segment-mismatch', `segment ${segment.index} (${segment.mode}) added ${added.frames.length} frames; the plan expects ${segment.frames}`);
+    const resamples = segment.resamples ?? 0;
+    if (added.frames.length - resamples !== segment.frames) {
+      throw new StoryboardError('segment-mismatch', `segment ${segment.index} (${segment.mode}) added ${added.frames.length - resamples} frames; the plan expects ${segment.frames}`);
     }
+    // An overlap gives the story's last frames again, resampled with the new ones: they replace the old.
+    story.splice(story.length - resamples);
+    steps.splice(steps.length - resamples);
     added.steps.forEach((step, i) => steps.push(story.length === 0 && i === 0 ? 'start' : i === 0 ? 'seam' : step));
     story.push(...added.frames);
     options.onProgress?.({ stage: 'segment-done', segment: segment.index, of: plan.segments.length, frames: added.frames, storyFrames: story.length });
@@ -96,6 +100,10 @@ export async function renderStoryboard(
   /** The frames a segment adds, and what the step into each is. */
   async function renderOne(segment: PlannedSegment): Promise<{ frames: Uint8ClampedArray[]; steps: FrameStep[] }> {
     const k = segment.contextGroups ?? 1;
+    const resampled = segment.resamples ?? 0;
+    // The overlap group keeps the prompt it was made with; the new prompt starts after it.
+    const previousPrompt = plan.segments[segment.index - 1]?.prompt;
+    const overlap = resampled > 0 ? { overlap: { releaseBelow: OVERLAP_RELEASE_BELOW, ...(previousPrompt && previousPrompt !== segment.prompt ? { prompt: previousPrompt } : {}) } } : {};
     const to = segment.to && mediaOf(segment.to);
     // A clip used as is joins the story at the decoded frames' size (the modes fit their sources themselves)
     const decoded = { width: plan.decodedWidth, height: plan.decodedHeight };
@@ -140,9 +148,9 @@ export async function renderStoryboard(
       }
       case 'extend': {
         const context = story.slice(story.length - 1 - g * k);
-        const video = await render({ kind: 'extend', clip: asClip(context), direction: 'forward', contextGroups: k });
-        const added = video.frames.slice(context.length);
-        return { frames: added, steps: sampledSteps(1 + g * k, added.length) };
+        const video = await render({ kind: 'extend', clip: asClip(context), direction: 'forward', contextGroups: k, ...overlap });
+        const added = video.frames.slice(context.length - resampled);
+        return { frames: added, steps: sampledSteps(1 + g * k - resampled, added.length) };
       }
       case 'extend-backward': {
         const anchor = segment.to!.type === 'clip' ? to! : still(to!, g * k);
@@ -156,11 +164,11 @@ export async function renderStoryboard(
         const opens = segment.from && mediaOf(segment.from);
         const head = opens ? still(opens, 1 + g * k) : asClip(story.slice(story.length - 1 - g * k));
         const tail = segment.to!.type === 'clip' ? to! : still(to!, g * k);
-        const video = await render({ kind: 'connect', first: head, second: tail, contextGroups: k });
-        const transition = video.frames.slice(head.frames.length, video.frames.length - tail.frames.length);
-        const tailStart = 1 + g * k + transition.length; // sampled index of the anchor's first decoded frame
+        const video = await render({ kind: 'connect', first: head, second: tail, contextGroups: k, ...overlap });
+        const transition = video.frames.slice(head.frames.length - resampled, video.frames.length - tail.frames.length);
+        const tailStart = 1 + g * k + transition.length - resampled; // sampled index of the anchor's first decoded frame
         const frames = [...(opens ? [video.sampledFrames[g * k]!] : []), ...transition];
-        const steps = opens ? sampledSteps(g * k, frames.length) : sampledSteps(1 + g * k, frames.length);
+        const steps = opens ? sampledSteps(g * k, frames.length) : sampledSteps(1 + g * k - resampled, frames.length);
         if (segment.to!.type === 'clip') return { frames: [...frames, ...shown!.frames], steps: [...steps, ...sourceSteps(shown!.frames.length)] };
         return { frames: [...frames, video.sampledFrames[tailStart]!], steps: [...steps, ...sampledSteps(tailStart, 1)] };
       }
@@ -177,6 +185,13 @@ export async function renderStoryboard(
  * than the seams.
  */
 export const CLIP_JOIN_WARM_START = 0.6;
+
+/**
+ * The flow time below which an overlap group (the story's last sampled group, resampled with the
+ * next segment's first ones; storyboardPlan.ts `resamples`) is free; above it the group stays on
+ * its own latent's noise path. Chosen by measurement (docs/storyboard.md, "The seam figure").
+ */
+export const OVERLAP_RELEASE_BELOW = 0.8;
 
 /** A card's media at the plan's frame size; a clip with the frame count the plan was made for. */
 function checkedMedia(media: ReadonlyMap<string, RgbaClip>, anchor: SegmentAnchor, plan: StoryPlan): RgbaClip {

@@ -29,6 +29,12 @@ export interface PlannedSegment {
   readonly from?: SegmentAnchor;
   /** The keyframe or clip the segment ends in (extend-backward, connect, clip). */
   readonly to?: SegmentAnchor;
+  /**
+   * Frames at the story's end that it samples again with its own (an overlap of one latent group,
+   * videoModes.ts `Overlap`): they are replaced, so its seam is at startFrame − resamples. Set
+   * when the story ends in sampled frames (not at a keyframe or clip, which stay as they are).
+   */
+  readonly resamples?: number;
   /** The first story frame it adds. */
   readonly startFrame: number;
   /** Story frames it adds: the generated ones plus the anchor's (a keyframe: 1; a clip: all its frames). */

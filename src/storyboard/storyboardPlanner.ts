@@ -139,7 +139,11 @@ export function planStoryboard(board: Storyboard, pack: PackCapabilities, clipFr
     const index = segments.length;
     const opens = opening && story === 1 ? opening : undefined;
     const anchorFrames = reaches ? (reaches.kind === 'clip' ? reaches.frames : 1) : 0;
-    const needed = piece.mode === 'extend' || (piece.mode === 'connect' && !opens) ? 1 + g * (piece.contextGroups ?? 0) : 0;
+    const continues = piece.mode === 'extend' || (piece.mode === 'connect' && !opens);
+    const needed = continues ? 1 + g * (piece.contextGroups ?? 0) : 0;
+    // The story ends in sampled frames (not a keyframe or clip, kept as they are): resample its last group.
+    const before = segments[index - 1];
+    const resamples = continues && before && before.mode !== 'clip' && !before.to ? g : 0;
     const segment: PlannedSegment = {
       ...bare(index, item.card, item.prompt),
       cards: reaches && reaches.card !== item.card ? [item.card, reaches.card] : [item.card],
@@ -148,6 +152,7 @@ export function planStoryboard(board: Storyboard, pack: PackCapabilities, clipFr
       ...(piece.contextGroups ? { contextGroups: piece.contextGroups } : {}),
       ...(opens ? { from: anchorOf(opens) } : {}),
       ...(reaches ? { to: anchorOf(reaches) } : {}),
+      ...(resamples ? { resamples } : {}),
       startFrame: story - (opens ? 1 : 0),
       frames: piece.adds + anchorFrames + (opens ? 1 : 0),
       implicit: item.implicit,

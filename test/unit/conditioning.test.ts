@@ -32,6 +32,17 @@ describe('conditioning', () => {
     expect(hooks.initialSample()).toEqual(ramp(-1));
   });
 
+  it('stops putting back a known frame once the time falls below its release time; the others stay pinned', () => {
+    const noise = ramp(-1);
+    const known = { latents: ramp(10), frames: [true, true, false], releaseBelow: [0, 0.5, 0] };
+    const hooks = hooksFor({ known }, noise);
+    const pinned = (t: number) => frameOf(known.latents, 1).map((z, i) => (1 - t) * z + t * frameOf(noise, 1)[i]!);
+    expect(frameOf(hooks.afterStep({ step: 1, t: 0.5, latents: ramp(100) }), 1)).toEqual(pinned(0.5));
+    expect(frameOf(hooks.afterStep({ step: 2, t: 0.25, latents: ramp(100) }), 1)).toEqual(frameOf(ramp(100), 1));
+    expect(frameOf(hooks.afterStep({ step: 3, t: 0, latents: ramp(100) }), 0)).toEqual(frameOf(known.latents, 0));
+    expect(() => checkConditioning({ known: { ...known, releaseBelow: [0, 2, 0] } }, dims)).toThrow(/release times \[0, 2, 0\] are not 3 flow times/);
+  });
+
   it('starts SDEdit at (1 − t)·source + t·noise, t the start time', () => {
     const sample = hooksFor({ start: { latents: ramp(4), time: 0.3 } }, ramp(-1)).initialSample();
     sample.forEach((v, i) => expect(v).toBeCloseTo(0.7 * 4 * (i + 1) - 0.3 * (i + 1), 5));

@@ -39,6 +39,15 @@ describe('planStoryboard', () => {
     expect(p.totalFrames).toBe(33); // 4 s at 8 fps, frame 0 included
   });
 
+  it('resamples the last group of sampled frames it continues, never a keyframe or a clip', () => {
+    expect(plan([text(2), text(2, UP)]).segments[1]).toMatchObject({ mode: 'extend', resamples: 4 });
+    expect(plan([text(2), text(2, UP), text(2)]).segments.map((s) => s.resamples)).toEqual([undefined, 4, 4]);
+    const keyed = plan([text(2), { type: 'image', file: 'key.png' }, text(2, UP)]);
+    expect(keyed.segments.map((s) => s.resamples)).toEqual([undefined, undefined]);
+    const minimal = plan([text(2), { type: 'image', file: 'key.png' }, { type: 'clip', file: 'intro.y4m' }, text(2, UP)], { 'intro.y4m': 17 });
+    expect(minimal.segments.map((s) => s.resamples)).toEqual([undefined, undefined, undefined]);
+  });
+
   it('plans the minimal board of the issue: back from the keyframe, a transition into the clip, then an extension', () => {
     const p = plan([text(2), { type: 'image', file: 'key.png' }, { type: 'clip', file: 'intro.y4m' }, text(2, UP)], { 'intro.y4m': 17 });
     expect(p.problems).toEqual([]);

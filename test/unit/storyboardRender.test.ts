@@ -7,7 +7,7 @@ import { createArchitecture } from '../../src/architectures/registry';
 import { parseManifest } from '../../src/models/manifest';
 import { generateVideo, type RgbaClip } from '../../src/pipeline/videoModes';
 import { packCapabilities } from '../../src/storyboard/packCapabilities';
-import { CLIP_JOIN_WARM_START, renderStoryboard, type RenderSegment, type SegmentRequest, type SegmentVideo, type StoryProgress } from '../../src/storyboard/renderStoryboard';
+import { CLIP_JOIN_WARM_START, OVERLAP_RELEASE_BELOW, renderStoryboard, type RenderSegment, type SegmentRequest, type SegmentVideo, type StoryProgress } from '../../src/storyboard/renderStoryboard';
 import { StoryboardError } from '../../src/storyboard/storyboardError';
 import { planStoryboard } from '../../src/storyboard/storyboardPlanner';
 import { measureSeams } from '../../src/storyboard/storyboardSeams';
@@ -80,6 +80,22 @@ describe('renderStoryboard', () => {
     const done = events.filter((e) => e.stage === 'segment-done');
     expect(done.map((e) => e.storyFrames)).toEqual(p.segments.map((s) => s.startFrame + s.frames));
     expect(done.flatMap((e) => e.frames)).toEqual(story.frames);
+  });
+
+  it('resamples the story’s last group with a text card after a text card: the overlap replaces it, under the previous prompt', async () => {
+    const [first, second] = ['a red circle moving right on a blue background', 'a red circle moving up on a blue background'];
+    const board = parseStoryboard({ aspect: '16:9', seed: 42, steps: 2, cards: [{ type: 'text', prompt: first, seconds: 2 }, { type: 'text', prompt: second, seconds: 2 }] });
+    const p = plan(board);
+    expect(p.segments[1]).toMatchObject({ mode: 'extend', contextGroups: 2, resamples: 4, startFrame: 17, frames: 16 });
+    const { render, calls } = recordingRenderer();
+    const story = await renderStoryboard(board, p, MEDIA, render);
+    expect(story.frames).toHaveLength(p.totalFrames);
+    expect(calls[1]!.request.mode).toMatchObject({ kind: 'extend', contextGroups: 2, overlap: { releaseBelow: OVERLAP_RELEASE_BELOW, prompt: first } });
+    // The extension's context is the story's last 9 frames; its resampled last group (sampled 5…8) and new frames follow frame 12.
+    expect((calls[1]!.request.mode as { clip: RgbaClip }).clip.frames).toEqual(calls[0]!.video.frames.slice(8));
+    expect(story.frames.slice(0, 13)).toEqual(calls[0]!.video.frames.slice(0, 13));
+    expect(story.frames.slice(13)).toEqual(calls[1]!.video.sampledFrames.slice(5));
+    expect(story.seams.seams.map((s) => s.frame)).toEqual([13]);
   });
 
   it('opens with image-to-video from a keyframe at the first frame and re-renders the same frames from the same board', async () => {

@@ -79,6 +79,21 @@ describe('generateVideo', () => {
     expect(video.sampledOffset).toBe(8);
   });
 
+  it('an overlap resamples the clip’s last kept group: the output carries it, and its prompt runs as a third row', async () => {
+    const { runner, log } = fake();
+    const clip = grayClip(17);
+    const mode: GenerationMode = { kind: 'extend', clip, direction: 'forward', overlap: { releaseBelow: 0.8, prompt: 'a red circle moving up' } };
+    const video = await generateVideo(createArchitecture(manifest, runner), manifest, request(mode, { frames: 17 }));
+    expect(log.textEncoderDims).toEqual([[3, 8]]);
+    expect(log.dit[0]).toMatchObject({ tokensDims: [3, expect.any(Number), expect.any(Number)] });
+    // Latents 0 and 1 are kept; latent 2 (frames 13–16) is sampled again: the output's frames 13… are the sampled 5…
+    expect(flatValue(latentFrame(log.decodedLatents[0]!, 1))).toBeCloseTo(mean([9, 10, 11, 12]), 6);
+    expect(video.frames).toHaveLength(17 + 8);
+    expect(video.frames.slice(0, 13)).toEqual(clip.frames.slice(0, 13));
+    expect(video.frames.slice(13)).toEqual(video.sampledFrames.slice(5));
+    expect(video.newFrames).toBe(12);
+  });
+
   it('extends backward: the clip’s first 4k frames become the last k latents, the output is new frames + clip', async () => {
     const { runner, log } = fake();
     const clip = grayClip(17);
@@ -161,6 +176,8 @@ describe('generateVideo', () => {
     [{ kind: 'loop' } as GenerationMode, {}, 'invalid-aspect', /needs an aspect ratio/],
     [{ kind: 'image-to-video', image: grayClip(1) } as GenerationMode, { frames: 9, warmStart: 0 }, 'invalid-conditioning', /warm start 0 is not a flow time/],
     [{ kind: 'connect', first: grayClip(9), second: grayClip(2) } as GenerationMode, {}, 'invalid-source', /a clip is too short/],
+    [{ kind: 'extend', clip: grayClip(9), direction: 'backward', overlap: { releaseBelow: 0.8 } } as GenerationMode, {}, 'invalid-source', /extending backward keeps the clip as it is/],
+    [{ kind: 'extend', clip: grayClip(9), direction: 'forward', overlap: { releaseBelow: 2 } } as GenerationMode, {}, 'invalid-conditioning', /overlap release time 2 is not a flow time/],
     [{ kind: 'image-to-video', image: { width: 4, height: 4, frames: [new Uint8ClampedArray(3)] } } as GenerationMode, {}, 'invalid-source', /the image frame 0 holds 3 bytes/],
   ])('refuses %s mode requests it cannot do, before running the DiT (%#)', async (mode, change, code, message) => {
     const { runner, log } = fake();
