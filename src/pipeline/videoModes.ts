@@ -26,13 +26,13 @@ export type GenerationMode =
   /** Animate an image: the clip starts from it (only the first frame of `image` is used). */
   | { readonly kind: 'image-to-video'; readonly image: RgbaClip }
   /** New frames after the clip's end (`forward`) or before its start (`backward`). */
-  | { readonly kind: 'extend'; readonly clip: RgbaClip; readonly direction: ExtendDirection; readonly contextGroups?: ContextGroups; readonly overlap?: Overlap }
+  | { readonly kind: 'extend'; readonly clip: RgbaClip; readonly direction: ExtendDirection; readonly contextGroups?: ContextGroups; readonly overlap?: Overlap; readonly previousPrompt?: string }
   /** SDEdit: re-generate the clip; `strength` 0 keeps it, 1 ignores it. */
   | { readonly kind: 'video-to-video'; readonly clip: RgbaClip; readonly strength: number }
   /** A clip whose last frame flows into its first. */
   | { readonly kind: 'loop'; readonly method?: LoopMethod }
   /** A transition that starts as `first` ends and ends as `second` begins. */
-  | { readonly kind: 'connect'; readonly first: RgbaClip; readonly second: RgbaClip; readonly contextGroups?: ContextGroups; readonly overlap?: Overlap };
+  | { readonly kind: 'connect'; readonly first: RgbaClip; readonly second: RgbaClip; readonly contextGroups?: ContextGroups; readonly overlap?: Overlap; readonly previousPrompt?: string };
 
 export type GenerationModeKind = GenerationMode['kind'];
 
@@ -66,13 +66,16 @@ export type ContextGroups = 1 | 2;
  */
 export interface Overlap {
   readonly releaseBelow: number;
-  /**
-   * The prompt the source was sampled with: the kept groups and the overlap group are predicted
-   * under it and the new frames under the request's (textToVideo `promptBlend`), so the prompt
-   * changes after the overlap, between two free groups, instead of at the pinned source.
-   */
-  readonly prompt?: string;
 }
+
+/**
+ * `previousPrompt` (extend forward, connect): the prompt the (first) source was sampled with. Its
+ * kept and resampled groups are predicted under it, the first new group this share under it and
+ * the rest under the request's prompt, the later ones under the request's alone (textToVideo
+ * `promptBlend`): the prompt changes over free groups instead of at the pinned source. Measured on
+ * storyboards (docs/storyboard.md, "The seam figure").
+ */
+const PREVIOUS_PROMPT_FIRST_FREE_SHARE = 0.5;
 
 /** A generation request in any mode. `aspect` defaults to the source's closest; `frames` is the sampled clip's length. */
 export interface VideoRequest extends Omit<TextToVideoRequest, 'conditioning' | 'aspect' | 'frames'> {
@@ -143,7 +146,7 @@ export async function generateVideo(architecture: Architecture, pack: PackSettin
 
   // 3. Sample with the conditioning, then 4. join the sampled clip with the sources
   const { mode: _mode, aspect: _aspect, frames: _frames, warmStart: _warm, ...settings } = request;
-  const promptBlend = overlapPrompt(mode, conditioning);
+  const promptBlend = previousPromptBlend(mode, conditioning);
   const video = await textToVideo(architecture, pack, { ...settings, aspect, frames, ...(conditioning ? { conditioning } : {}), ...(promptBlend ? { promptBlend } : {}) }, { ...callbacks, onStage });
   const joined = plan.join(video.frames);
   const resampled = mode.kind === 'extend' || mode.kind === 'connect' ? (mode.overlap ? architecture.framesPerLatent : 0) : 0;
@@ -228,6 +231,7 @@ function planMode(mode: GenerationMode, dims: LatentDims, { encoded: fitted, sho
         };
       }
       if (mode.overlap) invalid('source', 'an overlap resamples the end of the clip an extension continues; extending backward keeps the clip as it is');
+      if (mode.previousPrompt) invalid('source', 'a previous prompt leads from the clip an extension continues into the new frames; extending backward continues none');
       // The first gk frames as k groups (encode [f0, f0…f(gk−1)], drop latent 0) → the last k latents.
       const context = clip.slice(0, g * k);
       const sampledKept = 1 + g * (T - 1 - k);
@@ -317,11 +321,11 @@ function overlapGroups(overlap: Overlap | undefined): 0 | 1 {
   return 1;
 }
 
-/** An overlap's previous prompt on the source's kept and released latent frames (those the source placed before the first free one). */
-function overlapPrompt(mode: GenerationMode, conditioning: LatentConditioning | undefined): PromptBlend | undefined {
-  if ((mode.kind !== 'extend' && mode.kind !== 'connect') || !mode.overlap?.prompt || !conditioning?.known) return undefined;
+/** The previous prompt's share of each latent frame: all of it up to the source's last placed frame (kept or released), then a share of the first free one. */
+function previousPromptBlend(mode: GenerationMode, conditioning: LatentConditioning | undefined): PromptBlend | undefined {
+  if ((mode.kind !== 'extend' && mode.kind !== 'connect') || !mode.previousPrompt || !conditioning?.known) return undefined;
   const firstFree = conditioning.known.frames.indexOf(false);
-  return { prompt: mode.overlap.prompt, weights: conditioning.known.frames.map((_, f) => (f < firstFree ? 1 : 0)) };
+  return { prompt: mode.previousPrompt, weights: conditioning.known.frames.map((_, f) => (f < firstFree ? 1 : f === firstFree ? PREVIOUS_PROMPT_FIRST_FREE_SHARE : 0)) };
 }
 
 /** Known latents with latent frame `last` (the source's last kept group) released below the overlap's time. */

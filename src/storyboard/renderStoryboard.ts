@@ -101,9 +101,13 @@ export async function renderStoryboard(
   async function renderOne(segment: PlannedSegment): Promise<{ frames: Uint8ClampedArray[]; steps: FrameStep[] }> {
     const k = segment.contextGroups ?? 1;
     const resampled = segment.resamples ?? 0;
-    // The overlap group keeps the prompt it was made with; the new prompt starts after it.
-    const previousPrompt = plan.segments[segment.index - 1]?.prompt;
-    const overlap = resampled > 0 ? { overlap: { releaseBelow: OVERLAP_RELEASE_BELOW, ...(previousPrompt && previousPrompt !== segment.prompt ? { prompt: previousPrompt } : {}) } } : {};
+    // An overlap resamples the story's last group; a new prompt takes over from the one the story was sampled with.
+    const previous = plan.segments[segment.index - 1];
+    const continues = segment.mode === 'extend' || (segment.mode === 'connect' && !segment.from);
+    const joins = {
+      ...(resampled > 0 ? { overlap: { releaseBelow: OVERLAP_RELEASE_BELOW } } : {}),
+      ...(continues && previous && previous.mode !== 'clip' && previous.prompt !== segment.prompt ? { previousPrompt: previous.prompt } : {}),
+    };
     const to = segment.to && mediaOf(segment.to);
     // A clip used as is joins the story at the decoded frames' size (the modes fit their sources themselves)
     const decoded = { width: plan.decodedWidth, height: plan.decodedHeight };
@@ -148,7 +152,7 @@ export async function renderStoryboard(
       }
       case 'extend': {
         const context = story.slice(story.length - 1 - g * k);
-        const video = await render({ kind: 'extend', clip: asClip(context), direction: 'forward', contextGroups: k, ...overlap });
+        const video = await render({ kind: 'extend', clip: asClip(context), direction: 'forward', contextGroups: k, ...joins });
         const added = video.frames.slice(context.length - resampled);
         return { frames: added, steps: sampledSteps(1 + g * k - resampled, added.length) };
       }
@@ -164,7 +168,7 @@ export async function renderStoryboard(
         const opens = segment.from && mediaOf(segment.from);
         const head = opens ? still(opens, 1 + g * k) : asClip(story.slice(story.length - 1 - g * k));
         const tail = segment.to!.type === 'clip' ? to! : still(to!, g * k);
-        const video = await render({ kind: 'connect', first: head, second: tail, contextGroups: k, ...overlap });
+        const video = await render({ kind: 'connect', first: head, second: tail, contextGroups: k, ...joins });
         const transition = video.frames.slice(head.frames.length - resampled, video.frames.length - tail.frames.length);
         const tailStart = 1 + g * k + transition.length - resampled; // sampled index of the anchor's first decoded frame
         const frames = [...(opens ? [video.sampledFrames[g * k]!] : []), ...transition];

@@ -90,7 +90,7 @@ describe('renderStoryboard', () => {
     const { render, calls } = recordingRenderer();
     const story = await renderStoryboard(board, p, MEDIA, render);
     expect(story.frames).toHaveLength(p.totalFrames);
-    expect(calls[1]!.request.mode).toMatchObject({ kind: 'extend', contextGroups: 2, overlap: { releaseBelow: OVERLAP_RELEASE_BELOW, prompt: first } });
+    expect(calls[1]!.request.mode).toMatchObject({ kind: 'extend', contextGroups: 2, overlap: { releaseBelow: OVERLAP_RELEASE_BELOW }, previousPrompt: first });
     // The extension's context is the story's last 9 frames; its resampled last group (sampled 5…8) and new frames follow frame 12.
     expect((calls[1]!.request.mode as { clip: RgbaClip }).clip.frames).toEqual(calls[0]!.video.frames.slice(8));
     expect(story.frames.slice(0, 13)).toEqual(calls[0]!.video.frames.slice(0, 13));

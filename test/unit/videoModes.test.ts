@@ -82,7 +82,7 @@ describe('generateVideo', () => {
   it('an overlap resamples the clip’s last kept group: the output carries it, and its prompt runs as a third row', async () => {
     const { runner, log } = fake();
     const clip = grayClip(17);
-    const mode: GenerationMode = { kind: 'extend', clip, direction: 'forward', overlap: { releaseBelow: 0.8, prompt: 'a red circle moving up' } };
+    const mode: GenerationMode = { kind: 'extend', clip, direction: 'forward', overlap: { releaseBelow: 0.8 }, previousPrompt: 'a red circle moving up' };
     const video = await generateVideo(createArchitecture(manifest, runner), manifest, request(mode, { frames: 17 }));
     expect(log.textEncoderDims).toEqual([[3, 8]]);
     expect(log.dit[0]).toMatchObject({ tokensDims: [3, expect.any(Number), expect.any(Number)] });
@@ -178,6 +178,7 @@ describe('generateVideo', () => {
     [{ kind: 'connect', first: grayClip(9), second: grayClip(2) } as GenerationMode, {}, 'invalid-source', /a clip is too short/],
     [{ kind: 'extend', clip: grayClip(9), direction: 'backward', overlap: { releaseBelow: 0.8 } } as GenerationMode, {}, 'invalid-source', /extending backward keeps the clip as it is/],
     [{ kind: 'extend', clip: grayClip(9), direction: 'forward', overlap: { releaseBelow: 2 } } as GenerationMode, {}, 'invalid-conditioning', /overlap release time 2 is not a flow time/],
+    [{ kind: 'extend', clip: grayClip(9), direction: 'backward', previousPrompt: 'a red circle' } as GenerationMode, {}, 'invalid-source', /extending backward continues none/],
     [{ kind: 'image-to-video', image: { width: 4, height: 4, frames: [new Uint8ClampedArray(3)] } } as GenerationMode, {}, 'invalid-source', /the image frame 0 holds 3 bytes/],
   ])('refuses %s mode requests it cannot do, before running the DiT (%#)', async (mode, change, code, message) => {
     const { runner, log } = fake();
