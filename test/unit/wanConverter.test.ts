@@ -330,6 +330,31 @@ st.write_file(path, tensors + [('decoder.extra_block.weight', np.zeros(4, np.flo
     expect(convertExpectingFailure(copy).stderr).toMatch(/dtype 'X32' is not one of/);
   });
 
+  it('safetensors headers with overlapping or out-of-range offsets, or a span that does not fit the shape', () => {
+    const out = python(`${CONVERTER_PATH}import json, struct, tempfile
+from safetensors_io import read_header, SafetensorsError
+def attempt(header, data_bytes):
+    path = tempfile.mktemp(suffix='.safetensors')
+    raw = json.dumps(header).encode()
+    open(path, 'wb').write(struct.pack('<Q', len(raw)) + raw + bytes(data_bytes))
+    try:
+        read_header(path)
+        return 'accepted'
+    except SafetensorsError as e:
+        return str(e)
+print(json.dumps([
+    attempt({'a': {'dtype': 'F32', 'shape': [2], 'data_offsets': [0, 8]}, 'b': {'dtype': 'F32', 'shape': [2], 'data_offsets': [4, 12]}}, 12),
+    attempt({'a': {'dtype': 'F32', 'shape': [4], 'data_offsets': [0, 16]}}, 8),
+    attempt({'a': {'dtype': 'F32', 'shape': [3], 'data_offsets': [0, 8]}}, 8),
+    attempt({'a': {'dtype': 'BF16', 'shape': [4], 'data_offsets': [0, 8]}}, 8),
+]))`);
+    const [overlap, outside, span, fine] = JSON.parse(out) as string[];
+    expect(overlap).toMatch(/tensors 'a' and 'b' overlap/);
+    expect(outside).toMatch(/tensor 'a': data_offsets \[0, 16\] are outside the 8 data bytes/);
+    expect(span).toMatch(/data_offsets span 8 bytes but F32 \[3\] needs 12/);
+    expect(fine).toBe('accepted');
+  });
+
   it('a config without a dimension the converter needs', () => {
     const copy = checkpointCopy();
     const configPath = join(copy, 'transformer', 'config.json');
