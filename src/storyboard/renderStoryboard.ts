@@ -54,6 +54,8 @@ export interface RenderedStory {
   readonly height: number;
   readonly fps: number;
   readonly seams: SeamReport;
+  /** What the step into each frame is (seam, group, inner, source), for measuring the story's frames as rendered elsewhere. */
+  readonly steps: readonly FrameStep[];
 }
 
 /**
@@ -95,7 +97,7 @@ export async function renderStoryboard(
   }
 
   // 3. Measure the seams
-  return { frames: story, width: plan.decodedWidth, height: plan.decodedHeight, fps: plan.fps, seams: measureSeams(story, steps) };
+  return { frames: story, width: plan.decodedWidth, height: plan.decodedHeight, fps: plan.fps, seams: measureSeams(story, steps), steps };
 
   /** The frames a segment adds, and what the step into each is. */
   async function renderOne(segment: PlannedSegment): Promise<{ frames: Uint8ClampedArray[]; steps: FrameStep[] }> {

@@ -30,6 +30,8 @@ export interface SeamReport {
   readonly ratio: number;
   /** The largest seam over meanGroupStep. */
   readonly worstRatio: number;
+  /** The largest group-to-group step that is not a seam (the loop table's other yardstick, docs/capabilities.md). */
+  readonly largestGroupStep: number;
 }
 
 /** Mean absolute difference over R, G and B of two RGBA frames, in 0..255 units. */
@@ -51,5 +53,5 @@ export function measureSeams(frames: readonly Uint8ClampedArray[], steps: readon
   const meanSeam = mean(seams.map((s) => s.difference));
   const meanGroupStep = mean(groupSteps);
   const over = (x: number) => (meanGroupStep > 0 ? x / meanGroupStep : 0);
-  return { seams, meanSeam, meanGroupStep, ratio: over(meanSeam), worstRatio: over(Math.max(0, ...seams.map((s) => s.difference))) };
+  return { seams, meanSeam, meanGroupStep, ratio: over(meanSeam), worstRatio: over(Math.max(0, ...seams.map((s) => s.difference))), largestGroupStep: Math.max(0, ...groupSteps) };
 }

@@ -155,5 +155,6 @@ describe('measureSeams', () => {
     expect(report.meanGroupStep).toBe(2);
     expect(report.ratio).toBe(0.5);
     expect(report.worstRatio).toBe(0.5);
+    expect(report.largestGroupStep).toBe(2);
   });
 });
