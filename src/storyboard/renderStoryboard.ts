@@ -103,12 +103,14 @@ export async function renderStoryboard(
   async function renderOne(segment: PlannedSegment): Promise<{ frames: Uint8ClampedArray[]; steps: FrameStep[] }> {
     const k = segment.contextGroups ?? 1;
     const resampled = segment.resamples ?? 0;
-    // An overlap resamples the story's last group; a new prompt takes over from the one the story was sampled with.
+    // An overlap resamples the story's last group; a new prompt takes over from the one the story's
+    // end was sampled with (a clip's frames were not: after a clip the new prompt starts at once).
     const previous = plan.segments[segment.index - 1];
     const continues = segment.mode === 'extend' || (segment.mode === 'connect' && !segment.from);
+    const sampledEnd = previous && previous.mode !== 'clip' && previous.to?.type !== 'clip';
     const joins = {
       ...(resampled > 0 ? { overlap: { releaseBelow: OVERLAP_RELEASE_BELOW } } : {}),
-      ...(continues && previous && previous.mode !== 'clip' && previous.prompt !== segment.prompt ? { previousPrompt: previous.prompt } : {}),
+      ...(continues && sampledEnd && previous.prompt !== segment.prompt ? { previousPrompt: previous.prompt } : {}),
     };
     const to = segment.to && mediaOf(segment.to);
     // A clip used as is joins the story at the decoded frames' size (the modes fit their sources themselves)

@@ -61,6 +61,8 @@ describe('renderStoryboard', () => {
     expect(calls.map((c) => c.request.seed)).toEqual(p.segments.map((s) => s.seed));
     // The transition into the clip and the extension out of it start warmer; the first segment joins no clip.
     expect(calls.map((c) => c.request.warmStart)).toEqual([undefined, CLIP_JOIN_WARM_START, CLIP_JOIN_WARM_START]);
+    // No overlap and no prompt hand-over: the story ends at a keyframe, then at the clip's own frames.
+    expect(calls.map((c) => 'overlap' in c.request.mode || 'previousPrompt' in c.request.mode)).toEqual([false, false, false]);
     const [toKey, toClip, after] = calls.map((c) => c.video);
     // The keyframe is the decoded frame where the still image's group starts, not a copy of the image.
     const keyframe = p.keyframes[0]!.frame;
