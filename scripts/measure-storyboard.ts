@@ -8,7 +8,8 @@
  * only moved there would show in it. Images and clips are rendered world scenes.
  *
  * Usage: npx tsx scripts/measure-storyboard.ts [packDir] [steps] [seeds, e.g. 1-10,42]
- * Environment: STORYBOARD_OVERLAP=off plans without overlaps (the previous hard cut);
+ * Environment: STORYBOARD_OVERLAP=off plans without overlaps (a new prompt is still handed over;
+ * the hard cut before both is commit c487e0b);
  * STORYBOARD_RELEASE=t overrides the overlap's release time; STORYBOARD_BOARDS='name|…' picks boards
  * (by the start of their names); STORYBOARD_E2E_STEPS sets the e2e board's steps (2, as the test).
  */
