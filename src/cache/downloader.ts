@@ -26,7 +26,7 @@ import {
 } from './http';
 import { FileProgress, type ProgressCallback } from './progress';
 import { chunkKey, chunkRange, emptyFileRecord, fileKey, storedBytes, type ChunkRecord, type FileRecord } from './records';
-import { Sha256, sha256Hex } from './sha256';
+import { StreamingSha256, sha256Hex } from './sha256';
 
 /** Something worth knowing that did not stop the download (tests and logs read these). */
 export type DownloadNote =
@@ -88,7 +88,8 @@ export async function downloadFile(pack: string, file: ManifestFile & { url: str
 
 class FileDownload {
   private record: FileRecord;
-  private hasher: Sha256;
+  /** Set by `startHash` before the first chunk. */
+  private hasher!: StreamingSha256;
   private readonly fetch: Fetch;
   private readonly progress: FileProgress;
   private readonly count: number;
@@ -108,7 +109,6 @@ class FileDownload {
     this.record = consistent ? record : { ...record, hashed: 0, hashState: null };
     this.count = record.chunks.length;
     this.streaming = this.count > 1;
-    this.hasher = new Sha256(this.record.hashState ?? undefined);
     this.fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
     this.progress = new FileProgress(options.onProgress, { pack, file: file.path, source: 'network', total: file.bytes });
     this.what = `${file.path} of pack "${pack}"`;
@@ -116,6 +116,7 @@ class FileDownload {
 
   async run(): Promise<FileRecord> {
     if (this.record.state === 'complete') return this.record;
+    await this.startHash();
     this.progress.initiate(storedBytes(this.record));
     this.progress.download();
     try {
@@ -133,6 +134,17 @@ class FileDownload {
     }
     this.progress.done();
     return this.record;
+  }
+
+  /**
+   * Continues the whole-file hash from the record's state, or, where that state cannot be loaded
+   * (written by the earlier JavaScript hasher), starts it over: the stored chunks are read back
+   * and hashed again by `reuseStored`, so nothing is downloaded twice.
+   */
+  private async startHash(): Promise<void> {
+    const resumed = this.record.hashState === null ? null : await StreamingSha256.resume(this.record.hashState);
+    if (this.record.hashState !== null && resumed === null) this.record = { ...this.record, hashed: 0, hashState: null };
+    this.hasher = resumed ?? (await StreamingSha256.create());
   }
 
   private complete(): boolean {
@@ -418,7 +430,7 @@ class FileDownload {
    * accept the file only if the fresh bytes hash right. Otherwise start the file over next time.
    */
   private async recheck(): Promise<void> {
-    const hasher = new Sha256();
+    const hasher = await StreamingSha256.create();
     const replaced: number[] = [];
     for (let index = 0; index < this.count; ) {
       index = await this.withRetries(index, async (i, data, sha) => {

@@ -32,7 +32,7 @@ import {
   type PackStatus,
 } from './records';
 import { packProblems, type DeviceLimits } from './requirements';
-import { Sha256, sha256Hex } from './sha256';
+import { StreamingSha256, sha256Hex } from './sha256';
 
 /** One installed (or partly installed) pack, as the Models panel shows it. */
 export interface PackInfo {
@@ -284,7 +284,7 @@ export class ModelStore {
     const file = manifest.files.find((f) => f.path === record.path);
     const progress = new FileProgress(onProgress, { pack: record.pack, file: record.path, source: 'cache', total: record.bytes });
     progress.initiate();
-    const hasher = new Sha256();
+    const hasher = await StreamingSha256.create();
     const chunks = [...record.chunks];
     let goodPrefix = 0;
     let prefixState = hasher.state();

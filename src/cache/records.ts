@@ -34,6 +34,7 @@ export interface FileRecord {
   readonly chunks: readonly (ChunkRecord | null)[];
   /** How many leading chunks `hashState` covers (the whole-file hash is computed in order). */
   readonly hashed: number;
+  /** Records saved before hash-wasm hold the old `{h, length, tail}` here; the downloader rehashes those from their chunks. */
   readonly hashState: Sha256State | null;
   /** `complete` only after the whole file matched the manifest's sha256. */
   readonly state: FileState;

@@ -9,6 +9,7 @@ import { memoryBackend, type CacheBackend } from '../../src/cache/backend';
 import { toBytes, type DownloadNote } from '../../src/cache/downloader';
 import { ModelStore, type InstallOptions } from '../../src/cache/modelStore';
 import type { ModelProgress } from '../../src/cache/progress';
+import type { FileRecord } from '../../src/cache/records';
 import { validManifestJson } from '../fixtures/manifestFixture';
 
 const BASE = 'https://packs.example/tiny/';
@@ -114,6 +115,25 @@ describe('ModelStore on the memory backend', () => {
     server.requests.length = 0;
     expect((await store.install(`${BASE}manifest.json`, options())).status).toBe('complete');
     expect(dit(server.requests)).toEqual(['bytes=8192-12287', 'bytes=12288-16383', 'bytes=16384-19999']);
+  });
+
+  it('resumes a download saved with the earlier JavaScript hasher\'s state by rehashing its stored chunks, not fetching them', async () => {
+    const { store, server, files, options } = setup();
+    server.fault({ path: 'dit.onnx', cutAt: 10_000, times: 1 });
+    await expect(store.install(`${BASE}manifest.json`, options({ retries: 0 }))).rejects.toMatchObject({ code: 'fetch-failed' });
+    const key = 'file/tessera-tiny/dit.onnx';
+    const record = (await store.backend.get(key)) as FileRecord;
+    expect(record).toMatchObject({ hashed: 2, state: 'partial' });
+    expect(record.hashState).toBeInstanceOf(Uint8Array);
+    // What the hand-written hasher stored before hash-wasm: eight words, a length and a partial block.
+    const oldState = { h: [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19], length: 8192, tail: new Uint8Array(0) };
+    await store.backend.putMany([[key, { ...record, hashState: oldState }]]);
+    server.requests.length = 0;
+    expect((await store.install(`${BASE}manifest.json`, options())).status).toBe('complete');
+    // A trusted old state (or a fresh hash that skipped the stored chunks) would fail the whole-file check and refetch everything.
+    expect(dit(server.requests)).toEqual(['bytes=8192-12287', 'bytes=12288-16383', 'bytes=16384-19999']);
+    expect(await store.readFile('tessera-tiny', 'dit.onnx')).toEqual(files['dit.onnx']);
+    expect(((await store.backend.get(key)) as FileRecord).hashState).toBeInstanceOf(Uint8Array);
   });
 
   it('a paused (aborted) download says so and resumes', async () => {
