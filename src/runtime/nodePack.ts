@@ -1,5 +1,6 @@
 /** Reads a model pack from a folder in Node and checks each file against its manifest entry. */
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseManifest, type Manifest, type ManifestFile } from '../models/manifest';
@@ -34,12 +35,33 @@ export async function readVerifiedFile(dir: string, file: ManifestFile): Promise
   } catch (cause) {
     throw new ModelLoadError('missing-file', `model file ${path} is missing`, { cause });
   }
-  if (bytes.length !== file.bytes) {
-    throw new ModelLoadError('size-mismatch', `model file ${path} has ${bytes.length} bytes, the manifest says ${file.bytes}`);
-  }
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
-  if (sha256 !== file.sha256) {
-    throw new ModelLoadError('checksum-mismatch', `model file ${path} is corrupt: sha256 ${sha256}, the manifest says ${file.sha256}`);
-  }
+  checkSize(path, bytes.length, file);
+  checkSha256(path, createHash('sha256').update(bytes).digest('hex'), file);
   return bytes;
+}
+
+/**
+ * Checks one file of a pack as `readVerifiedFile` does without holding it: the hash is streamed, so
+ * a 1 GiB external-data shard or embedding table costs a read buffer, not its size in memory.
+ */
+export async function verifyFile(dir: string, file: ManifestFile): Promise<void> {
+  const path = join(dir, file.path);
+  const size = await stat(path).then(
+    (s) => s.size,
+    (cause: unknown) => {
+      throw new ModelLoadError('missing-file', `model file ${path} is missing`, { cause });
+    },
+  );
+  checkSize(path, size, file);
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  checkSha256(path, hash.digest('hex'), file);
+}
+
+function checkSize(path: string, size: number, file: ManifestFile): void {
+  if (size !== file.bytes) throw new ModelLoadError('size-mismatch', `model file ${path} has ${size} bytes, the manifest says ${file.bytes}`);
+}
+
+function checkSha256(path: string, sha256: string, file: ManifestFile): void {
+  if (sha256 !== file.sha256) throw new ModelLoadError('checksum-mismatch', `model file ${path} is corrupt: sha256 ${sha256}, the manifest says ${file.sha256}`);
 }

@@ -4,13 +4,12 @@
  * table is never one buffer (the runner checks graph files the same way, nodePack.ts); afterwards
  * each read takes only its range through a file handle.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileFor, type Manifest, type ManifestFile } from '../models/manifest';
 import type { PackData } from '../pipeline/packData';
 import { ModelLoadError } from './errors';
+import { verifyFile } from './nodePack';
 
 /** The data files of the pack in `dir` (already parsed as `manifest`). */
 export function createNodePackData(dir: string, manifest: Manifest): PackData {
@@ -22,7 +21,7 @@ export function createNodePackData(dir: string, manifest: Manifest): PackData {
       checkRange(file, offset, length);
       let check = verified.get(role);
       if (!check) {
-        check = verifyFile(path, file);
+        check = verifyFile(dir, file);
         verified.set(role, check);
         // A failed check is not remembered: the next read checks again (the file may have been fixed).
         check.catch(() => verified.delete(role));
@@ -49,18 +48,4 @@ function checkRange(file: ManifestFile, offset: number, length: number): void {
   if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > file.bytes) {
     throw new RangeError(`bytes ${offset}..${offset + length} are outside ${file.path} (${file.bytes} bytes)`);
   }
-}
-
-async function verifyFile(path: string, file: ManifestFile): Promise<void> {
-  const size = await stat(path).then(
-    (s) => s.size,
-    (cause: unknown) => {
-      throw new ModelLoadError('missing-file', `model file ${path} is missing`, { cause });
-    },
-  );
-  if (size !== file.bytes) throw new ModelLoadError('size-mismatch', `model file ${path} has ${size} bytes, the manifest says ${file.bytes}`);
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  const sha256 = hash.digest('hex');
-  if (sha256 !== file.sha256) throw new ModelLoadError('checksum-mismatch', `model file ${path} is corrupt: sha256 ${sha256}, the manifest says ${file.sha256}`);
 }

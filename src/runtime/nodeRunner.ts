@@ -9,7 +9,7 @@ import * as ort from 'onnxruntime-node';
 import { fileFor, type Manifest, type MemoryPlan, type ModelRole } from '../models/manifest';
 import type { ModelRunner, NamedTensors } from '../pipeline/modelRunner';
 import { ModelLoadError } from './errors';
-import { readVerifiedFile } from './nodePack';
+import { readVerifiedFile, verifyFile } from './nodePack';
 import { createNodePackData } from './nodePackData';
 import { elementType, plainTensors } from './plainTensors';
 import { RunQueue } from './runQueue';
@@ -70,7 +70,7 @@ async function loadSession(dir: string, manifest: Manifest, role: ModelRole, opt
   const file = fileFor(manifest, role);
   const bytes = await readVerifiedFile(dir, file);
   const externals = manifest.files.filter((f) => f.role === 'externalData' && f.of === role);
-  for (const external of externals) await readVerifiedFile(dir, external);
+  for (const external of externals) await verifyFile(dir, external);
   try {
     // With external weights, onnxruntime finds them next to the model only when given its path.
     return externals.length > 0 ? await ort.InferenceSession.create(join(dir, file.path), options) : await ort.InferenceSession.create(bytes, options);

@@ -5,7 +5,7 @@
  * ids (and python3-sentencepiece's on tokenizer-golden.json's prompts), embedding rows, text encoder output, one DiT output, the streamed VAE frames; then the CLI
  * writes a clip from the pack.
  */
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tokenEmbeddingTable } from '../../src/architectures/wan21/tokenEmbeddings';
@@ -168,5 +168,23 @@ describe('npm run generate on the tiny wan2.1 pack', () => {
     const image = await runGenerate('--model', dir, '--prompt', 'a dog', '--aspect', '1:1', '--frames', '9', '--image', 'public/icons/icon-192.png', '--out', join(out, 'i.y4m'));
     expect(image.status).toBe(2);
     expect(image.stderr.join('\n')).toContain('the wan2.1 pack has no encoder');
+  }, 120_000);
+});
+
+describe('a corrupt wan2.1 pack in onnxruntime-node', () => {
+  const scratch = scratchDir('tessera-wan21-corrupt-');
+
+  it('refuses a changed byte in an external-data shard (checked streamed) before making the session', async () => {
+    const copy = join(scratch, 'pack');
+    cpSync(dir, copy, { recursive: true });
+    const shard = manifest.files.find((f) => f.role === 'externalData' && f.of === 'dit')!;
+    const bytes = readFileSync(join(copy, shard.path));
+    bytes[bytes.length >> 1] ^= 1;
+    writeFileSync(join(copy, shard.path), bytes);
+
+    const corrupt = createNodeRunner(copy, manifest, { threads: 1 });
+    const probe = { data: new Float32Array(1), dims: [1] };
+    await expect(corrupt.run('dit', { latents: probe })).rejects.toMatchObject({ code: 'checksum-mismatch', message: expect.stringContaining(shard.path) });
+    await corrupt.release();
   }, 120_000);
 });
