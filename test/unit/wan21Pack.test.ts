@@ -179,7 +179,8 @@ describe('a corrupt wan2.1 pack in onnxruntime-node', () => {
     cpSync(dir, copy, { recursive: true });
     const shard = manifest.files.find((f) => f.role === 'externalData' && f.of === 'dit')!;
     const bytes = readFileSync(join(copy, shard.path));
-    bytes[bytes.length >> 1] ^= 1;
+    const middle = bytes.length >> 1;
+    bytes[middle] = bytes[middle]! ^ 1;
     writeFileSync(join(copy, shard.path), bytes);
 
     const corrupt = createNodeRunner(copy, manifest, { threads: 1 });
