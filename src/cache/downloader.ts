@@ -172,7 +172,7 @@ class FileDownload {
 
   /** Adds a verified chunk to the hash and stores it with the updated record in one write. */
   private async commit(index: number, data: Uint8Array<ArrayBuffer>, sha256: string, store = true): Promise<void> {
-    if (this.streaming) this.hasher.update(data);
+    if (this.streaming) await this.hasher.updateInSlices(data);
     const last = index === this.count - 1;
     const whole = last ? (this.streaming ? this.hasher.hex() : sha256) : null;
     const chunks = [...this.record.chunks];
@@ -434,7 +434,7 @@ class FileDownload {
     const replaced: number[] = [];
     for (let index = 0; index < this.count; ) {
       index = await this.withRetries(index, async (i, data, sha) => {
-        hasher.update(data);
+        await hasher.updateInSlices(data);
         if (this.record.chunks[i]?.sha256 !== sha) {
           replaced.push(i);
           await this.save(i, { bytes: data.length, sha256: sha }, data);

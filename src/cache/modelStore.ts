@@ -304,7 +304,7 @@ export class ModelStore {
       loaded += data.length;
       progress.update(loaded);
       if (intact) {
-        if (chunks.length > 1) hasher.update(data);
+        if (chunks.length > 1) await hasher.updateInSlices(data);
         goodPrefix = i + 1;
         prefixState = hasher.state();
       }

@@ -48,6 +48,17 @@ export class StreamingSha256 {
     return this;
   }
 
+  /**
+   * Feeds `bytes` in 1 MiB slices, letting other tasks run between them: the Models panel copies
+   * on the page's main thread, and one 16 MiB update would hold it for 100-300 ms at a time.
+   */
+  async updateInSlices(bytes: Uint8Array): Promise<void> {
+    for (let at = 0; at < bytes.length; at += SLICE_BYTES) {
+      if (at > 0) await yieldToOtherTasks();
+      this.hasher.update(bytes.subarray(at, at + SLICE_BYTES));
+    }
+  }
+
   /** The state to store and resume from. */
   state(): Sha256State {
     return this.hasher.save();
@@ -60,6 +71,21 @@ export class StreamingSha256 {
     this.hasher.load(saved);
     return hex;
   }
+}
+
+const SLICE_BYTES = 1024 * 1024;
+
+/** A macrotask boundary without setTimeout's 4 ms clamp on nested timers. */
+function yieldToOtherTasks(): Promise<void> {
+  return new Promise((resolve) => {
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => {
+      port1.close();
+      port2.close();
+      resolve();
+    };
+    port2.postMessage(null);
+  });
 }
 
 function toHex(bytes: Uint8Array): string {

@@ -26,6 +26,13 @@ describe('streaming sha256', () => {
     }
   });
 
+  it('hashes in slices across task boundaries like one update', async () => {
+    const data = bytes(3 * 1024 * 1024 + 77, 5);
+    const hasher = await StreamingSha256.create();
+    await hasher.updateInSlices(data);
+    expect(hasher.hex()).toBe(node(data));
+  });
+
   it('leaves the hasher usable after a digest', async () => {
     const hasher = (await StreamingSha256.create()).update(bytes(100));
     hasher.hex();
