@@ -262,24 +262,35 @@ class WanDiT(nn.Module):
         rope_cos: torch.Tensor,
         rope_sin: torch.Tensor,
     ) -> torch.Tensor:
-        batch = latents.shape[0]
-        p_t, p_h, p_w = self.patch_size
-        x = self.patch_embedding(latents)
-        grid_t, grid_h, grid_w = x.shape[2], x.shape[3], x.shape[4]
-        x = x.flatten(2).transpose(1, 2)
-
-        temb, time_mod, context = self.condition_embedder(timestep, context)
+        tokens, temb, time_mod, text = embed_inputs(self, latents, timestep, context)
         rope = (rope_cos, rope_sin)
         for block in self.blocks:
-            x = block(x, context, time_mod, rope)
+            tokens = block(tokens, text, time_mod, rope)
+        return project_output(self, tokens, temb, latents)
 
-        shift, scale = (self.scale_shift_table + temb[:, None, :]).chunk(2, dim=1)
-        x = self.proj_out(self.norm_out(x) * (1 + scale) + shift)
 
-        # Unpatchify: token (t, h, w) holds a (p_t, p_h, p_w, C) patch.
-        x = x.reshape(batch, grid_t, grid_h, grid_w, p_t, p_h, p_w, self.out_channels)
-        x = x.permute(0, 7, 1, 4, 2, 5, 3, 6)
-        return x.reshape(batch, self.out_channels, grid_t * p_t, grid_h * p_h, grid_w * p_w)
+def embed_inputs(owner: nn.Module, latents: torch.Tensor, timestep: torch.Tensor, context: torch.Tensor) -> Tuple[torch.Tensor, ...]:
+    """WanDiT's input side: latents -> patch tokens [B, N, dim]; timestep -> time embedding and the 6-way
+    modulation; text projected. `owner` is a WanDiT or a piece holding its `patch_embedding` and
+    `condition_embedder` under the same names (dit_pieces.DitHead), so the weights keep their keys."""
+    tokens = owner.patch_embedding(latents).flatten(2).transpose(1, 2)
+    temb, time_mod, text = owner.condition_embedder(timestep, context)
+    return tokens, temb, time_mod, text
+
+
+def project_output(owner: nn.Module, tokens: torch.Tensor, temb: torch.Tensor, latents: torch.Tensor) -> torch.Tensor:
+    """WanDiT's output side: the final modulated norm and projection, unpatchified to the layout of
+    `latents` (read for its shape only). `owner` holds `norm_out`, `proj_out`, `scale_shift_table`,
+    `patch_size` and `out_channels` (a WanDiT or dit_pieces.DitTail)."""
+    p_t, p_h, p_w = owner.patch_size
+    shift, scale = (owner.scale_shift_table + temb[:, None, :]).chunk(2, dim=1)
+    x = owner.proj_out(owner.norm_out(tokens) * (1 + scale) + shift)
+    batch = latents.shape[0]
+    grid_t, grid_h, grid_w = latents.shape[2] // p_t, latents.shape[3] // p_h, latents.shape[4] // p_w
+    # Unpatchify: token (t, h, w) holds a (p_t, p_h, p_w, C) patch.
+    x = x.reshape(batch, grid_t, grid_h, grid_w, p_t, p_h, p_w, owner.out_channels)
+    x = x.permute(0, 7, 1, 4, 2, 5, 3, 6)
+    return x.reshape(batch, owner.out_channels, grid_t * p_t, grid_h * p_h, grid_w * p_w)
 
 
 def dummy_dit_inputs(model: WanDiT, frames: int = 2, height: int = 4, width: int = 6, context_length: int = 8) -> Tuple[torch.Tensor, ...]:

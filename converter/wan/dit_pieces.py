@@ -1,14 +1,16 @@
 """WanDiT (dit.py) cut into exportable pieces: the input side, one transformer block, the output side.
 
 convert.py exports the DiT one piece at a time and joins the quantised pieces (graph_chain.compose), so
-the 1.4B-parameter model is never held in float32 more than one block at a time. The pieces call
-dit.py's own modules and repeat only WanDiT.forward's glue (patch flattening and unpatchify); the
-converter test checks the joined graph against the whole torch model.
+the 1.4B-parameter model is never held in float32 more than one block at a time. The pieces run
+WanDiT.forward's own steps (dit.embed_inputs, a block, dit.project_output) on the same modules under
+the same names; the converter test checks the joined graph against the whole torch model.
 """
 from __future__ import annotations
 
 import torch
 import torch.nn as nn
+
+from dit import embed_inputs, project_output
 
 HEAD_INPUTS = ["latents", "timestep", "context"]
 HEAD_OUTPUTS = ["tokens", "temb", "time_mod", "text"]
@@ -27,9 +29,7 @@ class DitHead(nn.Module):
         self.condition_embedder = model.condition_embedder
 
     def forward(self, latents, timestep, context):
-        tokens = self.patch_embedding(latents).flatten(2).transpose(1, 2)
-        temb, time_mod, text = self.condition_embedder(timestep, context)
-        return tokens, temb, time_mod, text
+        return embed_inputs(self, latents, timestep, context)
 
 
 class DitBlock(nn.Module):
@@ -53,14 +53,7 @@ class DitTail(nn.Module):
         self.out_channels = model.out_channels
 
     def forward(self, tokens, temb, latents):
-        p_t, p_h, p_w = self.patch_size
-        shift, scale = (self.scale_shift_table + temb[:, None, :]).chunk(2, dim=1)
-        x = self.proj_out(self.norm_out(tokens) * (1 + scale) + shift)
-        batch = latents.shape[0]
-        grid_t, grid_h, grid_w = latents.shape[2] // p_t, latents.shape[3] // p_h, latents.shape[4] // p_w
-        x = x.reshape(batch, grid_t, grid_h, grid_w, p_t, p_h, p_w, self.out_channels)
-        x = x.permute(0, 7, 1, 4, 2, 5, 3, 6)
-        return x.reshape(batch, self.out_channels, grid_t * p_t, grid_h * p_h, grid_w * p_w)
+        return project_output(self, tokens, temb, latents)
 
 
 def is_head_key(key: str) -> bool:
