@@ -1,12 +1,19 @@
 """Train the super-resolving decoder (training/sr_decoder.py) alone, on the CPU, within a time budget.
 
     nice -n 5 /usr/bin/python3 training/train_sr_decoder.py [--minutes 40]
+    nice -n 5 /usr/bin/python3 training/train_sr_decoder.py --unfreeze --init training/runs/sr-decoder/checkpoint.pt \
+        --run training/runs/sr-decoder-2 --log training/results/sr-decoder-2-log.txt --gradient-weight 2 --minutes 55
 
 Inputs are the latents the shipped encoder makes of a scene drawn at the model size (hard edges,
 the clips the DiT learned from), with the noise the pack's decoder was fine-tuned on (so the DiT's
 inexact latents still decode to clean shapes); targets are the same scene drawn at four times the
 linear size, anti-aliased (4 x 4 samples per pixel). The encoder and the DiT never change.
 Checkpoints every two minutes to --run; a second call resumes. The log goes to --log.
+
+By default the shipped decoder's time and 2D layers stay frozen and only the upsampling stages and
+the RGB head learn. `--unfreeze` trains the whole decoder, starting from a trained checkpoint
+(`--init`): the frozen 32-channel features were made for a 32-pixel frame and round the corners the
+4x stages must then redraw. The latents are the same either way, as the encoder and DiT never change.
 """
 import argparse
 import math
@@ -30,6 +37,9 @@ FRAMES_PER_STEP = 8
 # took a third of a step); the loss's mean over many edges learns the same blend of edge pixels.
 SUPERSAMPLE = 2
 LR_NEW, LR_HEAD = 1e-3, 2e-4  # the new stages learn from zero; the shipped RGB head only adapts
+# With --unfreeze all layers start trained: the stages go on at a lower rate, and the shipped time and
+# 2D layers adapt slowly, so the features stay those that decode the DiT's noisy latents.
+LR_UNFROZEN_STAGES, LR_UNFROZEN_TRUNK = 3e-4, 1e-4
 GRADIENT_WEIGHT = 1.0  # L1 on image gradients: a blurred edge costs more than its pixel error says
 
 
@@ -41,6 +51,9 @@ def parse_args():
     p.add_argument("--log", default="training/results/sr-decoder-log.txt")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=2323)
+    p.add_argument("--unfreeze", action="store_true", help="train the shipped decoder's time and 2D layers too")
+    p.add_argument("--init", help="checkpoint whose decoder weights a new run starts from (ignored on resume)")
+    p.add_argument("--gradient-weight", type=float, default=GRADIENT_WEIGHT, help="weight of the image-gradient L1")
     return p.parse_args()
 
 
@@ -62,9 +75,20 @@ def gradient_l1(recon, target):
     return (dx(recon) - dx(target)).abs().mean() + (dy(recon) - dy(target)).abs().mean()
 
 
-def sr_loss(recon, target):
+def sr_loss(recon, target, gradient_weight=GRADIENT_WEIGHT):
     err = recon - target
-    return (edge_weight(target) * (err ** 2 + 0.5 * err.abs())).mean() + GRADIENT_WEIGHT * gradient_l1(recon, target)
+    return (edge_weight(target) * (err ** 2 + 0.5 * err.abs())).mean() + gradient_weight * gradient_l1(recon, target)
+
+
+def param_groups(decoder, unfreeze):
+    """The optimizer's groups ({"params", "base" learning rate}); everything outside them stays frozen."""
+    stages = list(decoder.up2.parameters()) + list(decoder.up4.parameters())
+    head = list(decoder.base_rgb.parameters())
+    if not unfreeze:
+        return [{"params": head, "base": LR_HEAD}, {"params": stages, "base": LR_NEW}]
+    trunk = list(decoder.dec_time.parameters()) + list(decoder.trunk.parameters())
+    return [{"params": trunk, "base": LR_UNFROZEN_TRUNK}, {"params": head, "base": LR_UNFROZEN_TRUNK},
+            {"params": stages, "base": LR_UNFROZEN_STAGES}]
 
 
 class Log:
@@ -86,14 +110,13 @@ def main():
     log = Log(args.log)
     ae = autoencoder_from_pack(args.pack)
     decoder = SuperResolvingDecoder(autoencoder_from_pack(args.pack)).train()
-    # The shipped decoder's time and 2D layers stay frozen: they already decode the DiT's noisy latents
-    # to clean model-size features, and no backward pass through them halves a step's cost.
-    new = list(decoder.up2.parameters()) + list(decoder.up4.parameters())
-    head = list(decoder.base_rgb.parameters())
-    for p in new + head:
+    # Without --unfreeze the shipped decoder's time and 2D layers stay frozen: they already decode the
+    # DiT's noisy latents to clean model-size features, and no backward pass through them halves a step's cost.
+    groups = param_groups(decoder, args.unfreeze)
+    trained = [p for g in groups for p in g["params"]]
+    for p in trained:
         p.requires_grad_(True)
-    opt = torch.optim.AdamW([{"params": head, "base": LR_HEAD}, {"params": new, "base": LR_NEW}],
-                            weight_decay=1e-4)
+    opt = torch.optim.AdamW(groups, weight_decay=1e-4)
     os.makedirs(args.run, exist_ok=True)
     path = os.path.join(args.run, "checkpoint.pt")
     state = torch.load(path) if os.path.exists(path) else {"elapsed": 0.0, "step": 0}
@@ -102,9 +125,14 @@ def main():
         decoder.load_state_dict(state["decoder"])
         opt.load_state_dict(state["opt"])
         rng.setstate(state["rng"])
+    elif args.init:
+        decoder.load_state_dict(torch.load(args.init)["decoder"])
+        log(f"new run from the decoder weights of {args.init}")
     budget, step = args.minutes * 60, state["step"]
     log(f"start: step {step}, {state['elapsed']:.0f} s of {budget:.0f} s done, "
-        f"{sum(p.numel() for p in decoder.parameters())} parameters, {args.threads} threads")
+        f"{sum(p.numel() for p in trained)} of {sum(p.numel() for p in decoder.parameters())} parameters trained "
+        f"({'whole decoder' if args.unfreeze else 'shipped time and 2D layers frozen'}), "
+        f"gradient weight {args.gradient_weight}, {args.threads} threads")
     start, last_save, running = time.time() - state["elapsed"], time.time(), None
     while (elapsed := time.time() - start) < budget:
         small, large = training_pair(rng)
@@ -112,14 +140,16 @@ def main():
             z = ae.encode(small)
             sigma = torch.tensor([0.0 if rng.random() < 0.25 else rng.uniform(0, DECODER_MAX_NOISE)
                                   for _ in range(len(z))])
-            features = decoder.features(z + sigma[:, None, None, None, None] * torch.randn_like(z))
+            z = z + sigma[:, None, None, None, None] * torch.randn_like(z)
+        with torch.set_grad_enabled(args.unfreeze):
+            features = decoder.features(z)
         recon = decoder.render(features, len(z))
-        loss = sr_loss(recon, large)
+        loss = sr_loss(recon, large, args.gradient_weight)
         for group in opt.param_groups:
             group["lr"] = cosine_lr(group["base"], elapsed / budget)
         opt.zero_grad(set_to_none=True)
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(new + head, 1.0)
+        torch.nn.utils.clip_grad_norm_(trained, 1.0)
         opt.step()
         step += 1
         running = loss.item() if running is None else 0.95 * running + 0.05 * loss.item()
