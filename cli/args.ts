@@ -26,11 +26,13 @@ options:
   --steps N            denoising steps (default: the pack's)
   --guidance G         classifier-free guidance scale (default: the pack's)
   --negative TEXT      negative prompt (default: none)
-  --model DIR          model pack folder (default public/models/tessera-tiny)
+  --model DIR          model pack folder (default public/models/tessera-tiny-2; public/models/tessera-tiny
+                       is the same model decoding 32-pixel frames)
   --scale K            integer nearest-neighbour upscale of the decoded frames (default: the pack's,
                        the smallest factor giving a shorter side of at least 128 px: 4 for
                        tessera-tiny, 1 for tessera-tiny-2 and Wan2.1 packs); all frames together
-                       may hold at most 256 MiB of RGBA (33 frames of 16:9 allow up to --scale 33 on tessera-tiny)
+                       may hold at most 256 MiB of RGBA (33 frames of 16:9 allow up to --scale 8 on
+                       tessera-tiny-2, 33 on tessera-tiny)
   --omit-prompt        leave the prompt's text out of the file's metadata (its SHA-256 is kept)
   --help               this text
 provenance (as in the app; check a file with npm run check -- FILE):

@@ -32,8 +32,8 @@ export interface CliIo {
   readonly stderr: (line: string) => void;
 }
 
-/** The pack shipped with the repository. */
-export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../public/models/tessera-tiny', import.meta.url));
+/** The default pack (the app's built-in one, src/state/packChoice.ts); --model public/models/tessera-tiny for the 32-pixel one. */
+export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../public/models/tessera-tiny-2', import.meta.url));
 
 /** Clip length when neither --frames nor --seconds is given (a text-to-image .png defaults to one frame). */
 const DEFAULT_SECONDS = 2;

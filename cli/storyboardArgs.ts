@@ -8,7 +8,7 @@ export const STORYBOARD_USAGE = `usage: npm run generate -- --storyboard board.j
   --out FILE           .mp4 (needs ffmpeg; carries the board in its metadata) or .y4m
 options:
   --steps N            denoising steps of every segment (default: the board's, else the pack's)
-  --model DIR          model pack folder (default public/models/tessera-tiny)
+  --model DIR          model pack folder (default public/models/tessera-tiny-2)
   --scale K            integer nearest-neighbour upscale of the output (default: the pack's, as for
                        a single clip: 4 for tessera-tiny, 1 for tessera-tiny-2 and Wan2.1 packs)
   --omit-prompt        leave the prompts (and so the board) out of the file's metadata

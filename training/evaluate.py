@@ -3,12 +3,15 @@
     /usr/bin/python3 training/evaluate.py --checkpoint training/runs/default/checkpoint.pt
     /usr/bin/python3 training/evaluate.py --checkpoint CKPT --scenes validation   # to choose settings
     /usr/bin/python3 training/evaluate.py --clips DIR                         # score DIR/<i>.y4m
-    /usr/bin/python3 training/evaluate.py --pack public/models/tessera-tiny   # via `npm run generate`
+    /usr/bin/python3 training/evaluate.py --pack public/models/tessera-tiny-2 # via `npm run generate`
     /usr/bin/python3 training/evaluate.py --pack public/models/tessera-tiny --failures   # and list the misses
 
 The held-out scenes (world.held_out_specs) are never used in training; training and sampler settings
 are compared on the validation scenes (world.validation_specs), so held-out scores stay a test.
-Results go to stdout as JSON.
+Clips are scored at the size the pack decodes (32x32 for tessera-tiny, 128x128 for tessera-tiny-2,
+whose decoder renders at 4x); `--score-size base` averages them down to the world's 32 pixels first.
+The scorer's thresholds are shares of the frame, so one scale works at both (training/scoring_check.py
+--scale 4). Results go to stdout as JSON.
 """
 import argparse
 import json
@@ -144,6 +147,15 @@ def downscale_to(clip, aspect):
     return torch.nn.functional.avg_pool3d(clip[None], (1, factor, factor))[0]
 
 
+def pack_summary(pack):
+    """What was evaluated: the pack's name, version and each graph's sha256 (a retrained file shows)."""
+    with open(os.path.join(pack, "manifest.json")) as f:
+        manifest = json.load(f)
+    return {"folder": pack, "name": manifest["name"], "version": manifest["version"],
+            "decoderUpscale": manifest.get("video", {}).get("decoderUpscale", 1),
+            "sha256": {entry["path"]: entry["sha256"] for entry in manifest["files"]}}
+
+
 def generate_with_cli(pack, folder, steps, guidance):
     """Make every held-out clip with the shipped TypeScript pipeline on onnxruntime-node."""
     for i, spec in enumerate(world.held_out_specs()):
@@ -154,11 +166,14 @@ def generate_with_cli(pack, folder, steps, guidance):
                        check=True, stdout=subprocess.DEVNULL)
 
 
-def score_clip_folder(folder, list_failures=False):
+def score_clip_folder(folder, list_failures=False, score_size="native"):
     specs = world.held_out_specs()
-    clips = [downscale_to(read_y4m(os.path.join(folder, f"{i}.y4m")), EVAL_ASPECT) for i in range(len(specs))]
+    clips = [read_y4m(os.path.join(folder, f"{i}.y4m")) for i in range(len(specs))]
+    if score_size == "base":
+        clips = [downscale_to(c, EVAL_ASPECT) for c in clips]
     scores = [scoring.score(c, s) for c, s in zip(clips, specs)]
-    report = {f"{EVAL_ASPECT} {EVAL_FRAMES}f": scoring.summarise(scores)}
+    height, width = clips[0].shape[-2:]
+    report = {f"{EVAL_ASPECT} {EVAL_FRAMES}f": scoring.summarise(scores), "scored at": f"{width}x{height}"}
     if list_failures:
         report["failures"] = failures(scores, specs)
     return report
@@ -188,15 +203,18 @@ def main():
                    help="with --checkpoint: which scene set to generate")
     p.add_argument("--grid", help="write a PNG grid of sample frames here")
     p.add_argument("--failures", action="store_true", help="with --pack or --clips: list the scenes that fail")
+    p.add_argument("--score-size", choices=["native", "base"], default="native",
+                   help="with --pack or --clips: score clips as decoded, or averaged down to 32 pixels")
     args = p.parse_args()
     torch.set_num_threads(1)  # faster than 2 here: torch's threads and OpenBLAS's fight (train.py)
     if args.clips:
-        print(json.dumps(score_clip_folder(args.clips, args.failures), indent=1))
+        print(json.dumps(score_clip_folder(args.clips, args.failures, args.score_size), indent=1))
         return
     if args.pack:
         with tempfile.TemporaryDirectory() as folder:
             generate_with_cli(args.pack, folder, args.steps, args.guidance)
-            print(json.dumps({"pack": args.pack, "generation": score_clip_folder(folder, args.failures)}, indent=1))
+            print(json.dumps({"pack": pack_summary(args.pack),
+                              "generation": score_clip_folder(folder, args.failures, args.score_size)}, indent=1))
         return
     from export import load_models
     models = load_models(args.checkpoint)

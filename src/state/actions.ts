@@ -36,7 +36,7 @@ let expansionTimer: ReturnType<typeof setTimeout> | undefined;
 /** Options read from the page's URL: `?backend=wasm|webgpu|auto&pack=name&testHooks=1`. */
 export interface StartOptions {
   readonly backend: BackendPreference;
-  /** The built-in pack: `public/models/<pack>/`, tessera-tiny unless `?pack=` names another. */
+  /** The built-in pack: `public/models/<pack>/`, BUILT_IN_PACK (tessera-tiny-2) unless `?pack=` names another. */
   readonly packUrl: string;
   /** `?pack=` was given: the URL decides the pack, and a choice made in Models is not remembered. */
   readonly packInUrl: boolean;

@@ -17,8 +17,8 @@ export type PackChoice = string | null;
 
 export const REMEMBERED_PACK_KEY = 'tessera.modelPack';
 
-/** The pack the app ships, and what any other choice falls back to. */
-export const BUILT_IN_PACK = 'tessera-tiny';
+/** The pack the app starts on, and what any other choice falls back to (`?pack=tessera-tiny` still loads the 32-pixel one). */
+export const BUILT_IN_PACK = 'tessera-tiny-2';
 
 /** Pack names as the manifest allows them (src/models/manifest.ts). */
 const PACK_NAME = /^[a-z0-9-]{1,64}$/;

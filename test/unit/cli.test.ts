@@ -1,4 +1,4 @@
-/** `npm run generate` end to end on the shipped pack: outputs checked by decoding them, errors by exit status. */
+/** `npm run generate` end to end on the default pack (tessera-tiny-2): outputs checked by decoding them, errors by exit status. */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,9 +15,9 @@ describe('npm run generate', () => {
     const out = join(dir, 'a.y4m');
     const result = await runGenerate(...PROMPT, '--seed', '5', '--frames', '9', '--steps', '2', '--scale', '2', '--out', out);
     expect(result).toMatchObject({ status: 0, stderr: [] });
-    expect(result.stdout[0]).toContain('9 frames of 56x32 ×2 at 8 fps, seed 5, 2 steps');
+    expect(result.stdout[0]).toContain('9 frames of 224x128 ×2 at 8 fps, seed 5, 2 steps');
     const y4m = readFileSync(out);
-    expect(y4m.subarray(0, 30).toString('latin1')).toMatch(/^YUV4MPEG2 W112 H64 F8:1 /);
+    expect(y4m.subarray(0, 30).toString('latin1')).toMatch(/^YUV4MPEG2 W448 H256 F8:1 /);
     expect(y4m.toString('latin1').split('FRAME\n')).toHaveLength(10);
 
     const again = join(dir, 'b.y4m');
@@ -25,12 +25,13 @@ describe('npm run generate', () => {
     expect(readFileSync(again).equals(y4m)).toBe(true);
   });
 
-  it('writes a single-frame .png at model size × scale by default', async () => {
+  it('writes a single-frame .png at the decoded size by default, with no nearest-neighbour step', async () => {
     const out = join(dir, 'image.png');
     const result = await runGenerate(...PROMPT, '--aspect', '9:16', '--steps', '2', '--seed', '1', '--out', out);
     expect(result.status).toBe(0);
+    expect(result.stdout[0]).toMatch(/ of 128x224 ×1 /);
     const png = readFileSync(out);
-    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([32 * 4, 56 * 4]);
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([128, 224]);
   });
 
   it('writes an H.264 .mp4 that ffprobe reads with the right size and frame count', async () => {

@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { USAGE } from '../../cli/args';
 import { checkOutputBudget, MAX_OUTPUT_RGBA_BYTES, outputRgbaBytes } from '../../cli/outputChecks';
 import { runGenerate, scratchDir } from '../fixtures/generateCli';
+import { TESSERA_TINY_DIR } from '../fixtures/packDirs';
 
 /** Roles of every graph run. */
 const graphRuns = vi.hoisted(() => vi.fn<(role: string) => void>());
@@ -105,12 +106,12 @@ describe('npm run generate checks the request before loading the model', () => {
     });
   });
 
-  it('exits 2 for --scale 64 at 33 frames, naming the largest --scale that fits', async () => {
+  it('exits 2 for --scale 64 at 33 frames of the default pack (224x128), naming the largest --scale that fits', async () => {
     const out = join(dir, 'huge.y4m');
     const result = await runGenerate(...PROMPT, ...FAST, '--frames', '33', '--scale', '64', '--out', out);
     expect(result.status).toBe(2);
     expect(result.stderr).toEqual([
-      'error: --scale 64 makes 33 frames of 3584x2048: 969 MB of RGBA, over the 268 MB the CLI holds in memory; use --scale 33 or less, or fewer frames',
+      'error: --scale 64 makes 33 frames of 14336x8192: 15.5 GB of RGBA, over the 268 MB the CLI holds in memory; use --scale 8 or less, or fewer frames',
     ]);
     expect(graphRuns).not.toHaveBeenCalled();
     expect(existsSync(out)).toBe(false);
@@ -118,10 +119,11 @@ describe('npm run generate checks the request before loading the model', () => {
 
   it('counts the source frames that extend joins to the output', async () => {
     const clip = join(dir, 'source.y4m');
-    expect((await runGenerate(...PROMPT, ...FAST, '--frames', '33', '--scale', '1', '--out', clip)).status).toBe(0);
+    const tiny = ['--model', TESSERA_TINY_DIR];
+    expect((await runGenerate(...PROMPT, ...FAST, ...tiny, '--frames', '33', '--scale', '1', '--out', clip)).status).toBe(0);
     graphRuns.mockClear();
-    // 33 sampled + 33 source frames at 56x32: --scale 33 fits 33 frames, not 66.
-    const result = await runGenerate(...PROMPT, ...FAST, '--extend', clip, '--frames', '33', '--scale', '33', '--out', join(dir, 'extended.y4m'));
+    // 33 sampled + 33 source frames at tessera-tiny's 56x32: --scale 33 fits 33 frames, not 66.
+    const result = await runGenerate(...PROMPT, ...FAST, ...tiny, '--extend', clip, '--frames', '33', '--scale', '33', '--out', join(dir, 'extended.y4m'));
     expect(result).toMatchObject({ status: 2, stderr: [expect.stringContaining('--scale 33 makes 66 frames of 1848x1056')] });
     expect(result.stderr[0]).toContain('use --scale 23 or less');
     expect(graphRuns).not.toHaveBeenCalled();

@@ -39,7 +39,7 @@ describe('npm run generate modes', () => {
     const square = join(dir, 'square.y4m');
     await runGenerate(...PROMPT, ...FAST, '--frames', '9', '--aspect', '1:1', '--out', square);
     const result = await runGenerate(...PROMPT, ...FAST, '--video', square, '--out', join(dir, 'v.y4m'));
-    expect(result.stdout[0]).toMatch(/9 frames .* of 32x32/);
+    expect(result.stdout[0]).toMatch(/9 frames .* of 128x128 ×1/);
   });
 
   it('--expand alone prints the caption on stdout and what changed on stderr, and generates nothing', async () => {

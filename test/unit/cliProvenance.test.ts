@@ -1,7 +1,7 @@
 /**
  * `npm run generate` marks its files like the app does: the watermark in the pixels and the record in
  * MP4 and PNG metadata, found again by `npm run check`. Tiny settings (2 steps, 9 frames) on the
- * shipped pack.
+ * default pack.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCheck } from '../../cli/check';
-import { runCli } from '../../cli/run';
+import { DEFAULT_MODEL_DIR, runCli } from '../../cli/run';
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-cli-provenance-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -17,8 +17,8 @@ const hasFfmpeg = spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).status 
 
 const PROMPT = 'a yellow square moving right on a purple background';
 const TINY = ['--prompt', PROMPT, '--frames', '9', '--steps', '2', '--seed', '31'];
-/** The built-in pack as its manifest names it (the record must name the pack that made the file). */
-const PACK = (({ name, version }) => ({ name, version }))(JSON.parse(readFileSync('public/models/tessera-tiny/manifest.json', 'utf8')) as { name: string; version: string });
+/** The default pack as its manifest names it (the record must name the pack that made the file). */
+const PACK = (({ name, version }) => ({ name, version }))(JSON.parse(readFileSync(join(DEFAULT_MODEL_DIR, 'manifest.json'), 'utf8')) as { name: string; version: string });
 
 async function generate(out: string, ...extra: string[]): Promise<void> {
   const stderr: string[] = [];

@@ -10,6 +10,7 @@ import { isEngineError } from '../../src/engine/errors';
 import type { EngineProgress, GenerateRequest, GenerateSettings } from '../../src/engine/protocol';
 import { rgbaFramesToRgb } from '../../src/media/rgbFrames';
 import { MAX_UPSCALE } from '../../src/media/upscale';
+import { BUILT_IN_PACK } from '../../src/state/packChoice';
 import { nodeEnginePlatform } from '../fixtures/nodeEnginePlatform';
 import { nodeVideo } from '../e2e/nodePipeline';
 
@@ -51,7 +52,7 @@ describe('Engine in Node', () => {
 
   it('starts on the built-in pack and reports it ready, on WASM as asked', async () => {
     const info = await engine.init({ pack: { kind: 'url', url: DEFAULT_MODEL_DIR }, backend: 'wasm' });
-    expect(info.pack).toMatchObject({ name: 'tessera-tiny', fps: 8, frameCounts: [1, 9, 17, 25, 33] });
+    expect(info.pack).toMatchObject({ name: BUILT_IN_PACK, fps: 8, frameCounts: [1, 9, 17, 25, 33] });
     expect(info.backend).toMatchObject({ backend: 'wasm', fallback: { code: 'user-choice' } });
     expect(info.videoCodec).toBe('avc');
   });
@@ -69,7 +70,8 @@ describe('Engine in Node', () => {
     const mux = progress.flatMap((p) => (p.stage === 'mux' ? [p.frame] : []));
     expect(mux).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
 
-    expect(result).toMatchObject({ id: 'clip', kind: 'video', frames: 9, width: 32, height: 32, fps: 8, packName: 'tessera-tiny' });
+    // tessera-tiny-2 decodes the 32×32 model size at 4× (video.decoderUpscale).
+    expect(result).toMatchObject({ id: 'clip', kind: 'video', frames: 9, width: 128, height: 128, fps: 8, packName: BUILT_IN_PACK });
     expect(result.file).toMatchObject({ mimeType: 'video/mp4', fileName: 'tessera-a-red-circle-moving-left-on-a-blue-background-7.mp4' });
     const reference = await nodeVideo({ prompt: SETTINGS.prompt, negativePrompt: '', seed: 7, aspect: '1:1', frames: 9, steps: 3, guidance: 4, mode: { kind: 'text' } });
     expect(result.rawFrames).toEqual(rgbaFramesToRgb(reference.frames));

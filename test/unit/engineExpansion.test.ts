@@ -52,6 +52,7 @@ describe('Engine.expandPrompt', () => {
     const engine = new Engine(nodeEnginePlatform());
     const info = await engine.init({ pack: { kind: 'url', url: DEFAULT_MODEL_DIR }, backend: 'wasm' });
     expect(info.pack.promptExpansion).toBe(false);
-    expect(await refusal(engine.expandPrompt(PROMPT))).toEqual({ code: 'bad-settings', field: 'expandPrompt', message: 'The tessera-tiny model offers no prompt expansion.' });
+    expect(await refusal(engine.expandPrompt(PROMPT))).toEqual({ code: 'bad-settings', field: 'expandPrompt', message: `The ${info.pack.name} model offers no prompt expansion.` });
+    expect(info.pack.name).toBe('tessera-tiny-2');
   });
 });

@@ -10,21 +10,21 @@ import { tesseraTiny } from '../../src/architectures/tessera-tiny/tesseraTiny';
 import { textToVideo } from '../../src/pipeline/textToVideo';
 import { readManifestFile } from '../../src/runtime/nodePack';
 import { createNodeRunner } from '../../src/runtime/nodeRunner';
-import { DEFAULT_MODEL_DIR } from '../../cli/run';
+import { TESSERA_TINY_DIR } from '../fixtures/packDirs';
 
 let manifest: Manifest;
 let runner: ModelRunner;
 
 beforeAll(async () => {
-  manifest = await readManifestFile(DEFAULT_MODEL_DIR);
-  runner = await createNodeRunner(DEFAULT_MODEL_DIR, manifest, { threads: 1 });
+  manifest = await readManifestFile(TESSERA_TINY_DIR);
+  runner = await createNodeRunner(TESSERA_TINY_DIR, manifest, { threads: 1 });
 });
 afterAll(() => runner?.release());
 
 describe('the shipped pack on onnxruntime-node', () => {
   it('has a valid manifest whose files exist', () => {
     expect(manifest.name).toBe('tessera-tiny');
-    expect(join(DEFAULT_MODEL_DIR, fileFor(manifest, 'dit').path)).toMatch(/dit\.onnx$/);
+    expect(join(TESSERA_TINY_DIR, fileFor(manifest, 'dit').path)).toMatch(/dit\.onnx$/);
   });
 
   it('runs each graph with the documented names and shapes', async () => {
@@ -78,7 +78,7 @@ describe('the shipped pack on onnxruntime-node', () => {
   it('gives the same frames under the sequential memory plan, making each session again when its role comes back', async () => {
     const request = { prompt: 'a blue square moving right on a green background', seed: 5, aspect: '1:1', frames: 9, steps: 2 };
     const roles: string[] = [];
-    const sequential = createNodeRunner(DEFAULT_MODEL_DIR, manifest, { threads: 1, memoryPlan: 'sequential', onRun: (timing) => roles.push(timing.role) });
+    const sequential = createNodeRunner(TESSERA_TINY_DIR, manifest, { threads: 1, memoryPlan: 'sequential', onRun: (timing) => roles.push(timing.role) });
     try {
       const expected = await textToVideo(tesseraTiny(manifest, runner), manifest, request);
       const first = await textToVideo(tesseraTiny(manifest, sequential), manifest, request);

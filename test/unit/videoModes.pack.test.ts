@@ -16,7 +16,7 @@ import type { ModelRunner } from '../../src/pipeline/modelRunner';
 import { generateVideo, type GenerationMode, type ModeVideo, type RgbaClip } from '../../src/pipeline/videoModes';
 import { readManifestFile } from '../../src/runtime/nodePack';
 import { createNodeRunner } from '../../src/runtime/nodeRunner';
-import { DEFAULT_MODEL_DIR } from '../../cli/run';
+import { TESSERA_TINY_DIR } from '../fixtures/packDirs';
 import { meanAbsDiff, meanPsnr, psnr } from '../fixtures/frameMetrics';
 import { worldClip } from '../fixtures/worldClip';
 
@@ -27,8 +27,8 @@ const PIN_TOLERANCE = 0.1;
 const STEPS = 10;
 /** The loop's seam may exceed the mean group-to-group step by this factor (sampling noise over 4 clips). */
 const LOOP_MARGIN = 1.2;
-/** Another pack to measure (e.g. a fresh export) with TESSERA_PACK=dir; the shipped one by default. */
-const PACK_DIR = process.env.TESSERA_PACK ?? DEFAULT_MODEL_DIR;
+/** Another pack to measure (e.g. a fresh export) with TESSERA_PACK=dir; tessera-tiny (its 32-pixel frames are the world clips' size) by default. */
+const PACK_DIR = process.env.TESSERA_PACK ?? TESSERA_TINY_DIR;
 
 let manifest: Manifest;
 let runner: ModelRunner;

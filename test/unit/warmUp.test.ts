@@ -5,7 +5,7 @@ import type { Manifest } from '../../src/models/manifest';
 import { tesseraTiny } from '../../src/architectures/tessera-tiny/tesseraTiny';
 import type { ModelRunner, NamedTensors, Tensor32 } from '../../src/pipeline/modelRunner';
 import { readManifestFile } from '../../src/runtime/nodePack';
-import { DEFAULT_MODEL_DIR } from '../../cli/run';
+import { TESSERA_TINY_DIR } from '../fixtures/packDirs';
 
 /** A runner whose DiT takes `ditMs(i)` for its i-th run (a busy wait, as a wasm run blocks). */
 function timedRunner(ditMs: (run: number) => number): { runner: ModelRunner; calls: string[] } {
@@ -37,7 +37,7 @@ function timedRunner(ditMs: (run: number) => number): { runner: ModelRunner; cal
 
 describe('warmUpArchitecture', () => {
   let manifest: Manifest;
-  const load = async () => (manifest ??= await readManifestFile(DEFAULT_MODEL_DIR));
+  const load = async () => (manifest ??= await readManifestFile(TESSERA_TINY_DIR));
 
   it('runs the text encoder, the VAE decoder, then the DiT until its time per run stops falling', async () => {
     const { runner, calls } = timedRunner((i) => Math.max(1, 12 - i));
