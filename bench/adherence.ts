@@ -78,12 +78,12 @@ function scoreClips(root: string, folder: string, count: number, all: number): R
     const out = JSON.parse(execFileSync(PYTHON, ['evaluate.py', '--clips', folder], { cwd: training, encoding: 'utf8', timeout: 600_000 })) as Record<string, Record<string, CategoryScore>>;
     return Object.values(out)[0]!;
   }
-  // A subset: score_clip_folder's steps for the first `count` scenes only.
+  // A subset: score_clip_folder's steps for the first `count` scenes only, at the decoded size as it scores.
   const script = [
     'import json, os, sys, evaluate, scoring, world',
     'folder, k = sys.argv[1], int(sys.argv[2])',
     'specs = world.held_out_specs()[:k]',
-    'clips = [evaluate.downscale_to(evaluate.read_y4m(os.path.join(folder, f"{i}.y4m")), evaluate.EVAL_ASPECT) for i in range(k)]',
+    'clips = [evaluate.read_y4m(os.path.join(folder, f"{i}.y4m")) for i in range(k)]',
     'print(json.dumps(scoring.summarise([scoring.score(c, s) for c, s in zip(clips, specs)])))',
   ].join('\n');
   return JSON.parse(execFileSync(PYTHON, ['-c', script, folder, String(count)], { cwd: training, encoding: 'utf8', timeout: 600_000 })) as Record<string, CategoryScore>;

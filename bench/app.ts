@@ -6,6 +6,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { evaluateWithin, fillForm, lastRawFrames, type FormValues } from '../test/e2e/app';
 import type { BackendInfo, StageTimings } from '../src/engine/protocol';
+import { BUILT_IN_PACK } from '../src/state/packChoice';
 
 export interface BenchPage {
   readonly context: BrowserContext;
@@ -21,7 +22,7 @@ export interface BenchPage {
  * nothing sits between the engine and the server) and waits until the model is loaded.
  * `isolated: false` serves the page without COOP/COEP: onnxruntime then runs on one WASM thread.
  */
-export async function openBenchApp(browser: Browser, baseUrl: string, backend: 'wasm' | 'webgpu', pack = 'tessera-tiny', options: { isolated?: boolean } = {}): Promise<BenchPage> {
+export async function openBenchApp(browser: Browser, baseUrl: string, backend: 'wasm' | 'webgpu', pack = BUILT_IN_PACK, options: { isolated?: boolean } = {}): Promise<BenchPage> {
   const context = await browser.newContext({ serviceWorkers: 'block', viewport: { width: 1200, height: 860 } });
   const page = await context.newPage();
   const errors: string[] = [];

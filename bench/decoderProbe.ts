@@ -1,6 +1,6 @@
 /**
- * The decode row: each pack's decoder graph alone, the built-in decoder (tessera-tiny, frames at the
- * model size) against the super-resolving one (tessera-tiny-2, 4×), at the default clip's latents and
+ * The decode row: each pack's decoder graph alone, tessera-tiny's (frames at the model size) against
+ * the super-resolving one of tessera-tiny-2 (4×, the default pack), at the default clip's latents and
  * the largest clip's, on onnxruntime-web WASM (a bare cross-origin-isolated page, 2 threads) and on
  * onnxruntime-node (2 threads). `npm run bench` reports it; bench/decoderBench.ts adds the app.
  */

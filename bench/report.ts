@@ -65,6 +65,8 @@ export interface BenchInputs {
   /** onnxruntime-node under each memory plan, a fresh process each (bench/memoryPlans.ts). */
   readonly memoryPlans: PlanMemory[];
   readonly p5: PackPairs;
+  /** The pack the default clip (P1, P2, P4) ran on. */
+  readonly pack: string;
   readonly packBytes: { int8: number; fp32: number };
   readonly cache: Record<string, CacheBenchResult>;
   readonly adherence: Record<string, AdherenceResult | null>;
@@ -164,6 +166,7 @@ export function buildResults(inputs: BenchInputs, baseline: Record<string, unkno
     },
     settings: {
       build: inputs.build,
+      pack: inputs.pack,
       prompt: 'fixed, canonical caption',
       seed: 1234,
       defaultClip: DEFAULT_CLIP,
@@ -336,7 +339,7 @@ export function renderMarkdown(r: BenchResults): string {
   };
   const lines = [
     `Measured ${r.date.slice(0, 16).replace('T', ' ')} UTC on ${r.machine.cores} cores (${r.machine.cpu}), ${r.machine.browser}, WebGPU adapter: ${r.machine.adapter}.`,
-    `Build ${r.settings.build.commit ?? r.settings.build.dist}; default clip ${DEFAULT_CLIP.aspect} × ${DEFAULT_CLIP.frames} frames, ${DEFAULT_CLIP.steps} steps, CFG batched (B=2), seed 1234; ${r.machine.wasm}; medians (min–max, n runs); bench took ${r.settings.durationS} s.`,
+    `Build ${r.settings.build.commit ?? r.settings.build.dist}; default clip on ${r.settings.pack} ${DEFAULT_CLIP.aspect} × ${DEFAULT_CLIP.frames} frames, ${DEFAULT_CLIP.steps} steps, CFG batched (B=2), seed 1234; ${r.machine.wasm}; medians (min–max, n runs); bench took ${r.settings.durationS} s.`,
     r.machine.alsoRunning.during.meanCores >= 0.05
       ? `Other processes used ${r.machine.alsoRunning.during.meanCores} cores on average during the bench (peak ${r.machine.alsoRunning.during.peakCores}): ${r.machine.alsoRunning.during.byCommand
           .slice(0, 4)
@@ -370,7 +373,7 @@ export function renderMarkdown(r: BenchResults): string {
     `| P4 | default clip: first preview / total (warm engine) | **${fmt(r.p4_first_preview_s)} s / ${fmt(r.p4_total_s)} s** · stages ${d.p4.stagesMs.encode} / ${d.p4.stagesMs.denoise} / ${d.p4.stagesMs.decode} / ${d.p4.stagesMs.mux} ms (encode / denoise / decode / mux) |`,
     `| P4 | first generation, ${IDLE_AFTER_LOAD_MS / 1000} s after the page loaded: first preview / total | ${fmt(r.p4_first_generation_first_preview_s)} s / ${fmt(r.p4_first_generation_total_s)} s (app load ${fmt(d.appLoadS)} s) |`,
     `| P4 | WASM ms per step by token count | ${steps} |`,
-    `| P5 | int8 ÷ fp32: size / WASM time / native time | **${fmt(r.p5_quant_size_ratio)}** / ${fmt(r.p5_quant_speed_ratio)} / ${fmt(r.p5_quant_native_speed_ratio)} (fp32 WASM ÷ native ${fmt(d.p5.fp32WasmOverNative)}×) |`,
+    `| P5 | int8 ÷ fp32 (tessera-tiny, tessera-tiny-fp32): size / WASM time / native time | **${fmt(r.p5_quant_size_ratio)}** / ${fmt(r.p5_quant_speed_ratio)} / ${fmt(r.p5_quant_native_speed_ratio)} (fp32 WASM ÷ native ${fmt(d.p5.fp32WasmOverNative)}×) |`,
     `| P5 | held-out adherence (mean pass rate), int8 / fp32 | ${adherence('tessera-tiny')} / ${adherence('tessera-tiny-fp32')}${d.p5.adherenceNote ? ` (${d.p5.adherenceNote})` : ''} |`,
     `| mem | renderer peak RSS, MB (1:1, 4 steps) | ${mem} |`,
     `| mem | measureUserAgentSpecificMemory after the generation (page + workers; JS heaps), MB | ${d.memory.map((m) => `${m.frames}f ${fmt(m.uaMemoryBytes === null ? null : m.uaMemoryBytes / 1e6, 3)}`).join(' · ')} · main-thread JS heap ${fmt((d.memory[0]?.mainJsHeapBytes ?? Number.NaN) / 1e6, 3)} MB |`,

@@ -32,6 +32,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { rgbaFramesToRgb } from '../src/media/rgbFrames';
+import { BUILT_IN_PACK } from '../src/state/packChoice';
 import { launchChromium } from '../test/e2e/browser';
 import { canScore, heldOutCaptions, measureAdherence, type AdherenceResult } from './adherence';
 import { closeBenchApp, generateOnce, openBenchApp, setForm, type RunTimings } from './app';
@@ -53,7 +54,10 @@ import { WAN_CLIP, WAN_COMPONENTS, type WanComponent } from './wanCostConfig';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const MODELS = join(ROOT, 'public', 'models');
-const PACK = 'tessera-tiny';
+/** The default clip's pack (P1, P2, P4, scaling, memory, WebGPU): the app's built-in one. */
+const PACK = BUILT_IN_PACK;
+/** P3 and P5's int8 ÷ fp32 pair: one model in both precisions, with the same 32-pixel decoder. */
+const PACK_INT8 = 'tessera-tiny';
 const PACK_FP32 = 'tessera-tiny-fp32';
 
 interface Args {
@@ -239,21 +243,24 @@ async function main(): Promise<void> {
     const p1 = await pairedRuns(wasm.page, native, DEFAULT_CLIP, plan);
 
     // P5 speed: int8 and fp32 packs in turn (both pages open, both natives), so drift cancels
-    log(`WASM and native: ${PACK} and ${PACK_FP32} in turn, default clip`);
-    const nativeFp32 = await loadNativePack(join(MODELS, PACK_FP32), undefined, args.nativeDefault);
-    natives.push(nativeFp32);
-    const fp32App = await openBenchApp(browser, server.url, 'wasm', PACK_FP32);
+    log(`WASM and native: ${PACK_INT8} and ${PACK_FP32} in turn, default clip`);
+    const [nativeInt8, nativeFp32] = [await loadNativePack(join(MODELS, PACK_INT8), undefined, args.nativeDefault), await loadNativePack(join(MODELS, PACK_FP32), undefined, args.nativeDefault)];
+    natives.push(nativeInt8, nativeFp32);
+    const [int8App, fp32App] = [await openBenchApp(browser, server.url, 'wasm', PACK_INT8), await openBenchApp(browser, server.url, 'wasm', PACK_FP32)];
     await idle();
+    await timeClip(int8App.page, DEFAULT_CLIP, 0, plan.warmup);
     await timeClip(fp32App.page, DEFAULT_CLIP, 0, plan.warmup);
     const request = { prompt: PROMPT, seed: SEED, ...DEFAULT_CLIP };
+    await nativeInt8.run(request);
     await nativeFp32.run(request);
     const p5: PackPairs = { int8: [], fp32: [], nativeInt8: [], nativeFp32: [] };
     for (let i = 0; i < plan.runs; i++) {
-      p5.int8.push(await generateOnce(wasm.page));
+      p5.int8.push(await generateOnce(int8App.page));
       p5.fp32.push(await generateOnce(fp32App.page));
-      p5.nativeInt8.push((await native.run(request)).ms);
+      p5.nativeInt8.push((await nativeInt8.run(request)).ms);
       p5.nativeFp32.push((await nativeFp32.run(request)).ms);
     }
+    await closeBenchApp(int8App);
     await closeBenchApp(fp32App);
 
     // P1 profile: one thread on both sides (the page without cross-origin isolation), so the
@@ -334,7 +341,7 @@ async function main(): Promise<void> {
     await cachePage.goto(`${server.url}__bench/cache.html`);
     await cachePage.waitForSelector('body[data-ready="1"]', { state: 'attached', timeout: 30_000 });
     const cache: Record<string, CacheBenchResult> = {};
-    for (const pack of [PACK, PACK_FP32]) {
+    for (const pack of [PACK_INT8, PACK_FP32]) {
       cache[pack] = await cachePage.evaluate(([url, rounds]) => window.cacheBench.run(url, rounds, 5), [`/models/${pack}/manifest.json`, plan.cacheRounds] as const);
     }
     await cacheContext.close();
@@ -349,12 +356,12 @@ async function main(): Promise<void> {
     browser = null;
 
     // P5: held-out adherence of both packs (native pipeline + training/evaluate.py scoring)
-    const adherence: Record<string, AdherenceResult | null> = { [PACK]: null, [PACK_FP32]: null };
+    const adherence: Record<string, AdherenceResult | null> = { [PACK_INT8]: null, [PACK_FP32]: null };
     let adherenceNote: string | null = null;
     if (args.adherence && canScore(ROOT)) {
       const captions = heldOutCaptions(ROOT);
       const scenes = Math.min(plan.adherenceScenes, captions.length);
-      for (const [pack, runner] of [[PACK, native], [PACK_FP32, nativeFp32]] as const) {
+      for (const [pack, runner] of [[PACK_INT8, nativeInt8], [PACK_FP32, nativeFp32]] as const) {
         log(`adherence: ${pack}, ${scenes} held-out scenes, 20 steps`);
         adherence[pack] = await measureAdherence(ROOT, runner, captions, scenes);
       }
@@ -395,7 +402,8 @@ async function main(): Promise<void> {
       memory: memoryPoints,
       memoryPlans,
       p5,
-      packBytes: { int8: packBytes(PACK), fp32: packBytes(PACK_FP32) },
+      pack: PACK,
+      packBytes: { int8: packBytes(PACK_INT8), fp32: packBytes(PACK_FP32) },
       cache,
       adherence,
       adherenceNote,

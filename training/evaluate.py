@@ -5,6 +5,7 @@
     /usr/bin/python3 training/evaluate.py --clips DIR                         # score DIR/<i>.y4m
     /usr/bin/python3 training/evaluate.py --pack public/models/tessera-tiny-2 # via `npm run generate`
     /usr/bin/python3 training/evaluate.py --pack public/models/tessera-tiny --failures   # and list the misses
+    /usr/bin/python3 training/evaluate.py --pack public/models/tessera-tiny-2 --grid docs/samples.png   # and the samples
 
 The held-out scenes (world.held_out_specs) are never used in training; training and sampler settings
 are compared on the validation scenes (world.validation_specs), so held-out scores stay a test.
@@ -92,9 +93,16 @@ def evaluate_models(models, specs, steps, guidance, shift, eta=0.0, grid_path=No
         key = f"{aspect} {frames}f"
         results[key] = scoring.score_clips(clips, chosen)
         if grid_path and frames == EVAL_FRAMES:
-            picture = grid(clips[:12])
-            write_png(grid_path, torch.nn.functional.interpolate(picture[None], scale_factor=3)[0])
+            write_grid(grid_path, clips[:12])
     return results
+
+
+def write_grid(path, clips):
+    """A PNG of the clips' rows of frames (docs/samples.png), nearest-enlarged to about 96-pixel frames
+    when they are smaller (32-pixel decoders ×3), as they are when larger (tessera-tiny-2's 128)."""
+    picture = grid(torch.stack(list(clips)))
+    factor = max(1, 96 // clips[0].shape[-2])
+    write_png(path, torch.nn.functional.interpolate(picture[None], scale_factor=factor)[0] if factor > 1 else picture)
 
 
 @torch.no_grad()
@@ -166,9 +174,11 @@ def generate_with_cli(pack, folder, steps, guidance):
                        check=True, stdout=subprocess.DEVNULL)
 
 
-def score_clip_folder(folder, list_failures=False, score_size="native"):
+def score_clip_folder(folder, list_failures=False, score_size="native", grid_path=None):
     specs = world.held_out_specs()
     clips = [read_y4m(os.path.join(folder, f"{i}.y4m")) for i in range(len(specs))]
+    if grid_path:
+        write_grid(grid_path, clips[:12])
     if score_size == "base":
         clips = [downscale_to(c, EVAL_ASPECT) for c in clips]
     scores = [scoring.score(c, s) for c, s in zip(clips, specs)]
@@ -201,20 +211,20 @@ def main():
                    help="with --checkpoint: share of fresh noise in each step (0: Euler)")
     p.add_argument("--scenes", choices=["held-out", "validation"], default="held-out",
                    help="with --checkpoint: which scene set to generate")
-    p.add_argument("--grid", help="write a PNG grid of sample frames here")
+    p.add_argument("--grid", help="write a PNG grid of the first 12 held-out clips here (docs/samples.png)")
     p.add_argument("--failures", action="store_true", help="with --pack or --clips: list the scenes that fail")
     p.add_argument("--score-size", choices=["native", "base"], default="native",
                    help="with --pack or --clips: score clips as decoded, or averaged down to 32 pixels")
     args = p.parse_args()
     torch.set_num_threads(1)  # faster than 2 here: torch's threads and OpenBLAS's fight (train.py)
     if args.clips:
-        print(json.dumps(score_clip_folder(args.clips, args.failures, args.score_size), indent=1))
+        print(json.dumps(score_clip_folder(args.clips, args.failures, args.score_size, args.grid), indent=1))
         return
     if args.pack:
         with tempfile.TemporaryDirectory() as folder:
             generate_with_cli(args.pack, folder, args.steps, args.guidance)
             print(json.dumps({"pack": pack_summary(args.pack),
-                              "generation": score_clip_folder(folder, args.failures, args.score_size)}, indent=1))
+                              "generation": score_clip_folder(folder, args.failures, args.score_size, args.grid)}, indent=1))
         return
     from export import load_models
     models = load_models(args.checkpoint)
