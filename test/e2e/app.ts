@@ -8,6 +8,8 @@ import type { Browser, Page } from 'playwright-core';
 export interface AppOptions {
   /** `?backend=`: auto (default), webgpu or wasm. */
   readonly backend?: 'auto' | 'webgpu' | 'wasm';
+  /** `?pack=`: a shipped pack other than the built-in one (tests whose thresholds were measured on it). */
+  readonly pack?: string;
 }
 
 export interface OpenedApp {
@@ -24,7 +26,7 @@ export async function openApp(browser: Browser, baseUrl: string, options: AppOpt
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(`console: ${message.text()}`);
   });
-  await page.goto(`${baseUrl}?testHooks=1&backend=${options.backend ?? 'auto'}`);
+  await page.goto(`${baseUrl}?testHooks=1&backend=${options.backend ?? 'auto'}${options.pack ? `&pack=${options.pack}` : ''}`);
   await page.getByTestId('backend-badge').waitFor({ timeout: 120_000 });
   return { page, errors };
 }

@@ -1,6 +1,7 @@
 /**
  * Shared set-up of the cache's browser tests: the pack server with the harness page, test packs
- * built from the built-in one, and helpers that call the harness with a time limit.
+ * built from tessera-tiny (the smallest shipped pack), and helpers that call the harness with a
+ * time limit.
  */
 import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,14 +13,19 @@ import { bundleHarness, HARNESS_HTML } from './server/harnessBundle';
 import { startPackServer, type PackServer } from './server/packServer';
 import type { CacheHarness } from './harness/harness';
 import { formatBytes } from '../../src/lib/formatBytes';
+import { BUILT_IN_PACK } from '../../src/state/packChoice';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** tessera-tiny: the pack the test packs are copied from (no longer the app's built-in one). */
 export const TINY_DIR = join(ROOT, 'public/models/tessera-tiny');
 export const TINY_MANIFEST = JSON.parse(readFileSync(join(TINY_DIR, 'manifest.json'), 'utf8')) as PackJson;
-/** The built-in pack's size as the app and its errors write it ("12.1 MB"), and as a RegExp source. */
+/** tessera-tiny's size as the app and its errors write it ("12.1 MB"), and as a RegExp source. */
 export const TINY_SIZE_TEXT = formatBytes(TINY_MANIFEST.requirements.totalBytes);
 export const TINY_SIZE_PATTERN = TINY_SIZE_TEXT.replace('.', '\\.');
-/** The built-in model's fp32 variant: the larger pack the cache read rate is measured on. */
+/** The pack the app starts on (src/state/packChoice.ts), as the app serves it. */
+export const BUILT_IN_MANIFEST = JSON.parse(readFileSync(join(ROOT, 'public/models', BUILT_IN_PACK, 'manifest.json'), 'utf8')) as PackJson;
+export const BUILT_IN_SIZE_TEXT = formatBytes(BUILT_IN_MANIFEST.requirements.totalBytes);
+/** tessera-tiny's fp32 variant: the larger pack the cache read rate is measured on. */
 export const FP32_MANIFEST = JSON.parse(readFileSync(join(TINY_DIR + '-fp32', 'manifest.json'), 'utf8')) as PackJson;
 
 export interface PackJson {
@@ -31,12 +37,12 @@ export interface PackJson {
 
 export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
-/** Size of a file of the built-in pack. */
+/** Size of a file of tessera-tiny. */
 export function tinyBytes(path: string): number {
   return TINY_MANIFEST.files.find((f) => f.path === path)!.bytes;
 }
 
-/** Writes a pack folder: files copied from the built-in pack or given, and a manifest edited by `edit`. */
+/** Writes a pack folder: files copied from tessera-tiny or given, and a manifest edited by `edit`. */
 function writePack(root: string, folder: string, edit: (m: PackJson, dir: string) => void): void {
   const dir = join(root, folder);
   mkdirSync(dir, { recursive: true });

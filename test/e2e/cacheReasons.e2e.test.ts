@@ -8,6 +8,7 @@
 import { createServer } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUILT_IN_PACK } from '../../src/state/packChoice';
 import { launchChromium } from './browser';
 import { startCacheServer, within } from './cacheFixtures';
 import { waitForModel } from './pwaApp';
@@ -79,7 +80,7 @@ describe('a pack named in the address', () => {
   it('that does not exist gives way to the built-in pack with a notice saying why', async () => {
     await page.goto(`${app.url}?backend=wasm&pack=nonexistent`);
     await waitForModel(page);
-    expect(await badge().getAttribute('data-pack')).toBe('tessera-tiny');
+    expect(await badge().getAttribute('data-pack')).toBe(BUILT_IN_PACK);
     await expect.poll(async () => ((await notice().count()) ? await notice().textContent() : ''), { timeout: 15_000 }).toMatch(
       /^The address asks for model pack “nonexistent” \(\?pack=\), which could not be loaded \(There is no model pack manifest at http:\/\/127\.0\.0\.1:\d+\/models\/nonexistent\/manifest\.json: the server answered a web page.+\)\. Tessera is using the built-in model instead\.$/s,
     );
@@ -89,7 +90,7 @@ describe('a pack named in the address', () => {
   it('that is not a pack name is never tried, and the notice says what a name is', async () => {
     await page.goto(`${app.url}?backend=wasm&pack=..%2F..%2Fetc`);
     await waitForModel(page);
-    expect(await badge().getAttribute('data-pack')).toBe('tessera-tiny');
+    expect(await badge().getAttribute('data-pack')).toBe(BUILT_IN_PACK);
     await expect.poll(async () => ((await notice().count()) ? await notice().textContent() : ''), { timeout: 15_000 }).toBe(
       'The address asks for model pack “../../etc” (?pack=), which is not a pack name (lower-case letters, digits and dashes, at most 64). Tessera is using the built-in model instead.',
     );
@@ -119,19 +120,19 @@ describe('Add model from URL', () => {
 
 describe('a chunk damaged in storage', () => {
   it('is refused on load (same length, one byte flipped) with a message to press Resume, which repairs it', async () => {
-    await flipStoredByte('chunk/tessera-tiny/dit.onnx#0', 4096);
+    await flipStoredByte(`chunk/${BUILT_IN_PACK}/dit.onnx#0`, 4096);
     await page.reload();
     const alert = page.getByRole('alert');
     await alert.waitFor({ timeout: 120_000 });
     expect(await alert.textContent()).toContain(
-      'Chunk 0 of dit.onnx in model pack "tessera-tiny" is damaged in storage (its bytes no longer match the sha256 they were stored with); press Resume to fetch it again.',
+      `Chunk 0 of dit.onnx in model pack "${BUILT_IN_PACK}" is damaged in storage (its bytes no longer match the sha256 they were stored with); press Resume to fetch it again.`,
     );
-    const row = page.getByTestId('pack-tessera-tiny');
+    const row = page.getByTestId(`pack-${BUILT_IN_PACK}`);
     await expect.poll(() => row.getAttribute('data-status'), { timeout: 15_000 }).toBe('corrupt');
-    await row.getByRole('button', { name: /^Resume tessera-tiny/ }).click();
+    await row.getByRole('button', { name: new RegExp(`^Resume ${BUILT_IN_PACK} `) }).click();
     await expect.poll(() => row.getAttribute('data-status'), { timeout: 60_000 }).toBe('complete');
     await page.getByRole('button', { name: 'Try again' }).click();
     await waitForModel(page);
-    expect(await badge().getAttribute('data-pack')).toBe('tessera-tiny');
+    expect(await badge().getAttribute('data-pack')).toBe(BUILT_IN_PACK);
   });
 });

@@ -54,7 +54,7 @@ describe('Check a video', () => {
     expect(verdict.text).not.toContain('does not match');
     const metadata = panel().getByTestId('check-metadata');
     expect(await metadata.locator('[data-field="seed"]').textContent()).toBe(String(SEED));
-    expect(await metadata.locator('[data-field="modelPack"]').textContent()).toMatch(/^tessera-tiny /);
+    expect(await metadata.locator('[data-field="modelPack"]').textContent()).toMatch(/^tessera-tiny-2 /);
     expect(await metadata.locator('[data-field="prompt"]').textContent()).toBe(PROMPT);
     expect(errors).toEqual([]);
   });
