@@ -3,9 +3,11 @@
  * docs/storyboard.md: for each board, each kind of seam (named by the segment it leads into) as a
  * ratio to the story's mean group-to-group step (src/storyboard/storyboardSeams.ts, the measure of
  * the loop and connect tests), min/median/max over the seeds and how many seeds keep it within 1×.
- * Where a segment resamples the story's last group (an overlap), the step out of that group into
- * the segment's first new one is printed too: it is a group step of the story, and a join that
- * only moved there would show in it. Images and clips are rendered world scenes.
+ * Where a segment resamples the story's last group (an overlap), the seam is cut where the story's
+ * and the segment's renderings of that group agree best (src/storyboard/overlapCut.ts): the line
+ * says where (the frame of the group the segment's frames start at, 1 … g, or g + 1 for its first
+ * new frame), and the step out of the group into the segment's first new frame is printed too: it is
+ * a group step of the story, and a join that only moved there would show in it. Images and clips are rendered world scenes.
  *
  * Usage: npx tsx scripts/measure-storyboard.ts [packDir] [steps] [seeds, e.g. 1-10,42]
  * Environment: STORYBOARD_OVERLAP=off plans without overlaps (a new prompt is still handed over;
@@ -88,13 +90,16 @@ for (const [name, { cards, steps: boardSteps }] of Object.entries(boards)) {
     const plan = overlapOff ? withoutOverlaps(planned) : planned;
     const story = await renderStoryboard(board, plan, media, render);
     const step = story.seams.meanGroupStep;
+    // A segment's seam lies in its overlap group, from the plan's overlap start to its first new frame.
+    const segmentAt = (frame: number) => plan.segments.find((s) => s.mode !== 'clip' && s.startFrame - (s.resamples ?? 0) <= frame && frame <= s.startFrame && story.steps[frame] === 'seam');
     const joins = story.seams.seams.map(({ frame, difference }) => {
-      const segment = plan.segments.find((s) => s.startFrame - (s.resamples ?? 0) === frame);
+      const segment = segmentAt(frame);
       const kind = segment ? `into ${segment.mode}${segment.resamples ? ' (overlap)' : ''}` : 'into a clip';
       add(kind, difference / step);
-      return `${kind} ${f(difference)}`;
+      const cut = segment?.resamples ? ` (cut at ${frame - segment.startFrame + segment.resamples + 1} of ${segment.resamples + 1})` : '';
+      return `${kind} ${f(difference)}${cut}`;
     });
-    for (const segment of plan.segments.filter((s) => s.resamples)) {
+    for (const segment of plan.segments.filter((s) => s.resamples && story.steps[s.startFrame] !== 'seam')) {
       const out = meanAbsDifference(story.frames[segment.startFrame - 1]!, story.frames[segment.startFrame]!);
       add(`out of the overlap (${segment.mode})`, out / step);
       joins.push(`out of the overlap ${f(out)}`);

@@ -8,6 +8,7 @@ import { fitClip } from '../pipeline/fitFrames';
 import type { GenerationMode, RgbaClip } from '../pipeline/videoModes';
 import { StoryboardError } from './storyboardError';
 import type { PlannedSegment, SegmentAnchor, StoryPlan } from './storyboardPlan';
+import { overlapCut } from './overlapCut';
 import { measureSeams, type FrameStep, type SeamReport } from './storyboardSeams';
 import type { Storyboard } from './storyboardTypes';
 
@@ -40,7 +41,7 @@ export type RenderSegment = (request: SegmentRequest, signal: AbortSignal | unde
 
 export type StoryProgress =
   | { readonly stage: 'segment-start'; readonly segment: number; readonly of: number }
-  /** `frames`: what the segment added, for a live preview (with an overlap, first the frames that replaced the story's last `resamples`); `storyFrames`: the story's length so far. */
+  /** `frames`: what the segment added, for a live preview (with an overlap, first the frames that replaced the story's last ones from the cut on); `storyFrames`: the story's length so far. */
   | { readonly stage: 'segment-done'; readonly segment: number; readonly of: number; readonly frames: readonly Uint8ClampedArray[]; readonly storyFrames: number };
 
 export interface RenderStoryOptions {
@@ -84,13 +85,12 @@ export async function renderStoryboard(
     if (options.signal?.aborted) throw new StoryboardError('aborted', 'the storyboard render was cancelled');
     options.onProgress?.({ stage: 'segment-start', segment: segment.index, of: plan.segments.length });
     const added = await renderOne(segment);
-    const resamples = segment.resamples ?? 0;
-    if (added.frames.length - resamples !== segment.frames) {
-      throw new StoryboardError('segment-mismatch', `segment ${segment.index} (${segment.mode}) added ${added.frames.length - resamples} frames; the plan expects ${segment.frames}`);
+    if (added.frames.length - added.replaces !== segment.frames) {
+      throw new StoryboardError('segment-mismatch', `segment ${segment.index} (${segment.mode}) added ${added.frames.length - added.replaces} frames; the plan expects ${segment.frames}`);
     }
-    // An overlap gives the story's last frames again, resampled with the new ones: they replace the old.
-    story.splice(story.length - resamples);
-    steps.splice(steps.length - resamples);
+    // An overlap gives the story's last frames again, resampled with the new ones: from the cut on they replace the old.
+    story.splice(story.length - added.replaces);
+    steps.splice(steps.length - added.replaces);
     added.steps.forEach((step, i) => steps.push(story.length === 0 && i === 0 ? 'start' : i === 0 ? 'seam' : step));
     story.push(...added.frames);
     options.onProgress?.({ stage: 'segment-done', segment: segment.index, of: plan.segments.length, frames: added.frames, storyFrames: story.length });
@@ -99,8 +99,8 @@ export async function renderStoryboard(
   // 3. Measure the seams
   return { frames: story, width: plan.decodedWidth, height: plan.decodedHeight, fps: plan.fps, seams: measureSeams(story, steps), steps };
 
-  /** The frames a segment adds, and what the step into each is. */
-  async function renderOne(segment: PlannedSegment): Promise<{ frames: Uint8ClampedArray[]; steps: FrameStep[] }> {
+  /** The frames a segment adds, what the step into each is, and how many of the story's last frames they replace (an overlap's, from the cut on). */
+  async function renderOne(segment: PlannedSegment): Promise<{ frames: Uint8ClampedArray[]; steps: FrameStep[]; replaces: number }> {
     const k = segment.contextGroups ?? 1;
     const resampled = segment.resamples ?? 0;
     // An overlap resamples the story's last group; a new prompt takes over from the one the story's
@@ -142,43 +142,56 @@ export async function renderStoryboard(
     // Sampled frame s follows s − 1 across a latent group boundary when s − 1 ends a group (s − 1 = g·j).
     const sampledSteps = (from: number, count: number): FrameStep[] => Array.from({ length: count }, (_, j) => ((from + j - 1) % g === 0 && from + j >= 1 ? 'group' : 'inner'));
     const sourceSteps = (count: number): FrameStep[] => Array.from({ length: count }, (_, j) => (j === 0 ? 'seam' : 'source'));
+    /**
+     * The last context frame the story keeps when `sampled` (a segment's decoded frames, 0 … gk
+     * being its context, the story's last 1 + gk frames) continues the story: the plan's seam
+     * without an overlap, else the cut chosen in the resampled group (overlapCut.ts).
+     */
+    const cutAfter = (sampled: readonly Uint8ClampedArray[]): number => {
+      const planned = g * k - resampled;
+      if (resampled === 0) return planned;
+      return planned + overlapCut(story.slice(story.length - 1 - resampled), sampled.slice(planned, g * k + 2));
+    };
 
     switch (segment.mode) {
       case 'clip':
-        return { frames: [...shown!.frames], steps: sourceSteps(shown!.frames.length) };
+        return { frames: [...shown!.frames], steps: sourceSteps(shown!.frames.length), replaces: 0 };
       case 'text-to-video': {
         const video = await render({ kind: 'text' });
-        return { frames: [...video.frames], steps: sampledSteps(0, video.frames.length) };
+        return { frames: [...video.frames], steps: sampledSteps(0, video.frames.length), replaces: 0 };
       }
       case 'image-to-video': {
         const video = await render({ kind: 'image-to-video', image: still(mediaOf(segment.from!), 1) });
-        return { frames: [...video.frames], steps: sampledSteps(0, video.frames.length) };
+        return { frames: [...video.frames], steps: sampledSteps(0, video.frames.length), replaces: 0 };
       }
       case 'extend': {
         const context = story.slice(story.length - 1 - g * k);
         const video = await render({ kind: 'extend', clip: asClip(context), direction: 'forward', contextGroups: k, ...joins });
-        const added = video.frames.slice(context.length - resampled);
-        return { frames: added, steps: sampledSteps(1 + g * k - resampled, added.length) };
+        const cut = cutAfter(video.sampledFrames);
+        const added = video.sampledFrames.slice(cut + 1);
+        return { frames: added, steps: sampledSteps(cut + 1, added.length), replaces: g * k - cut };
       }
       case 'extend-backward': {
         const anchor = segment.to!.type === 'clip' ? to! : still(to!, g * k);
         const video = await render({ kind: 'extend', clip: anchor, direction: 'backward', contextGroups: k });
         const kept = video.frames.length - anchor.frames.length;
         const made = video.frames.slice(0, kept);
-        if (segment.to!.type === 'clip') return { frames: [...made, ...shown!.frames], steps: [...sampledSteps(0, kept), ...sourceSteps(shown!.frames.length)] };
-        return { frames: [...made, video.sampledFrames[kept]!], steps: sampledSteps(0, kept + 1) };
+        if (segment.to!.type === 'clip') return { frames: [...made, ...shown!.frames], steps: [...sampledSteps(0, kept), ...sourceSteps(shown!.frames.length)], replaces: 0 };
+        return { frames: [...made, video.sampledFrames[kept]!], steps: sampledSteps(0, kept + 1), replaces: 0 };
       }
       case 'connect': {
         const opens = segment.from && mediaOf(segment.from);
         const head = opens ? still(opens, 1 + g * k) : asClip(story.slice(story.length - 1 - g * k));
         const tail = segment.to!.type === 'clip' ? to! : still(to!, g * k);
         const video = await render({ kind: 'connect', first: head, second: tail, contextGroups: k, ...joins });
-        const transition = video.frames.slice(head.frames.length - resampled, video.frames.length - tail.frames.length);
-        const tailStart = 1 + g * k + transition.length - resampled; // sampled index of the anchor's first decoded frame
-        const frames = [...(opens ? [video.sampledFrames[g * k]!] : []), ...transition];
-        const steps = opens ? sampledSteps(g * k, frames.length) : sampledSteps(1 + g * k - resampled, frames.length);
-        if (segment.to!.type === 'clip') return { frames: [...frames, ...shown!.frames], steps: [...steps, ...sourceSteps(shown!.frames.length)] };
-        return { frames: [...frames, video.sampledFrames[tailStart]!], steps: [...steps, ...sampledSteps(tailStart, 1)] };
+        const tailStart = video.sampledFrames.length - g * k; // sampled index of the anchor's first decoded frame
+        // From a keyframe, the story starts at its decoded frame (sampled g·k); from the story, after the cut.
+        const first = opens ? g * k : cutAfter(video.sampledFrames) + 1;
+        const frames = video.sampledFrames.slice(first, tailStart);
+        const steps = sampledSteps(first, frames.length);
+        const replaces = opens ? 0 : 1 + g * k - first;
+        if (segment.to!.type === 'clip') return { frames: [...frames, ...shown!.frames], steps: [...steps, ...sourceSteps(shown!.frames.length)], replaces };
+        return { frames: [...frames, video.sampledFrames[tailStart]!], steps: [...steps, ...sampledSteps(tailStart, 1)], replaces };
       }
     }
   }

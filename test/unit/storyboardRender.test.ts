@@ -84,20 +84,36 @@ describe('renderStoryboard', () => {
     expect(done.flatMap((e) => e.frames)).toEqual(story.frames);
   });
 
-  it('resamples the story’s last group with a text card after a text card: the overlap replaces it, under the previous prompt', async () => {
+  // The extension's context is the story's last 9 frames (story 8…16): its frame 4 is the last pinned
+  // one, 5…8 the resampled group, 9 its first new frame. Each case makes one candidate cut a step of 0.
+  it.each([
+    { cut: 4, where: 'where the overlap starts' },
+    { cut: 6, where: 'inside the resampled group' },
+    { cut: 8, where: 'after the group, at the first new frame' },
+  ])('resamples the story’s last group with a text card after a text card, under the previous prompt, and cuts $where when the two renderings meet there', async ({ cut }) => {
     const [first, second] = ['a red circle moving right on a blue background', 'a red circle moving up on a blue background'];
     const board = parseStoryboard({ aspect: '16:9', seed: 42, steps: 2, cards: [{ type: 'text', prompt: first, seconds: 2 }, { type: 'text', prompt: second, seconds: 2 }] });
     const p = plan(board);
     expect(p.segments[1]).toMatchObject({ mode: 'extend', contextGroups: 2, resamples: 4, startFrame: 17, frames: 16 });
     const { render, calls } = recordingRenderer();
-    const story = await renderStoryboard(board, p, MEDIA, render);
+    // The extension's decoded frame after `cut` repeats the story's context frame `cut`: that step is 0, every other candidate's is not.
+    const meeting: RenderSegment = async (request, signal) => {
+      const video = await render(request, signal);
+      const { mode } = request;
+      if (mode.kind !== 'extend') return video;
+      return { ...video, sampledFrames: video.sampledFrames.map((frame, f) => (f === cut + 1 ? mode.clip.frames[cut]! : frame)) };
+    };
+    const story = await renderStoryboard(board, p, MEDIA, meeting);
     expect(story.frames).toHaveLength(p.totalFrames);
     expect(calls[1]!.request.mode).toMatchObject({ kind: 'extend', contextGroups: 2, overlap: { releaseBelow: OVERLAP_RELEASE_BELOW }, previousPrompt: first });
-    // The extension's context is the story's last 9 frames; its resampled last group (sampled 5…8) and new frames follow frame 12.
-    expect((calls[1]!.request.mode as { clip: RgbaClip }).clip.frames).toEqual(calls[0]!.video.frames.slice(8));
-    expect(story.frames.slice(0, 13)).toEqual(calls[0]!.video.frames.slice(0, 13));
-    expect(story.frames.slice(13)).toEqual(calls[1]!.video.sampledFrames.slice(5));
-    expect(story.seams.seams.map((s) => s.frame)).toEqual([13]);
+    const context = (calls[1]!.request.mode as { clip: RgbaClip }).clip.frames;
+    expect(context).toEqual(calls[0]!.video.frames.slice(8));
+    // The story keeps its own frames to context frame `cut` (story frame 8 + cut), then the extension's from the next on.
+    expect(story.frames.slice(0, 9 + cut)).toEqual(calls[0]!.video.frames.slice(0, 9 + cut));
+    expect(story.frames.slice(9 + cut)).toEqual(calls[1]!.video.sampledFrames.slice(cut + 1).map((frame, i) => (i === 0 ? context[cut] : frame)));
+    expect(story.seams.seams).toEqual([{ frame: 9 + cut, difference: 0 }]);
+    // The steps after the seam are named by the extension's own groups (a group ends at sampled frame 4, 8, …).
+    expect(story.steps.slice(10 + cut, 18)).toEqual(Array.from({ length: 8 - cut }, (_, j) => ((cut + 1 + j) % 4 === 0 ? 'group' : 'inner')));
   });
 
   it('opens with image-to-video from a keyframe at the first frame and re-renders the same frames from the same board', async () => {
