@@ -10,12 +10,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodePng } from '../../cli/pngDecoder';
-import { DEFAULT_MODEL_DIR } from '../../cli/run';
 import { readManifestFile } from '../../src/runtime/nodePack';
 import { meanAbsDiff, psnr } from '../fixtures/frameMetrics';
 import { chooseMode, compareBytes, download, fillForm, generateAndWait, lastRawFrames, openApp, resultFileType, resultLink, rgbaToRgb, rgbToRgbaFrames } from './app';
 import { nodeVideo } from './nodePipeline';
 import { useAppSession } from './appSession';
+import { TESSERA_TINY_DIR } from '../fixtures/packDirs';
+
+/** Pinned to tessera-tiny, in the page and in Node: the sizes and thresholds below were measured on its 32-pixel frames. */
+const TINY_APP = { backend: 'wasm', pack: 'tessera-tiny' } as const;
+const nodeTiny = (request: Parameters<typeof nodeVideo>[0]) => nodeVideo(request, TESSERA_TINY_DIR);
 
 const PROMPT = 'a red circle moving right on a blue background';
 const OTHER_PROMPT = 'a yellow square moving down on a purple background';
@@ -23,7 +27,7 @@ const SEED = 77;
 const STEPS = 2;
 /** Backends differ by float rounding only (see generate.e2e.test.ts). */
 const MAX_LEVELS = 2;
-/** The 16:9 model size of the built-in pack; the app upscales ×4 for its files. */
+/** tessera-tiny's 16:9 model size; the app upscales ×4 for its files. */
 const WIDTH = 56;
 const HEIGHT = 32;
 const UPSCALE = 4;
@@ -77,7 +81,7 @@ describe('capabilities in the browser', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-capabilities-e2e-'));
 
   it('extends the current result backward: new frames lead into it, and its frames come last, unchanged', async () => {
-    const { page, errors } = await openApp(app.browser, app.url, { backend: 'wasm' });
+    const { page, errors } = await openApp(app.browser, app.url, TINY_APP);
     await fillForm(page, { prompt: PROMPT, aspect: '16:9', frames: 9, steps: STEPS, seed: SEED });
     await generateAndWait(page);
     const original = await lastRawFrames(page);
@@ -93,7 +97,7 @@ describe('capabilities in the browser', () => {
     expect(extended.length).toBe(18 * FRAME);
     expect(compareBytes(extended.subarray(9 * FRAME), original).max).toBe(0);
     // The lead-in is the backward extension the Node pipeline makes of the same clip.
-    const node = await nodeVideo({
+    const node = await nodeTiny({
       prompt: PROMPT,
       seed: SEED,
       steps: STEPS,
@@ -110,7 +114,7 @@ describe('capabilities in the browser', () => {
   });
 
   it('loops: the last frame flows into the first like a step between latent groups, and the video repeats', async () => {
-    const { page, errors } = await openApp(app.browser, app.url, { backend: 'wasm' });
+    const { page, errors } = await openApp(app.browser, app.url, TINY_APP);
     await fillForm(page, { prompt: PROMPT, aspect: '16:9', frames: 33, steps: LOOP_STEPS, seed: SEED });
     await chooseMode(page, 'Loop');
     await generateAndWait(page);
@@ -121,10 +125,10 @@ describe('capabilities in the browser', () => {
     expect(await page.getByRole('region', { name: 'Result' }).locator('video').evaluate((v) => (v as HTMLVideoElement).loop)).toBe(true);
 
     const request = { prompt: PROMPT, seed: SEED, steps: LOOP_STEPS, aspect: '16:9', frames: 33, expandPrompt: true } as const;
-    const node = await nodeVideo({ ...request, mode: { kind: 'loop' } });
+    const node = await nodeTiny({ ...request, mode: { kind: 'loop' } });
     expect(compareBytes(rgbaToRgb(frames), rgbaToRgb(node.frames)).max).toBeLessThanOrEqual(MAX_LEVELS);
     // The control: the same frames 1 … 32 of a plain clip with the same prompt and seed must fail the bound.
-    const plain = await nodeVideo({ ...request, mode: { kind: 'text' } });
+    const plain = await nodeTiny({ ...request, mode: { kind: 'text' } });
     const loop = seamRatio(frames);
     const control = seamRatio(plain.frames.slice(1));
     console.info(
@@ -138,7 +142,7 @@ describe('capabilities in the browser', () => {
   });
 
   it('connects two results: the output is clip A, a transition, then clip B, both kept byte for byte', async () => {
-    const { page, errors } = await openApp(app.browser, app.url, { backend: 'wasm' });
+    const { page, errors } = await openApp(app.browser, app.url, TINY_APP);
     await fillForm(page, { prompt: PROMPT, aspect: '16:9', frames: 9, steps: STEPS, seed: SEED });
     await generateAndWait(page);
     const first = await lastRawFrames(page);
@@ -165,7 +169,7 @@ describe('capabilities in the browser', () => {
     expect(compareBytes(joined.subarray(0, 9 * FRAME), first).max).toBe(0);
     expect(compareBytes(joined.subarray(17 * FRAME), second).max).toBe(0);
     const clip = (rgb: Uint8Array) => ({ width: WIDTH, height: HEIGHT, frames: rgbaFrames(rgb) });
-    const node = await nodeVideo({ prompt: OTHER_PROMPT, seed: SEED, steps: STEPS, frames: 17, expandPrompt: true, mode: { kind: 'connect', first: clip(first), second: clip(second) } });
+    const node = await nodeTiny({ prompt: OTHER_PROMPT, seed: SEED, steps: STEPS, frames: 17, expandPrompt: true, mode: { kind: 'connect', first: clip(first), second: clip(second) } });
     expect(node.newFrames).toBe(8);
     const diff = compareBytes(joined, rgbaToRgb(node.frames));
     console.info(`browser connect: 9 + 8 new + 9 frames, max ${diff.max} levels from onnxruntime-node; A and B differ by ${compareBytes(first, second).mean.toFixed(1)} on average`);
@@ -175,9 +179,9 @@ describe('capabilities in the browser', () => {
   });
 
   it('makes an image: one frame, shown and downloaded as a PNG of the chosen aspect’s size', async () => {
-    const manifest = await readManifestFile(DEFAULT_MODEL_DIR);
+    const manifest = await readManifestFile(TESSERA_TINY_DIR);
     const size = manifest.video.sizes['9:16']!;
-    const { page, errors } = await openApp(app.browser, app.url, { backend: 'wasm' });
+    const { page, errors } = await openApp(app.browser, app.url, TINY_APP);
     await fillForm(page, { prompt: PROMPT, aspect: '9:16', frames: 1, steps: STEPS, seed: SEED });
     await generateAndWait(page);
     const raw = await lastRawFrames(page);
@@ -207,7 +211,7 @@ describe('capabilities in the browser', () => {
     const short = 'red ball goes left quickly past a tree';
     const expanded = 'a red circle moving left on a black background';
     const edited = 'a red circle moving right on a white background';
-    const { page, errors } = await openApp(app.browser, app.url, { backend: 'wasm' });
+    const { page, errors } = await openApp(app.browser, app.url, TINY_APP);
     await fillForm(page, { prompt: short, aspect: '16:9', frames: 9, steps: STEPS, seed: SEED });
     const caption = page.getByTestId('expanded-prompt');
     await expect.poll(() => caption.textContent()).toBe(expanded);
@@ -228,8 +232,8 @@ describe('capabilities in the browser', () => {
     // The frames are those of the edited caption as written, and not those of the expansion.
     const frames = await lastRawFrames(page);
     const request = { seed: SEED, steps: STEPS, aspect: '16:9', frames: 9, mode: { kind: 'text' } } as const;
-    const fromEdit = compareBytes(frames, rgbaToRgb((await nodeVideo({ ...request, prompt: edited, expandPrompt: false })).frames));
-    const fromExpansion = compareBytes(frames, rgbaToRgb((await nodeVideo({ ...request, prompt: short, expandPrompt: true })).frames));
+    const fromEdit = compareBytes(frames, rgbaToRgb((await nodeTiny({ ...request, prompt: edited, expandPrompt: false })).frames));
+    const fromExpansion = compareBytes(frames, rgbaToRgb((await nodeTiny({ ...request, prompt: short, expandPrompt: true })).frames));
     console.info(`browser edited caption: max ${fromEdit.max} levels from the edit's frames, mean ${fromExpansion.mean.toFixed(2)} from the expansion's`);
     expect(fromEdit.max).toBeLessThanOrEqual(MAX_LEVELS);
     expect(fromExpansion.mean).toBeGreaterThan(OTHER_FRAMES_MEAN);
