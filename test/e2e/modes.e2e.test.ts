@@ -17,6 +17,11 @@ import { worldClip } from '../fixtures/worldClip';
 import { chooseMode, compareBytes, fillForm, lastRawFrames, openApp, rgbaToRgb, rgbToRgbaFrames, waitForNewResult } from './app';
 import { nodeVideo } from './nodePipeline';
 import { useAppSession } from './appSession';
+import { TESSERA_TINY_DIR } from '../fixtures/packDirs';
+
+/** Pinned to tessera-tiny, in the page and in Node: the sizes and thresholds below were measured on its 32-pixel frames. */
+const TINY_APP = { backend: 'wasm', pack: 'tessera-tiny' } as const;
+const nodeTiny = (request: Parameters<typeof nodeVideo>[0]) => nodeVideo(request, TESSERA_TINY_DIR);
 
 const PROMPT = 'a red circle moving right on a blue background';
 const SEED = 77;
@@ -43,7 +48,7 @@ describe('generation modes in the browser', () => {
   });
 
   it('animates an uploaded PNG: the first frame matches it, and the frames match the Node pipeline', async () => {
-    const { page, errors } = await openApp(app.browser, app.url, { backend: 'wasm' });
+    const { page, errors } = await openApp(app.browser, app.url, TINY_APP);
     await fillForm(page, { prompt: PROMPT, frames: 9, steps: STEPS, seed: SEED });
     await chooseMode(page, 'Image → video');
     // Generate without an image: the form says what is missing.
@@ -58,7 +63,7 @@ describe('generation modes in the browser', () => {
     const browserFrames = await lastRawFrames(page);
     expect(browserFrames.length).toBe(9 * FRAME);
 
-    const node = await nodeVideo({ prompt: PROMPT, seed: SEED, steps: STEPS, frames: 9, expandPrompt: true, mode: { kind: 'image-to-video', image: large } });
+    const node = await nodeTiny({ prompt: PROMPT, seed: SEED, steps: STEPS, frames: 9, expandPrompt: true, mode: { kind: 'image-to-video', image: large } });
     expect(compareBytes(browserFrames, rgbaToRgb(node.frames)).max).toBeLessThanOrEqual(MAX_LEVELS);
     const fitted = fitClip(large, { width: WIDTH, height: HEIGHT });
     const first = psnr(rgbaFrames(browserFrames)[0]!, fitted.frames[0]!);
@@ -70,7 +75,7 @@ describe('generation modes in the browser', () => {
   });
 
   it('extends the current result forward: the original frames come first, unchanged', async () => {
-    const { page, errors } = await openApp(app.browser, app.url, { backend: 'wasm' });
+    const { page, errors } = await openApp(app.browser, app.url, TINY_APP);
     await fillForm(page, { prompt: PROMPT, aspect: '16:9', frames: 9, steps: STEPS, seed: SEED });
     await page.getByRole('button', { name: 'Generate', exact: true }).click();
     await waitForNewResult(page, null);
@@ -100,7 +105,7 @@ describe('generation modes in the browser', () => {
     writeFileSync(y4m, encodeY4m(clip, 24));
     const ffmpeg = spawnSync('ffmpeg', ['-v', 'error', '-y', '-i', y4m, '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-crf', '12', mp4]);
     expect(ffmpeg.status).toBe(0);
-    const { page, errors } = await openApp(app.browser, app.url, { backend: 'wasm' });
+    const { page, errors } = await openApp(app.browser, app.url, TINY_APP);
     await fillForm(page, { prompt: 'a yellow square moving right on a purple background', frames: 17, steps: STEPS, seed: SEED });
     await chooseMode(page, 'Video → video');
     await page.getByLabel('Clip', { exact: true }).setInputFiles(mp4);
@@ -119,7 +124,7 @@ describe('generation modes in the browser', () => {
   });
 
   it('names an upload it cannot read', async () => {
-    const { page } = await openApp(app.browser, app.url, { backend: 'wasm' });
+    const { page } = await openApp(app.browser, app.url, TINY_APP);
     const broken = join(dir, 'broken.png');
     writeFileSync(broken, 'this is not an image');
     await fillForm(page, { prompt: PROMPT, frames: 9, steps: STEPS, seed: SEED });
