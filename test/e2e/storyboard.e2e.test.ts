@@ -12,7 +12,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_MODEL_DIR } from '../../cli/run';
 import { createArchitecture } from '../../src/architectures/registry';
 import { generateVideo } from '../../src/pipeline/videoModes';
 import { createNodeRunner } from '../../src/runtime/nodeRunner';
@@ -31,6 +30,11 @@ import { worldClip } from '../fixtures/worldClip';
 import { compareBytes, download, ffprobe, lastRawFrames, openApp, rgbaToRgb, rgbToRgbaFrames, waitForNewResult } from './app';
 import { useAppSession } from './appSession';
 import { nodeVideo } from './nodePipeline';
+import { TESSERA_TINY_DIR } from '../fixtures/packDirs';
+
+/** Pinned to tessera-tiny, in the page and in Node: the sizes and thresholds below were measured on its 32-pixel frames. */
+const TINY_APP = { backend: 'wasm', pack: 'tessera-tiny' } as const;
+const nodeTiny = (request: Parameters<typeof nodeVideo>[0]) => nodeVideo(request, TESSERA_TINY_DIR);
 
 const FIRST = 'a red circle moving right on a blue background';
 const SECOND = 'a red circle moving up on a blue background';
@@ -52,8 +56,8 @@ const MAX_LEVELS = 2;
 
 /** The same board rendered by the shared executor on onnxruntime-node, as `npm run generate -- --storyboard` does. */
 async function nodeStory(board: Storyboard, plan: StoryPlan, media: ReadonlyMap<string, RgbaClip>): Promise<RenderedStory> {
-  const manifest = await readManifestFile(DEFAULT_MODEL_DIR);
-  const runner = await createNodeRunner(DEFAULT_MODEL_DIR, manifest, { threads: 1 });
+  const manifest = await readManifestFile(TESSERA_TINY_DIR);
+  const runner = await createNodeRunner(TESSERA_TINY_DIR, manifest, { threads: 1 });
   try {
     const architecture = createArchitecture(manifest, runner);
     return await renderStoryboard(board, plan, media, ({ segment: _segment, ...request }, signal) => generateVideo(architecture, manifest, request, { signal }));
@@ -115,12 +119,12 @@ describe('storyboard in the browser', () => {
         { type: 'text', prompt: SECOND, seconds: 2 },
       ],
     });
-    plan = planStoryboard(board, packCapabilities(await readManifestFile(DEFAULT_MODEL_DIR)));
+    plan = planStoryboard(board, packCapabilities(await readManifestFile(TESSERA_TINY_DIR)));
     expect(plan.problems).toEqual([]);
   });
 
   it('builds a three-card board, reorders it with the keyboard, and renders one MP4 of the planned length', async () => {
-    const { page, errors } = await openApp(app.browser, app.url, { backend: 'wasm' });
+    const { page, errors } = await openApp(app.browser, app.url, TINY_APP);
     await openStoryboard(page);
     await page.getByRole('button', { name: '+ Text' }).click();
     await page.getByRole('listitem', { name: 'Card 1, text' }).getByLabel('Prompt').fill(FIRST);
@@ -224,7 +228,7 @@ describe('storyboard in the browser', () => {
     const keyframe = plan.keyframes[0]!;
     expect(keyframe.frame).toBeGreaterThan(0);
     // The autoencoder's own error on this image: image-to-video's frame 0 is its reconstruction.
-    const reconstruction = (await nodeVideo({ prompt: FIRST, seed: SEED, steps: 1, frames: 9, mode: { kind: 'image-to-video', image: large } })).frames[0]!;
+    const reconstruction = (await nodeTiny({ prompt: FIRST, seed: SEED, steps: 1, frames: 9, mode: { kind: 'image-to-video', image: large } })).frames[0]!;
     const atKeyframe = frames[keyframe.frame]!;
     console.info(
       `keyframe at story frame ${keyframe.frame}: ${psnr(atKeyframe, image).toFixed(2)} dB (MSE ${mse(atKeyframe, image).toFixed(1)}); reconstruction ${psnr(reconstruction, image).toFixed(2)} dB (MSE ${mse(reconstruction, image).toFixed(1)})`,
@@ -249,7 +253,7 @@ describe('storyboard in the browser', () => {
   });
 
   it('imports the exported JSON, restores the same board from the MP4 in a fresh page, and re-renders it into the same frames', async () => {
-    const { page, errors } = await openApp(app.browser, app.url, { backend: 'wasm' });
+    const { page, errors } = await openApp(app.browser, app.url, TINY_APP);
     // Import JSON gives back the board that was exported.
     await page.getByRole('button', { name: 'Storyboard', exact: true }).click();
     await page.locator('input[type="file"][aria-label="Import a storyboard JSON file"]').setInputFiles(join(dir, 'before.json'));
@@ -275,7 +279,7 @@ describe('storyboard in the browser', () => {
   });
 
   it('starts a render cut by a reload again from its beginning, with the keyframe image stored in the queue', async () => {
-    const { page, errors } = await openApp(app.browser, app.url, { backend: 'wasm' });
+    const { page, errors } = await openApp(app.browser, app.url, TINY_APP);
     await page.getByRole('button', { name: 'Storyboard', exact: true }).click();
     await page.locator('input[type="file"][aria-label="Import a storyboard JSON file"]').setInputFiles(join(dir, 'before.json'));
     await page.getByRole('listitem', { name: 'Card 2, image' }).getByLabel('Image', { exact: true }).setInputFiles(keyImage);
