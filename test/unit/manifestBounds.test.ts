@@ -14,7 +14,7 @@ import { latentDims } from '../../src/pipeline/latents';
 import { tokenGrid } from '../../src/architectures/tessera-tiny/patches';
 import { validManifestJson, wanLikeManifestJson } from '../fixtures/manifestFixture';
 
-const BUILT_IN_PACKS = ['tessera-tiny', 'tessera-tiny-fp32'];
+const BUILT_IN_PACKS = ['tessera-tiny-2', 'tessera-tiny', 'tessera-tiny-fp32'];
 
 function builtInManifestJson(pack: string): unknown {
   return JSON.parse(readFileSync(new URL(`../../public/models/${pack}/manifest.json`, import.meta.url), 'utf8'));
