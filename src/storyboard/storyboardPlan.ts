@@ -31,7 +31,8 @@ export interface PlannedSegment {
   readonly to?: SegmentAnchor;
   /**
    * Frames at the story's end that it samples again with its own (an overlap of one latent group,
-   * videoModes.ts `Overlap`): they are replaced, so its seam is at startFrame − resamples. Set
+   * videoModes.ts `Overlap`): the executor cuts among them where the two renderings meet best
+   * (overlapCut.ts), so its seam lies from startFrame − resamples to startFrame. Set
    * when the story ends in sampled frames (not at a keyframe or clip, which stay as they are).
    */
   readonly resamples?: number;
