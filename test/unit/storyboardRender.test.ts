@@ -116,6 +116,28 @@ describe('renderStoryboard', () => {
     expect(story.steps.slice(10 + cut, 18)).toEqual(Array.from({ length: 8 - cut }, (_, j) => ((cut + 1 + j) % 4 === 0 ? 'group' : 'inner')));
   });
 
+  it('cuts a connect that continues the story into a keyframe where the renderings meet, the keyframe still its decoded frame at the planned place', async () => {
+    const board = parseStoryboard({ aspect: '16:9', seed: 3, steps: 2, cards: [{ type: 'text', prompt: 'a red circle', seconds: 2 }, { type: 'text', prompt: 'a blue square', seconds: 2 }, { type: 'image', file: 'key.png' }] });
+    const p = plan(board);
+    expect(p.segments[1]).toMatchObject({ mode: 'connect', contextGroups: 2, resamples: 4, startFrame: 17, frames: 17 });
+    const { render, calls } = recordingRenderer();
+    // The connect's decoded frame 6 repeats its head's frame 5 (story frame 13): the cut keeps the story to frame 13.
+    const meeting: RenderSegment = async (request, signal) => {
+      const video = await render(request, signal);
+      const { mode } = request;
+      if (mode.kind !== 'connect') return video;
+      return { ...video, sampledFrames: video.sampledFrames.map((frame, f) => (f === 6 ? mode.first.frames[5]! : frame)) };
+    };
+    const story = await renderStoryboard(board, p, MEDIA, meeting);
+    expect(story.frames).toHaveLength(p.totalFrames);
+    const sampled = calls[1]!.video.sampledFrames;
+    expect(story.frames.slice(0, 14)).toEqual(calls[0]!.video.frames.slice(0, 14));
+    expect(story.frames[14]).toEqual(story.frames[13]);
+    expect(story.frames.slice(15)).toEqual(sampled.slice(7, 26));
+    expect(story.frames[p.keyframes[0]!.frame]).toBe(sampled[25]);
+    expect(story.seams.seams).toEqual([{ frame: 14, difference: 0 }]);
+  });
+
   it('opens with image-to-video from a keyframe at the first frame and re-renders the same frames from the same board', async () => {
     const board = parseStoryboard({ aspect: '16:9', seed: 5, steps: 2, cards: [{ type: 'image', file: 'key.png', at: 'first' }, { type: 'text', prompt: 'a red circle', seconds: 2 }, { type: 'text', prompt: 'a blue square', seconds: 1 }] });
     const a = await renderStoryboard(board, plan(board), MEDIA, recordingRenderer().render);
