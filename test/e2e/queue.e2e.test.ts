@@ -186,9 +186,10 @@ describe('queue', () => {
     await row(page, SECOND).getByRole('button', { name: /^Cancel “a green square/ }).click();
     await waitForStatus(page, animated, /^Done · saved in the gallery$/);
     expect(await row(page, animated).textContent()).toContain('image-to-video');
-    const frames = rgbToRgbaFrames(await lastRawFrames(page), 56, 32);
+    // The built-in tessera-tiny-2 decodes 16:9 at 224×128, the image's own size.
+    const frames = rgbToRgbaFrames(await lastRawFrames(page), 224, 128);
     expect(frames).toHaveLength(9);
-    const fitted = fitClip(image, { width: 56, height: 32 }).frames[0]!;
+    const fitted = fitClip(image, { width: 224, height: 128 }).frames[0]!;
     const first = psnr(frames[0]!, fitted);
     console.info(`image-to-video queued before a reload, run after it: first frame ${first.toFixed(2)} dB to the image`);
     // The autoencoder's reconstruction floor (modes.e2e.test.ts): the image itself, not a blank source.
