@@ -60,6 +60,9 @@ const boards: Record<string, { cards: unknown[]; steps?: number }> = {
   'text, text, text (new prompts, 6 s)': {
     cards: [{ type: 'text', prompt: DOWN, seconds: 2 }, { type: 'text', prompt: RIGHT, seconds: 2 }, { type: 'text', prompt: DOWN, seconds: 2 }],
   },
+  'text, text, keyframe (a connect from the story)': {
+    cards: [{ type: 'text', prompt: DOWN, seconds: 2 }, { type: 'text', prompt: RIGHT, seconds: 2 }, { type: 'image', file: 'key.png' }],
+  },
   'minimal (text, keyframe, clip, text)': {
     cards: [{ type: 'text', prompt: DOWN, seconds: 2 }, { type: 'image', file: 'key.png' }, { type: 'clip', file: 'intro.y4m' }, { type: 'text', prompt: RIGHT, seconds: 2 }],
   },
