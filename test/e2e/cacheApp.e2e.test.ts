@@ -107,7 +107,7 @@ describe('the weight cache in the app', () => {
     expect(await packRow(BUILT_IN_PACK).count()).toBe(1);
   });
 
-  it('moves a visitor whose cache holds tessera-tiny (the built-in pack before 2.0.0) to tessera-tiny-2, fetching its files once, and keeps tessera-tiny listed and deletable', async () => {
+  it('moves a visitor whose cache holds tessera-tiny (the built-in pack before 2.0.0) to tessera-tiny-2, fetching its files once, and keeps tessera-tiny listed, usable and deletable', async () => {
     const before = await browser.newContext({ viewport: { width: 1200, height: 1400 } });
     const requests: string[] = [];
     before.on('request', (request: Request) => {
@@ -127,6 +127,17 @@ describe('the weight cache in the app', () => {
       expect(requests).toEqual(BUILT_IN_MANIFEST.files.map((f) => `/models/${BUILT_IN_PACK}/${f.path}`));
       const old = tab.getByTestId('pack-tessera-tiny');
       expect(await old.getAttribute('data-status')).toBe('complete');
+      // Still usable: "Use this model" loads it from the cache, without a request; then back to the built-in pack.
+      const inUse = async (pack: string) => {
+        await expect.poll(() => tab.getByTestId('backend-badge').getAttribute('data-pack').catch(() => null), { timeout: 120_000 }).toBe(pack);
+        await expect.poll(() => tab.getByTestId(`pack-${pack}`).getByTestId('pack-in-use').count(), { timeout: 15_000 }).toBe(1);
+      };
+      requests.length = 0;
+      await tab.getByRole('button', { name: `Use tessera-tiny ${String(TINY_MANIFEST.version)}`, exact: true }).click();
+      await inUse('tessera-tiny');
+      expect(requests).toEqual([]);
+      await tab.getByRole('button', { name: `Use ${BUILT_IN_PACK} ${String(BUILT_IN_MANIFEST.version)}`, exact: true }).click();
+      await inUse(BUILT_IN_PACK);
       await old.getByRole('button', { name: /^Delete tessera-tiny / }).click();
       await old.getByRole('button', { name: /^Confirm deleting tessera-tiny / }).click();
       await expect.poll(() => old.count(), { timeout: 15_000 }).toBe(0);
