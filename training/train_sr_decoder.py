@@ -2,7 +2,7 @@
 
     nice -n 5 /usr/bin/python3 training/train_sr_decoder.py [--minutes 40]
     nice -n 5 /usr/bin/python3 training/train_sr_decoder.py --unfreeze --init training/runs/sr-decoder/checkpoint.pt \
-        --run training/runs/sr-decoder-2 --log training/results/sr-decoder-2-log.txt --gradient-weight 2 --minutes 55
+        --run training/runs/sr-decoder-2 --log training/results/sr-decoder-2-log.txt --sharpness-weight 2 --minutes 45
 
 Inputs are the latents the shipped encoder makes of a scene drawn at the model size (hard edges,
 the clips the DiT learned from), with the noise the pack's decoder was fine-tuned on (so the DiT's
@@ -41,6 +41,11 @@ LR_NEW, LR_HEAD = 1e-3, 2e-4  # the new stages learn from zero; the shipped RGB 
 # 2D layers adapt slowly, so the features stay those that decode the DiT's noisy latents.
 LR_UNFROZEN_STAGES, LR_UNFROZEN_TRUNK = 3e-4, 1e-4
 GRADIENT_WEIGHT = 1.0  # L1 on image gradients: a blurred edge costs more than its pixel error says
+# The sharpness loss compares the image-gradient energy of 8 x 8 cells (two model-size pixels), not of
+# each pixel: the latents leave an edge's position at 4x uncertain by about that much, so per-pixel
+# losses are lowest for the average of the possible edges, a blur; the cell's energy is the same
+# wherever in it the edge lies, and a blur over k pixels has 1/k of it.
+SHARPNESS_CELL = 8
 
 
 def parse_args():
@@ -54,6 +59,7 @@ def parse_args():
     p.add_argument("--unfreeze", action="store_true", help="train the shipped decoder's time and 2D layers too")
     p.add_argument("--init", help="checkpoint whose decoder weights a new run starts from (ignored on resume)")
     p.add_argument("--gradient-weight", type=float, default=GRADIENT_WEIGHT, help="weight of the image-gradient L1")
+    p.add_argument("--sharpness-weight", type=float, default=0.0, help="weight of the cell gradient-energy loss")
     return p.parse_args()
 
 
@@ -75,9 +81,23 @@ def gradient_l1(recon, target):
     return (dx(recon) - dx(target)).abs().mean() + (dy(recon) - dy(target)).abs().mean()
 
 
-def sr_loss(recon, target, gradient_weight=GRADIENT_WEIGHT):
+def cell_gradient_energy(frames):
+    """Squared image gradients, summed over channels, averaged over SHARPNESS_CELL x SHARPNESS_CELL cells."""
+    dx = (frames[..., :-1, 1:] - frames[..., :-1, :-1]) ** 2
+    dy = (frames[..., 1:, :-1] - frames[..., :-1, :-1]) ** 2
+    energy = (dx + dy).sum(dim=1).flatten(0, 1)  # [B * F, H - 1, W - 1]
+    return F.avg_pool2d(energy[:, None], SHARPNESS_CELL, ceil_mode=True)
+
+
+def sharpness_loss(recon, target):
+    """L1 between the cells' gradient magnitudes (the root of their energy): a blurred edge has too little."""
+    return ((cell_gradient_energy(recon) + 1e-6).sqrt() - (cell_gradient_energy(target) + 1e-6).sqrt()).abs().mean()
+
+
+def sr_loss(recon, target, gradient_weight=GRADIENT_WEIGHT, sharpness_weight=0.0):
     err = recon - target
-    return (edge_weight(target) * (err ** 2 + 0.5 * err.abs())).mean() + gradient_weight * gradient_l1(recon, target)
+    loss = (edge_weight(target) * (err ** 2 + 0.5 * err.abs())).mean() + gradient_weight * gradient_l1(recon, target)
+    return loss + sharpness_weight * sharpness_loss(recon, target) if sharpness_weight else loss
 
 
 def param_groups(decoder, unfreeze):
@@ -132,7 +152,7 @@ def main():
     log(f"start: step {step}, {state['elapsed']:.0f} s of {budget:.0f} s done, "
         f"{sum(p.numel() for p in trained)} of {sum(p.numel() for p in decoder.parameters())} parameters trained "
         f"({'whole decoder' if args.unfreeze else 'shipped time and 2D layers frozen'}), "
-        f"gradient weight {args.gradient_weight}, {args.threads} threads")
+        f"gradient weight {args.gradient_weight}, sharpness weight {args.sharpness_weight}, {args.threads} threads")
     start, last_save, running = time.time() - state["elapsed"], time.time(), None
     while (elapsed := time.time() - start) < budget:
         small, large = training_pair(rng)
@@ -144,7 +164,7 @@ def main():
         with torch.set_grad_enabled(args.unfreeze):
             features = decoder.features(z)
         recon = decoder.render(features, len(z))
-        loss = sr_loss(recon, large, args.gradient_weight)
+        loss = sr_loss(recon, large, args.gradient_weight, args.sharpness_weight)
         for group in opt.param_groups:
             group["lr"] = cosine_lr(group["base"], elapsed / budget)
         opt.zero_grad(set_to_none=True)
