@@ -15,16 +15,7 @@ import { TESSERA_TINY_DIR } from '../fixtures/packDirs';
 /** Roles of every graph run. */
 const graphRuns = vi.hoisted(() => vi.fn<(role: string) => void>());
 
-vi.mock('../../src/runtime/nodeRunner', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('../../src/runtime/nodeRunner')>();
-  return {
-    ...actual,
-    createNodeRunner: (...args: Parameters<typeof actual.createNodeRunner>) => {
-      const runner = actual.createNodeRunner(...args);
-      return { ...runner, run: (...run: Parameters<typeof runner.run>) => (graphRuns(run[0]), runner.run(...run)) };
-    },
-  };
-});
+vi.mock('../../src/runtime/nodeRunner', async (importOriginal) => (await import('../fixtures/spiedNodeRunner')).spiedNodeRunner(importOriginal, graphRuns));
 
 const dir = scratchDir('tessera-cli-early-');
 const PROMPT = ['--prompt', 'a red circle moving right on a blue background'];
@@ -121,6 +112,8 @@ describe('npm run generate checks the request before loading the model', () => {
     const clip = join(dir, 'source.y4m');
     const tiny = ['--model', TESSERA_TINY_DIR];
     expect((await runGenerate(...PROMPT, ...FAST, ...tiny, '--frames', '33', '--scale', '1', '--out', clip)).status).toBe(0);
+    // The spy sees the graphs a generation runs, so its silence after the refusal means something.
+    expect(graphRuns).toHaveBeenCalledWith('dit');
     graphRuns.mockClear();
     // 33 sampled + 33 source frames at tessera-tiny's 56x32: --scale 33 fits 33 frames, not 66.
     const result = await runGenerate(...PROMPT, ...FAST, ...tiny, '--extend', clip, '--frames', '33', '--scale', '33', '--out', join(dir, 'extended.y4m'));

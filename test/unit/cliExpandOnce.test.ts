@@ -16,16 +16,7 @@ vi.mock('../../src/architectures/tessera-tiny/promptExpansion', async (importOri
   return { ...actual, expandPrompt: (prompt: string) => (expansions(prompt), actual.expandPrompt(prompt)) };
 });
 
-vi.mock('../../src/runtime/nodeRunner', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('../../src/runtime/nodeRunner')>();
-  return {
-    ...actual,
-    createNodeRunner: (...args: Parameters<typeof actual.createNodeRunner>) => {
-      const runner = actual.createNodeRunner(...args);
-      return { ...runner, run: (...run: Parameters<typeof runner.run>) => (graphRuns(run[0]), runner.run(...run)) };
-    },
-  };
-});
+vi.mock('../../src/runtime/nodeRunner', async (importOriginal) => (await import('../fixtures/spiedNodeRunner')).spiedNodeRunner(importOriginal, graphRuns));
 
 const dir = scratchDir('tessera-cli-expand-');
 
@@ -42,6 +33,8 @@ describe('npm run generate --expand', () => {
     expect(expansions.mock.calls).toEqual([['crimson ball goes left']]);
     expect(result.stderr).toContain('caption: a red circle moving left on a black background');
     expect(existsSync(out)).toBe(true);
+    // The spy sees the graphs a generation runs, so its silence in the refusals below means something.
+    expect(graphRuns).toHaveBeenCalledWith('dit');
   });
 
   it('exits 3 for a refused prompt before loading the model, even with an --out it could not write', async () => {
