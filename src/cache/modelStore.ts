@@ -311,8 +311,9 @@ export class ModelStore {
     }
     const whole = chunks.length > 1 ? hasher.hex() : chunks[0]?.sha256;
     const complete = intact && whole === record.sha256;
-    // Corrupt: a stored chunk was damaged, or every chunk is there and the whole still fails.
-    const damaged = record.chunks.some((c, i) => c !== null && chunks[i] === null);
+    // Corrupt: a stored chunk was damaged (now, or already on a read that dropped it: the record
+    // says corrupt), or every chunk is there and the whole still fails. Only Resume clears it.
+    const damaged = record.state === 'corrupt' || record.chunks.some((c, i) => c !== null && chunks[i] === null);
     const state: FileState = complete ? 'complete' : damaged || goodPrefix === chunks.length ? 'corrupt' : 'partial';
     const next: FileRecord = {
       ...record,

@@ -223,6 +223,8 @@ describe('ModelStore on the memory backend', () => {
       );
     }
     expect((await store.info('tessera-tiny'))!.status).toBe('corrupt');
+    // Verify after the read finds the dropped chunks gone and keeps the files damaged, not partial.
+    expect((await store.verify('tessera-tiny')).status).toBe('corrupt');
     server.requests.length = 0;
     expect((await store.resume('tessera-tiny', options())).status).toBe('complete');
     expect(server.requests).toEqual([
