@@ -2,7 +2,7 @@
 
     nice -n 5 /usr/bin/python3 training/train_sr_decoder.py [--minutes 40]
     nice -n 5 /usr/bin/python3 training/train_sr_decoder.py --unfreeze --init training/runs/sr-decoder/checkpoint.pt \
-        --run training/runs/sr-decoder-2 --log training/results/sr-decoder-2-log.txt --sharpness-weight 2 --minutes 45
+        --run training/runs/sr-decoder-2 --log training/results/sr-decoder-2-log.txt --sharpness-weight 2 --minutes 60
 
 Inputs are the latents the shipped encoder makes of a scene drawn at the model size (hard edges,
 the clips the DiT learned from), with the noise the pack's decoder was fine-tuned on (so the DiT's
