@@ -16,6 +16,8 @@ export function GenerateForm() {
   const aspect = useStore((s) => s.aspect);
   const frames = useStore((s) => s.frames);
   const pack = useStore((s) => s.pack);
+  // The size a clip is decoded at (tessera-tiny-2 renders 4× its model size), before Output size.
+  const upscale = pack?.decoderUpscale ?? 1;
   const ready = useStore((s) => s.engineStatus === 'ready');
   const running = useStore((s) => s.status === 'running');
   const fixedSeed = useStore((s) => (s.seedMode === 'fixed' ? s.seed : null));
@@ -58,7 +60,7 @@ export function GenerateForm() {
             {Object.entries(pack?.sizes ?? { [aspect]: { width: 0, height: 0 } }).map(([key, size]) => (
               <option key={key} value={key}>
                 {key}
-                {size.width > 0 ? ` (${size.width}×${size.height})` : ''}
+                {size.width > 0 ? ` (${size.width * upscale}×${size.height * upscale})` : ''}
               </option>
             ))}
           </select>
