@@ -50,6 +50,21 @@ function recordingRenderer(): { render: RenderSegment; calls: { request: Segment
   return { render, calls };
 }
 
+/**
+ * `render`, except that a segment of `kind` decodes its sampled frame `at` as a copy of its context
+ * frame `at − 1` (the clip an extension continues, a connect's head): there the story's and the
+ * segment's renderings meet, a step of 0, and every other candidate cut steps further.
+ */
+function meetingAt(render: RenderSegment, kind: 'extend' | 'connect', at: number): RenderSegment {
+  return async (request, signal) => {
+    const video = await render(request, signal);
+    const { mode } = request;
+    if (mode.kind !== kind || (mode.kind !== 'extend' && mode.kind !== 'connect')) return video;
+    const context = mode.kind === 'extend' ? mode.clip : mode.first;
+    return { ...video, sampledFrames: video.sampledFrames.map((frame, f) => (f === at ? context.frames[at - 1]! : frame)) };
+  };
+}
+
 describe('renderStoryboard', () => {
   it('joins the minimal board (frames made backward into the keyframe, the keyframe as decoded, a transition, the clip as it is, an extension) and reports each segment', async () => {
     const p = plan();
@@ -97,13 +112,7 @@ describe('renderStoryboard', () => {
     expect(p.segments[1]).toMatchObject({ mode: 'extend', contextGroups: 2, resamples: 4, startFrame: 17, frames: 16 });
     const { render, calls } = recordingRenderer();
     // The extension's decoded frame after `cut` repeats the story's context frame `cut`: that step is 0, every other candidate's is not.
-    const meeting: RenderSegment = async (request, signal) => {
-      const video = await render(request, signal);
-      const { mode } = request;
-      if (mode.kind !== 'extend') return video;
-      return { ...video, sampledFrames: video.sampledFrames.map((frame, f) => (f === cut + 1 ? mode.clip.frames[cut]! : frame)) };
-    };
-    const story = await renderStoryboard(board, p, MEDIA, meeting);
+    const story = await renderStoryboard(board, p, MEDIA, meetingAt(render, 'extend', cut + 1));
     expect(story.frames).toHaveLength(p.totalFrames);
     expect(calls[1]!.request.mode).toMatchObject({ kind: 'extend', contextGroups: 2, overlap: { releaseBelow: OVERLAP_RELEASE_BELOW }, previousPrompt: first });
     const context = (calls[1]!.request.mode as { clip: RgbaClip }).clip.frames;
@@ -122,13 +131,7 @@ describe('renderStoryboard', () => {
     expect(p.segments[1]).toMatchObject({ mode: 'connect', contextGroups: 2, resamples: 4, startFrame: 17, frames: 17 });
     const { render, calls } = recordingRenderer();
     // The connect's decoded frame 6 repeats its head's frame 5 (story frame 13): the cut keeps the story to frame 13.
-    const meeting: RenderSegment = async (request, signal) => {
-      const video = await render(request, signal);
-      const { mode } = request;
-      if (mode.kind !== 'connect') return video;
-      return { ...video, sampledFrames: video.sampledFrames.map((frame, f) => (f === 6 ? mode.first.frames[5]! : frame)) };
-    };
-    const story = await renderStoryboard(board, p, MEDIA, meeting);
+    const story = await renderStoryboard(board, p, MEDIA, meetingAt(render, 'connect', 6));
     expect(story.frames).toHaveLength(p.totalFrames);
     const sampled = calls[1]!.video.sampledFrames;
     expect(story.frames.slice(0, 14)).toEqual(calls[0]!.video.frames.slice(0, 14));
